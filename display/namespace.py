@@ -1,0 +1,52 @@
+"""The /display Socket.IO namespace: authenticate, join the board's room, send a snapshot."""
+import logging
+
+from flask import request, session
+from flask_socketio import Namespace, emit, join_room
+
+from server.events import ALL_ROOM, STAFF_ROOM, board_room
+from server.extensions import db
+from server.models import ApiToken, Staff
+from server.queue import board_for, snapshot
+
+log = logging.getLogger(__name__)
+DEVICE_COOKIE = 'luot_device'
+
+
+def _role(auth):
+    """The role of whoever connects: a token in auth or the device cookie, or a staff session."""
+    raw = auth.get('token') if isinstance(auth, dict) else None
+    raw = raw or request.cookies.get(DEVICE_COOKIE)
+    token = ApiToken.lookup(raw) if isinstance(raw, str) else None
+    if token is not None:
+        return token.role
+    staff_id = session.get('staff_id')
+    staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True)) if staff_id else None  # noqa: E712
+    return staff.role if staff else None
+
+
+class DisplayNamespace(Namespace):
+    """Boards, kiosks and staff pages listen here; only server/events.py emits into it."""
+
+    def on_connect(self, auth=None):
+        with db.connection_context():
+            role = _role(auth)
+            if role is None:
+                raise ConnectionRefusedError('unauthorized')
+            wanted = (auth or {}).get('board') if isinstance(auth, dict) else None
+            wanted = wanted or request.args.get('board')
+            board = board_for(wanted)
+            if wanted not in (None, '', 'all') and board is None:
+                raise ConnectionRefusedError('unknown_board')
+            join_room(board_room(board.id) if board else ALL_ROOM)
+            if role in ('admin', 'desk', 'counter', 'hotline'):
+                join_room(STAFF_ROOM)
+            if role == 'kiosk':
+                join_room('kiosk')
+            emit('snapshot', snapshot(board))
+
+    def on_snapshot(self, data=None):
+        """A client may ask again, e.g. after its screen woke up."""
+        with db.connection_context():
+            board = board_for((data or {}).get('board') if isinstance(data, dict) else None)
+            emit('snapshot', snapshot(board))

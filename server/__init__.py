@@ -1,0 +1,85 @@
+"""Lượt: queue and appointment software for a ward's one-stop desk."""
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from .config import load_config
+from .extensions import babel, csrf, db, scheduler, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ('vi', 'en')
+
+
+def select_locale():
+    """Vietnamese unless the user chose English (cookie) or an API caller asks for it."""
+    chosen = request.cookies.get('lang')
+    if chosen in LANGUAGES:
+        return chosen
+    if request.path.startswith('/api/'):
+        return request.accept_languages.best_match(LANGUAGES, default='vi')
+    return 'vi'
+
+
+def create_app(config=None):
+    """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
+    from . import api, api_admin, errors, pages  # noqa: F401  (api_admin adds routes to api.bp)
+    from .auth import load_principal, protect_forms
+    from .database import open_database, upgrade_schema
+
+    app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'static'))
+    load_config(app, config)
+    db.initialize(open_database(app.config['DATABASE_URL']))
+    upgrade_schema()
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories='translations')
+    app.jinja_env.globals['get_locale'] = get_locale
+    csrf.init_app(app)
+    socketio.init_app(app, async_mode='threading', message_queue=app.config['MESSAGE_QUEUE'],
+                      channel='luot')
+    errors.register_error_handlers(app)
+
+    @app.before_request
+    def open_connection():
+        db.connect(reuse_if_open=True)
+        load_principal()
+        protect_forms()
+
+    @app.teardown_request
+    def close_connection(_exc):
+        if not db.is_closed():
+            db.close()
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    _register_display(app)
+    _start_background(app)
+    return app
+
+
+def _register_display(app):
+    from display import bp as display_bp
+    from display.namespace import DisplayNamespace
+    app.register_blueprint(display_bp)
+    socketio.on_namespace(DisplayNamespace('/display'))
+
+
+def _start_background(app):
+    """The print spooler and the scheduled jobs; tests may turn them off."""
+    from . import jobs, printing
+    if app.config.get('PRINTING', True):
+        from printer.spooler import Spooler
+        spool = Spooler(on_status=printing.on_printer_status(app))
+        app.extensions['luot_spooler'] = spool
+        spool.start()
+    if app.config['SCHEDULER']:
+        jobs.schedule(app)
+
+
+def main(argv=None):
+    """The command line: run the server, or `token create`."""
+    from .cli import run
+    run(argv)
+
+
+logging.getLogger('werkzeug').setLevel(logging.WARNING)

@@ -1,0 +1,139 @@
+"""The JSON API under /api/v1: tickets, calls and the queue (thin: the rules live in tickets.py)."""
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from . import printing, tickets
+from .auth import requires
+from .errors import Invalid, QueueError
+from .models import PRIORITY_REASONS, Ticket
+from .queue import board_for, queue_state, ticket_dict
+from .validation import MAX_NAME, boolean, json_body, phone_number, text
+
+bp = Blueprint('api', __name__, url_prefix='/api/v1')
+ANY = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display')
+STAFF = ('counter', 'desk')
+
+
+def actor():
+    return g.principal.actor if g.get('principal') else ''
+
+
+def staff():
+    return g.principal.staff if g.get('principal') else None
+
+
+@bp.post('/tickets')
+@requires('kiosk', 'desk')
+def create_ticket():
+    body = json_body()
+    service = text(body, 'service', 16, required=True)
+    priority = boolean(body, 'priority')
+    reason = text(body, 'priority_reason', 16)
+    if reason is not None and reason not in PRIORITY_REASONS:
+        raise Invalid(_('Lý do ưu tiên phải là một trong: %(values)s.', values=', '.join(PRIORITY_REASONS)),
+                      'invalid_priority_reason')
+    name = text(body, 'name', MAX_NAME)
+    phone = phone_number(body.get('phone'))
+    source = 'kiosk' if g.principal.role == 'kiosk' else 'desk'
+    want_print = boolean(body, 'print', default=source == 'kiosk')
+    printer = printing.printer_for(g.principal) if want_print else None
+    ticket = tickets.issue_ticket(service, priority or bool(reason), reason, name, phone, source, actor(),
+                                  on_commit=printing.print_after_commit(printer))
+    answer = ticket_dict(ticket)
+    answer['printing'] = printing.print_state(printer, want_print)
+    return jsonify(answer), 201
+
+
+@bp.get('/tickets')
+@requires('desk', 'counter')
+def list_tickets():
+    """Today's tickets, newest first, filtered by number, name, phone, service or status."""
+    from .clock import office_day
+    query = Ticket.select().where(Ticket.day == office_day()).order_by(Ticket.issued_at.desc())
+    search = (request.args.get('q') or '').strip()[:100]
+    if search:
+        query = query.where(Ticket.number.contains(search.upper()) | Ticket.name.contains(search)
+                            | Ticket.phone.contains(search))
+    status = request.args.get('status')
+    if status:
+        query = query.where(Ticket.status == status)
+    service = request.args.get('service')
+    if service:
+        query = query.join_from(Ticket, tickets.Service).where(tickets.Service.code == service)
+    return jsonify([ticket_dict(t) for t in query.limit(200)])
+
+
+@bp.get('/tickets/<int:ticket_id>')
+@requires(*ANY)
+def get_ticket(ticket_id):
+    return jsonify(ticket_dict(tickets.find_ticket(ticket_id), private=g.principal.role not in ('kiosk', 'display')))
+
+
+@bp.post('/counters/<int:number>/call-next')
+@requires('counter')
+def call_next(number):
+    ticket = tickets.call_next(number, staff=staff(), actor=actor())
+    return jsonify(ticket_dict(ticket))
+
+
+def _ticket_action(action, roles=('counter',)):
+    @requires(*roles)
+    def view(ticket_id):
+        return jsonify(ticket_dict(action(ticket_id, actor=actor())))
+    view.__name__ = action.__name__
+    return view
+
+
+bp.add_url_rule('/tickets/<int:ticket_id>/recall', view_func=_ticket_action(tickets.recall), methods=['POST'])
+bp.add_url_rule('/tickets/<int:ticket_id>/start', view_func=_ticket_action(tickets.start_serving), methods=['POST'])
+bp.add_url_rule('/tickets/<int:ticket_id>/no-show', view_func=_ticket_action(tickets.no_show), methods=['POST'])
+bp.add_url_rule('/tickets/<int:ticket_id>/complete', view_func=_ticket_action(tickets.complete), methods=['POST'])
+bp.add_url_rule('/tickets/<int:ticket_id>/return', methods=['POST'],
+                view_func=_ticket_action(tickets.return_to_line, STAFF))
+bp.add_url_rule('/tickets/<int:ticket_id>/cancel', methods=['POST'],
+                view_func=_ticket_action(tickets.cancel, STAFF))
+
+
+@bp.post('/tickets/<int:ticket_id>/transfer')
+@requires('counter', 'desk')
+def transfer(ticket_id):
+    body = json_body()
+    service = text(body, 'service', 16, required=True)
+    return jsonify(ticket_dict(tickets.transfer(ticket_id, service, actor=actor())))
+
+
+@bp.post('/tickets/<int:ticket_id>/reprint')
+@requires('desk', 'kiosk')
+def reprint(ticket_id):
+    ticket = tickets.find_ticket(ticket_id)
+    printer = printing.printer_for(g.principal)
+    if printer is None:
+        raise QueueError(_('Chưa cấu hình máy in cho thiết bị này.'), 'no_printer', 409)
+    printing.print_after_commit(printer)(ticket)
+    return jsonify(printing.print_state(printer, True))
+
+
+@bp.get('/queue')
+@requires(*ANY)
+def queue():
+    board = board_for(request.args.get('board'))
+    return jsonify(queue_state(board, private=g.principal.role not in ('kiosk', 'display')))
+
+
+@bp.get('/openapi.json')
+def openapi():
+    from .openapi import spec
+    return jsonify(spec(current_app))
+
+
+def not_yet(*_args, **_kwargs):
+    raise QueueError(_('Đặt lịch hẹn và SMS sẽ có trong phiên bản sau.'), 'not_implemented', 501)
+
+
+for rule, endpoint, method, roles in [
+        ('/slots', 'slots', 'GET', ('hotline',)),
+        ('/appointments', 'book', 'POST', ('hotline',)),
+        ('/appointments/<code>/cancel', 'cancel_appointment', 'POST', ('hotline',)),
+        ('/appointments/<code>/check-in', 'check_in', 'POST', ('kiosk', 'desk')),
+        ('/sms/inbound', 'sms_inbound', 'POST', ('admin',))]:
+    bp.add_url_rule(rule, endpoint, requires(*roles)(not_yet), methods=[method])

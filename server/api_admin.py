@@ -1,0 +1,230 @@
+"""The JSON API for setting up the office: services, counters, boards, device tokens, settings."""
+import json
+import re
+
+from flask import jsonify
+from flask_babel import gettext as _
+from peewee import IntegrityError
+
+from . import settings
+from .api import ANY, bp, actor
+from .auth import requires
+from .errors import Conflict, Invalid, NotFound
+from .extensions import db
+from .models import TOKEN_ROLES, ApiToken, Board, Counter, CounterService, Printer, Service
+from .queue import counter_dict
+from .tickets import audit, find_counter
+from .validation import boolean, integer, json_body, string_list, text
+
+CODE = re.compile(r'^[A-Z0-9_]{1,16}$')
+PREFIX = re.compile(r'^[A-Z]{1,2}$')
+
+
+def service_dict(service):
+    return {'code': service.code, 'name': service.name, 'prefix': service.prefix,
+            'description': service.description, 'active': service.active, 'sort_order': service.sort_order}
+
+
+def _service_fields(body, creating):
+    fields = {}
+    if creating:
+        code = text(body, 'code', 16, required=True).upper()
+        if not CODE.match(code):
+            raise Invalid(_('Mã lĩnh vực chỉ gồm chữ không dấu, số và "_", tối đa 16 ký tự.'), 'invalid_code')
+        fields['code'] = code
+    for field, length in (('name', 100), ('description', 200)):
+        value = text(body, field, length, required=creating and field == 'name')
+        if value is not None:
+            fields[field] = value
+    prefix = text(body, 'prefix', 2, required=creating)
+    if prefix is not None:
+        if not PREFIX.match(prefix.upper()):
+            raise Invalid(_('Chữ đầu số phải là 1-2 chữ cái không dấu (A, B, ...).'), 'invalid_prefix')
+        fields['prefix'] = prefix.upper()
+    if 'active' in body:
+        fields['active'] = boolean(body, 'active')
+    if 'sort_order' in body:
+        fields['sort_order'] = integer(body, 'sort_order', minimum=0, maximum=10000)
+    return fields
+
+
+@bp.get('/services')
+@requires(*ANY)
+def list_services():
+    return jsonify([service_dict(s) for s in Service.ordered()])
+
+
+@bp.post('/services')
+@requires('admin')
+def create_service():
+    fields = _service_fields(json_body(), creating=True)
+    try:
+        with db.atomic():
+            service = Service.create(**fields)
+            audit(None, 'service_created', actor(), code=service.code)
+    except IntegrityError:
+        raise Conflict(_('Đã có lĩnh vực mã "%(code)s".', code=fields['code']), 'duplicate_service')
+    return jsonify(service_dict(service)), 201
+
+
+@bp.patch('/services/<code>')
+@requires('admin')
+def update_service(code):
+    service = Service.by_code(code)
+    if service is None:
+        raise NotFound(_('Không có lĩnh vực "%(code)s".', code=code), 'unknown_service')
+    fields = _service_fields(json_body(), creating=False)
+    with db.atomic():
+        Service.update(**fields).where(Service.id == service.id).execute()
+        audit(None, 'service_changed', actor(), code=code, fields=sorted(fields))
+    return jsonify(service_dict(Service.get_by_id(service.id)))
+
+
+def _services_by_code(codes):
+    services = list(Service.select().where(Service.code.in_(codes))) if codes else []
+    missing = sorted(set(codes) - {s.code for s in services})
+    if missing:
+        raise NotFound(_('Không có lĩnh vực: %(codes)s.', codes=', '.join(missing)), 'unknown_service')
+    return services
+
+
+def _set_counter_services(counter, codes):
+    services = _services_by_code(codes)
+    CounterService.delete().where(CounterService.counter == counter).execute()
+    for service in services:
+        CounterService.create(counter=counter, service=service)
+
+
+@bp.get('/counters')
+@requires(*ANY)
+def list_counters():
+    return jsonify([counter_dict(c) for c in Counter.ordered()])
+
+
+@bp.post('/counters')
+@requires('admin')
+def create_counter():
+    body = json_body()
+    number = integer(body, 'number', required=True, minimum=1, maximum=999)
+    name = text(body, 'name', 100) or _('Quầy %(number)s', number=number)
+    codes = string_list(body, 'services', default=[])
+    try:
+        with db.atomic():
+            counter = Counter.create(number=number, name=name)
+            _set_counter_services(counter, codes)
+            audit(None, 'counter_created', actor(), number=number)
+    except IntegrityError:
+        raise Conflict(_('Đã có quầy số %(number)s.', number=number), 'duplicate_counter')
+    return jsonify(counter_dict(counter)), 201
+
+
+@bp.patch('/counters/<int:number>')
+@requires('admin', 'counter')
+def update_counter(number):
+    """Admins change anything; counter staff only pause and resume (Tạm dừng)."""
+    from flask import g
+    counter = find_counter(number)
+    body = json_body()
+    if g.principal.role != 'admin' and set(body) - {'paused'}:
+        raise Invalid(_('Nhân viên quầy chỉ được tạm dừng hoặc mở lại quầy.'), 'forbidden_field')
+    with db.atomic():
+        if 'name' in body:
+            counter.name = text(body, 'name', 100, required=True)
+        for flag in ('active', 'paused'):
+            if flag in body:
+                setattr(counter, flag, boolean(body, flag))
+        counter.save()
+        if 'services' in body:
+            _set_counter_services(counter, string_list(body, 'services', default=[]))
+        audit(None, 'counter_changed', actor(), number=number, fields=sorted(body))
+    from . import events
+    db.after_commit(lambda: events.counter_changed(counter))
+    return jsonify(counter_dict(counter))
+
+
+def board_dict(board):
+    return {'id': board.id, 'name': board.name, 'services': board.services_shown,
+            'counters': board.counters_shown, 'notice': board.notice}
+
+
+@bp.get('/boards')
+@requires('admin', 'display')
+def list_boards():
+    return jsonify([board_dict(b) for b in Board.select().order_by(Board.id)])
+
+
+@bp.post('/boards')
+@requires('admin')
+def create_board():
+    body = json_body()
+    codes = string_list(body, 'services', default=[])
+    _services_by_code(codes)
+    counters = body.get('counters') or []
+    if not isinstance(counters, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in counters):
+        raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
+    with db.atomic():
+        board = Board.create(name=text(body, 'name', 100, required=True), service_codes=json.dumps(codes),
+                             counter_numbers=json.dumps(counters), notice=text(body, 'notice', 500, default=''))
+    return jsonify(board_dict(board)), 201
+
+
+@bp.post('/tokens')
+@requires('admin')
+def create_token():
+    body = json_body()
+    role = text(body, 'role', 16, required=True)
+    if role not in TOKEN_ROLES:
+        raise Invalid(_('Vai trò phải là một trong: %(roles)s.', roles=', '.join(TOKEN_ROLES)), 'invalid_role')
+    printer = None
+    printer_id = integer(body, 'printer_id')
+    if printer_id is not None:
+        printer = Printer.get_or_none(Printer.id == printer_id)
+        if printer is None:
+            raise NotFound(_('Không có máy in số %(id)s.', id=printer_id), 'unknown_printer')
+    with db.atomic():
+        row, raw = ApiToken.issue(role, text(body, 'name', 100, required=True), printer)
+        audit(None, 'token_created', actor(), role=role, name=row.name)
+    return jsonify({'id': row.id, 'name': row.name, 'role': role, 'token': raw}), 201
+
+
+@bp.get('/tokens')
+@requires('admin')
+def list_tokens():
+    return jsonify([{'id': t.id, 'name': t.name, 'role': t.role, 'hint': t.hint + '…', 'revoked': t.revoked,
+                     'printer_id': t.printer_id} for t in ApiToken.select().order_by(ApiToken.id)])
+
+
+@bp.post('/tokens/<int:token_id>/revoke')
+@requires('admin')
+def revoke_token(token_id):
+    with db.atomic():
+        if ApiToken.update(revoked=True).where(ApiToken.id == token_id).execute() != 1:
+            raise NotFound(_('Không có mã truy cập số %(id)s.', id=token_id), 'unknown_token')
+        audit(None, 'token_revoked', actor(), id=token_id)
+    return jsonify({'id': token_id, 'revoked': True})
+
+
+@bp.get('/settings')
+@requires('admin')
+def get_settings():
+    return jsonify(settings.all_settings())
+
+
+@bp.patch('/settings')
+@requires('admin')
+def update_settings():
+    body = json_body()
+    unknown = sorted(set(body) - set(settings.DEFAULTS))
+    if unknown:
+        raise Invalid(_('Không có thiết lập: %(keys)s.', keys=', '.join(unknown)), 'unknown_setting')
+    for key, value in body.items():
+        expected = type(settings.DEFAULTS[key])
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise Invalid(_('Thiết lập "%(key)s" sai kiểu dữ liệu.', key=key), 'invalid_type')
+        if isinstance(value, str) and len(value) > 1000:
+            raise Invalid(_('Thiết lập "%(key)s" quá dài.', key=key), 'too_long')
+    with db.atomic():
+        for key, value in body.items():
+            settings.put(key, value)
+        audit(None, 'settings_changed', actor(), keys=sorted(body))
+    return jsonify(settings.all_settings())

@@ -1,0 +1,135 @@
+"""Who is asking: staff sessions, device cookies and bearer tokens, and the role checks."""
+import datetime
+import functools
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlparse
+
+from flask import g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .errors import Forbidden, Unauthorized
+from .extensions import csrf, db
+from .models import ApiToken, Staff, utcnow
+
+DEVICE_COOKIE = 'luot_device'
+DEVICE_COOKIE_AGE = 5 * 365 * 24 * 3600
+
+
+@dataclass
+class Principal:
+    role: str
+    name: str
+    staff: Staff = None
+    token: ApiToken = None
+
+    def allowed(self, roles):
+        return self.role == 'admin' or self.role in roles
+
+    @property
+    def actor(self):
+        return ('staff:' if self.staff else 'token:') + self.name
+
+
+def hash_password(password):
+    return generate_password_hash(password)
+
+
+def check_login(username, password):
+    """The active staff account with these credentials, or None."""
+    staff = Staff.get_or_none((Staff.username == username) & (Staff.active == True))  # noqa: E712
+    if staff and check_password_hash(staff.password_hash, password):
+        return staff
+    return None
+
+
+def _token_principal(raw):
+    token = ApiToken.lookup(raw)
+    if token is None:
+        return None
+    if token.last_used_at is None or utcnow() - token.last_used_at > datetime.timedelta(minutes=5):
+        with db.atomic():
+            ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == token.id).execute()
+    return Principal(role=token.role, name=token.name, token=token)
+
+
+def load_principal():
+    """Before each request: set g.principal from the bearer header, the session or the device cookie."""
+    g.principal, g.bearer = None, False
+    header = request.headers.get('Authorization', '')
+    if header[:7].lower() == 'bearer ':
+        g.bearer = True
+        g.principal = _token_principal(header[7:].strip())
+        return
+    staff_id = session.get('staff_id')
+    if staff_id:
+        staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
+        if staff:
+            g.principal = Principal(role=staff.role, name=staff.username, staff=staff)
+            return
+        session.pop('staff_id', None)
+    if request.cookies.get(DEVICE_COOKIE):
+        g.principal = _token_principal(request.cookies[DEVICE_COOKIE])
+
+
+def protect_forms():
+    """CSRF on every state change made with cookies; bearer-token calls carry no ambient authority."""
+    if request.method in ('POST', 'PUT', 'PATCH', 'DELETE') and not g.get('bearer'):
+        csrf.protect()
+
+
+def requires(*roles):
+    """An API view for these roles (admin always allowed): 401 for anonymous, 403 for others."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = g.get('principal')
+            if principal is None:
+                raise Unauthorized(_('Cần mã truy cập (Authorization: Bearer ...) hoặc đăng nhập.'))
+            if roles and not principal.allowed(roles):
+                raise Forbidden(_('Vai trò "%(role)s" không được phép thực hiện thao tác này.',
+                                  role=principal.role))
+            return view(*args, **kwargs)
+        wrapper.required_roles = roles or ('*',)
+        return wrapper
+    return decorate
+
+
+def page(*roles):
+    """A page for these roles: pairs a device from ?token=, else sends strangers to the login page."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            raw = request.args.get('token')
+            if raw:
+                return _pair_device(raw)
+            principal = g.get('principal')
+            if principal is None:
+                return redirect(url_for('pages.login', next=request.full_path.rstrip('?')))
+            if not principal.allowed(roles):
+                raise Forbidden(_('Tài khoản "%(name)s" không được phép mở trang này.', name=principal.name))
+            return view(*args, **kwargs)
+        wrapper.required_roles = roles
+        return wrapper
+    return decorate
+
+
+def _pair_device(raw):
+    """Keep a device token in a long-lived cookie and reload the page without it."""
+    if ApiToken.lookup(raw) is None:
+        raise Unauthorized(_('Mã thiết bị không hợp lệ hoặc đã bị thu hồi.'))
+    query = {k: v for k, v in request.args.items() if k != 'token'}
+    target = request.path + ('?' + urlencode(query) if query else '')
+    response = redirect(target)
+    response.set_cookie(DEVICE_COOKIE, raw, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite='Lax')
+    return response
+
+
+def safe_next(target):
+    """Only local paths are followed after login."""
+    if not target:
+        return None
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith('/') or target.startswith('//'):
+        return None
+    return target

@@ -1,0 +1,89 @@
+"""`python run.py`: serve the office, load the demo, or create a device token."""
+import argparse
+import logging
+import signal
+import socket
+import sys
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog='run.py', description='Lượt: hàng đợi và lịch hẹn một cửa')
+    parser.add_argument('--host', default='0.0.0.0', help='address to listen on (default 0.0.0.0)')
+    parser.add_argument('--port', type=int, default=5000, help='port (default 5000)')
+    parser.add_argument('--data-dir', default=None, help='folder of the database and settings (default ./instance)')
+    parser.add_argument('--demo', action='store_true', help='load a demo ward office into an empty database')
+    sub = parser.add_subparsers(dest='command')
+    token = sub.add_parser('token', help='device and API tokens')
+    token_sub = token.add_subparsers(dest='token_command', required=True)
+    create = token_sub.add_parser('create', help='print a new token')
+    create.add_argument('--role', required=True, choices=['admin', 'desk', 'counter', 'hotline', 'kiosk', 'display'])
+    create.add_argument('--name', required=True)
+    create.add_argument('--data-dir', dest='token_data_dir', default=None)
+    return parser
+
+
+def lan_addresses():
+    """The machine's IPv4 addresses that other PCs on the LAN can reach."""
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(info[4][0])
+    except OSError:
+        pass
+    public = sorted(a for a in found if not a.startswith('127.'))
+    return public or ['127.0.0.1']
+
+
+def _create_token(args):
+    from . import create_app
+    from .extensions import db
+    from .models import ApiToken
+    config = {'SCHEDULER': False, 'PRINTING': False}
+    if args.token_data_dir or args.data_dir:
+        config['DATA_DIR'] = args.token_data_dir or args.data_dir
+    create_app(config)
+    with db.connection_context(), db.atomic():
+        _row, raw = ApiToken.issue(args.role, args.name)
+    print(raw)
+
+
+def _serve(args):
+    from . import create_app, demo, jobs
+    from .extensions import db, socketio
+    config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
+    app = create_app(config)
+    if args.demo:
+        with app.app_context(), db.connection_context():
+            logins = demo.load_demo()
+        demo.print_logins(logins)
+    addresses = [args.host] if args.host not in ('0.0.0.0', '::') else lan_addresses()
+    print('Lượt đang chạy / Lượt is running:')
+    for address in addresses:
+        base = 'http://%s:%d' % (address, args.port)
+        for page in ('', 'kiosk', 'counter', 'display', 'desk', 'admin'):
+            print('  %s/%s' % (base, page))
+    sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    try:
+        socketio.run(app, host=args.host, port=args.port, use_reloader=False, log_output=False,
+                     allow_unsafe_werkzeug=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        jobs.stop()
+        spooler = app.extensions.get('luot_spooler')
+        if spooler:
+            spooler.stop()
+
+
+def _stop_on_signal(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def run(argv=None):
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    args = _parser().parse_args(argv)
+    if args.command == 'token':
+        _create_token(args)
+    else:
+        _serve(args)

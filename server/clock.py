@@ -1,0 +1,48 @@
+"""Office time: timestamps are stored as naive UTC and shown in the office's time zone."""
+import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+from .models import utcnow
+
+DEFAULT_ZONE = 'Asia/Ho_Chi_Minh'
+
+
+def zone():
+    name = current_app.config.get('TIMEZONE', DEFAULT_ZONE) if has_app_context() else DEFAULT_ZONE
+    return ZoneInfo(name)
+
+
+def as_local(moment):
+    """A stored naive-UTC datetime as an aware one in the office's time zone."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(zone())
+
+
+def office_day(now=None):
+    """The office's calendar date at `now` (naive UTC); numbering restarts when it changes."""
+    return as_local(now or utcnow()).date()
+
+
+def iso(moment):
+    """ISO 8601 with the office's offset, or None."""
+    local = as_local(moment)
+    return local.isoformat(timespec='seconds') if local else None
+
+
+def day_month_year(moment):
+    """dd/mm/yyyy HH:MM in office time, the way people read dates here."""
+    local = as_local(moment)
+    return local.strftime('%d/%m/%Y %H:%M') if local else ''
+
+
+def next_local_midnight_utc(now=None):
+    """The UTC instant of the next office midnight."""
+    local = as_local(now or utcnow())
+    midnight = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(),
+                                         tzinfo=local.tzinfo)
+    return midnight.astimezone(datetime.timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,57 @@
+"""Configuration: safe LAN defaults, then DATA_DIR/config.py, then LUOT_* variables, then the caller's dict."""
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    'DATA_DIR': 'instance',
+    'DATABASE_URL': None,          # None: SQLite file luot.db in DATA_DIR
+    'MESSAGE_QUEUE': None,         # redis://... when several processes serve one office
+    'SECRET_KEY': None,            # None: generated once and kept in DATA_DIR/secret_key
+    'TIMEZONE': 'Asia/Ho_Chi_Minh',
+    'PRINTER': None,               # default printer URI for kiosks and desks without their own
+    'SMS': 'log://',
+    'PUBLIC_URL': None,            # base of track_url; None: the address the request came to
+    'SCHEDULER': True,             # run the background jobs (daily reset, sweeps)
+    'MAX_CONTENT_LENGTH': 1024 * 1024,
+    'SESSION_COOKIE_HTTPONLY': True,
+    'SESSION_COOKIE_SAMESITE': 'Lax',
+    'WTF_CSRF_CHECK_DEFAULT': False,  # checked in a before_request hook: bearer tokens are exempt
+    'WTF_CSRF_TIME_LIMIT': None,
+    'BABEL_DEFAULT_LOCALE': 'vi',
+    'BABEL_DEFAULT_TIMEZONE': 'Asia/Ho_Chi_Minh',
+    'JSON_SORT_KEYS': False,
+}
+
+ENVIRONMENT = ('DATABASE_URL', 'MESSAGE_QUEUE', 'SECRET_KEY', 'TIMEZONE', 'PRINTER', 'SMS',
+               'PUBLIC_URL', 'DATA_DIR')
+
+
+def load_config(app, overrides=None):
+    """Fill app.config in the documented order and return it."""
+    overrides = dict(overrides or {})
+    app.config.update(DEFAULTS)
+    data_dir = Path(overrides.get('DATA_DIR') or os.environ.get('LUOT_DATA_DIR') or 'instance')
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile(str((data_dir / 'config.py').resolve()), silent=True)
+    for key in ENVIRONMENT:
+        value = os.environ.get('LUOT_' + key)
+        if value:
+            app.config[key] = value
+    app.config.update(overrides)
+    app.config['DATA_DIR'] = str(data_dir.resolve())
+    app.config['BABEL_DEFAULT_TIMEZONE'] = app.config['TIMEZONE']
+    if not app.config['DATABASE_URL']:
+        app.config['DATABASE_URL'] = 'sqlite:///' + (data_dir / 'luot.db').resolve().as_posix()
+    if not app.config['SECRET_KEY']:
+        app.config['SECRET_KEY'] = _stored_secret(data_dir / 'secret_key')
+    return app.config
+
+
+def _stored_secret(path):
+    """Read the secret key kept in the data directory, creating it on first start."""
+    if path.exists():
+        return path.read_text(encoding='ascii').strip()
+    key = secrets.token_hex(32)
+    path.write_text(key, encoding='ascii')
+    return key

@@ -1,0 +1,89 @@
+"""Opening the database named by a URL and keeping its schema current."""
+import logging
+from urllib.parse import urlparse
+
+from peewee import IntegerField
+from playhouse.db_url import connect as connect_url
+from playhouse.migrate import SchemaMigrator, migrate
+from playhouse.pool import PooledSqliteDatabase
+
+from .extensions import db
+from .models import MODELS, Counter, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+SQLITE_PRAGMAS = {
+    'journal_mode': 'wal',        # readers never block the writer
+    'synchronous': 'normal',      # safe with WAL, much faster than full
+    'foreign_keys': 1,
+    'busy_timeout': 10000,
+    'cache_size': -16000,
+}
+
+
+def open_database(url):
+    """Return an unconnected peewee database for a sqlite:/// or postgresql:// URL."""
+    parsed = urlparse(url)
+    if parsed.scheme == 'sqlite':
+        path = url[len('sqlite:///'):] if url.startswith('sqlite:///') else parsed.path
+        # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers never
+        # deadlock upgrading a read lock (SQLite would answer "database is locked" at once).
+        return PooledSqliteDatabase(path or ':memory:', pragmas=SQLITE_PRAGMAS, lock_type='IMMEDIATE',
+                                    max_connections=64, stale_timeout=300, check_same_thread=False)
+    if parsed.scheme in ('postgres', 'postgresql'):
+        return connect_url(url.replace(parsed.scheme + '://', 'postgresql+pool://', 1),
+                           max_connections=64, stale_timeout=300)
+    raise ValueError('LUOT_DATABASE_URL: unsupported database %r (use sqlite:/// or postgresql://)'
+                     % parsed.scheme)
+
+
+def supports_row_locks():
+    """Whether SELECT ... FOR UPDATE is available (PostgreSQL); SQLite serialises writers instead."""
+    return bool(getattr(db.obj, 'for_update', False))
+
+
+def _add_counter_paused(migrator):
+    """Version 2: counters can be paused (Tạm dừng) without being deactivated."""
+    migrate(migrator.add_column('counter', 'paused', Counter.paused))
+
+
+def _add_counter_priority_streak(migrator):
+    """Version 3: the count of priority tickets a counter called in a row."""
+    migrate(migrator.add_column('counter', 'priority_streak',
+                                IntegerField(default=0)))
+
+
+# Each entry brings a database from version N-1 to N; never edit one that has shipped.
+MIGRATIONS = {
+    2: _add_counter_paused,
+    3: _add_counter_priority_streak,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def current_version():
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return None
+    row = SchemaVersion.select().first()
+    return row.version if row else None
+
+
+def upgrade_schema():
+    """Create a new database at the latest version, or migrate an older one in place."""
+    with db.connection_context():
+        version = current_version()
+        if version is None:
+            with db.atomic():
+                db.create_tables(MODELS, safe=True)
+                SchemaVersion.delete().execute()
+                SchemaVersion.create(version=SCHEMA_VERSION)
+            return SCHEMA_VERSION
+        migrator = SchemaMigrator.from_database(db.obj)
+        for target in sorted(v for v in MIGRATIONS if v > version):
+            log.info('migrating the database to schema version %d', target)
+            with db.atomic():
+                MIGRATIONS[target](migrator)
+                SchemaVersion.update(version=target).execute()
+        # Tables added in later versions are created here; creating is idempotent.
+        db.create_tables(MODELS, safe=True)
+        return max(version, SCHEMA_VERSION)

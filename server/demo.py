@@ -1,0 +1,62 @@
+"""A realistic demo ward office for `python run.py --demo`."""
+from .auth import hash_password
+from .extensions import db
+from .models import ApiToken, Board, Counter, CounterService, Service, Staff
+from . import settings
+
+SERVICES = [
+    ('CT', 'Chứng thực', 'A', 'Chứng thực bản sao, chữ ký, hợp đồng'),
+    ('HT', 'Hộ tịch', 'B', 'Khai sinh, kết hôn, khai tử, xác nhận tình trạng hôn nhân'),
+    ('DD', 'Đất đai - Xây dựng', 'C', 'Giấy phép xây dựng, xác nhận nguồn gốc đất'),
+    ('CS', 'Chính sách xã hội', 'D', 'Trợ cấp, bảo trợ xã hội, người có công'),
+    ('TP', 'Tư pháp', 'E', 'Hòa giải, xác nhận, trợ giúp pháp lý'),
+]
+COUNTERS = [
+    (1, 'Quầy 1 - Chứng thực', ['CT']),
+    (2, 'Quầy 2 - Chứng thực, Tư pháp', ['CT', 'TP']),
+    (3, 'Quầy 3 - Hộ tịch', ['HT']),
+    (4, 'Quầy 4 - Đất đai - Xây dựng', ['DD']),
+    (5, 'Quầy 5 - Chính sách xã hội', ['CS', 'TP']),
+]
+STAFF = [
+    ('admin', 'Quản trị viên', 'admin', 'luot-admin'),
+    ('letan', 'Nguyễn Thị Hoa (lễ tân)', 'desk', 'luot-letan'),
+    ('quay1', 'Trần Văn Bình', 'counter', 'luot-quay'),
+    ('quay2', 'Lê Thị Mai', 'counter', 'luot-quay'),
+    ('tongdai', 'Phạm Minh Tuấn (tổng đài)', 'hotline', 'luot-tongdai'),
+]
+
+
+def load_demo():
+    """Fill an empty database with the demo office; return the logins and device tokens to print."""
+    with db.atomic():
+        if not Service.select().exists():
+            for order, (code, name, prefix, description) in enumerate(SERVICES):
+                Service.create(code=code, name=name, prefix=prefix, description=description, sort_order=order)
+            for number, name, codes in COUNTERS:
+                counter = Counter.create(number=number, name=name)
+                for code in codes:
+                    CounterService.create(counter=counter, service=Service.by_code(code))
+            Board.create(name='Màn hình sảnh chính')
+            settings.put('office_name', 'Bộ phận một cửa UBND phường Hải Châu')
+            settings.put('office_address', '270 Trần Phú, phường Hải Châu, TP Đà Nẵng')
+            settings.put('ticket_footer', 'Đường dây nóng: 0236 3822 111')
+            settings.put('board_notice', 'Kính mời công dân ngồi chờ và theo dõi số thứ tự trên màn hình. '
+                                         'Đặt lịch hẹn qua tổng đài 0236 3822 111.')
+        for username, full_name, role, password in STAFF:
+            if not Staff.select().where(Staff.username == username).exists():
+                Staff.create(username=username, full_name=full_name, role=role,
+                             password_hash=hash_password(password))
+        # Device tokens are stored hashed, so fresh ones are made (and the old demo ones revoked) each start.
+        ApiToken.update(revoked=True).where(ApiToken.name.startswith('demo ')).execute()
+        _kiosk, kiosk_token = ApiToken.issue('kiosk', 'demo kiosk')
+        _display, display_token = ApiToken.issue('display', 'demo display')
+    return {'staff': [(u, r, p) for u, _n, r, p in STAFF], 'kiosk': kiosk_token, 'display': display_token}
+
+
+def print_logins(logins):
+    print('Văn phòng mẫu / demo office — tài khoản / logins:')
+    for username, role, password in logins['staff']:
+        print('  %-8s %-8s mật khẩu/password: %s' % (username, role, password))
+    print('  kiosk:   /kiosk?token=%s' % logins['kiosk'])
+    print('  display: /display?token=%s' % logins['display'])

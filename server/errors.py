@@ -1,0 +1,96 @@
+"""One error hierarchy and one handler: JSON under /api, an HTML page elsewhere."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class QueueError(Exception):
+    """A refusal the caller can act on: an HTTP status, a stable code and a message."""
+    status = 400
+    code = 'bad_request'
+
+    def __init__(self, message, code=None, status=None):
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class NotFound(QueueError):
+    status, code = 404, 'not_found'
+
+
+class Conflict(QueueError):
+    status, code = 409, 'conflict'
+
+
+class Invalid(QueueError):
+    status, code = 400, 'invalid'
+
+
+class Unauthorized(QueueError):
+    status, code = 401, 'unauthorized'
+
+
+class Forbidden(QueueError):
+    status, code = 403, 'forbidden'
+
+
+HTTP_MESSAGES = {
+    400: ('bad_request', lazy_gettext('Yêu cầu không hợp lệ.')),
+    401: ('unauthorized', lazy_gettext('Cần đăng nhập hoặc mã truy cập hợp lệ.')),
+    403: ('forbidden', lazy_gettext('Bạn không có quyền thực hiện thao tác này.')),
+    404: ('not_found', lazy_gettext('Không tìm thấy địa chỉ này.')),
+    405: ('method_not_allowed', lazy_gettext('Phương thức không được hỗ trợ cho địa chỉ này.')),
+    413: ('too_large', lazy_gettext('Dữ liệu gửi lên quá lớn.')),
+    415: ('unsupported_media_type', lazy_gettext('Dữ liệu phải ở dạng JSON.')),
+    429: ('too_many_requests', lazy_gettext('Quá nhiều yêu cầu, vui lòng thử lại sau.')),
+    500: ('internal_error', lazy_gettext('Lỗi máy chủ. Vui lòng thử lại hoặc báo quản trị viên.')),
+    501: ('not_implemented', lazy_gettext('Chức năng này chưa có trong phiên bản hiện tại.')),
+}
+
+
+def wants_json():
+    return request.path.startswith('/api/') or request.accept_mimetypes.best == 'application/json'
+
+
+def error_response(status, code, message):
+    """The answer for an error: the API's JSON shape or an HTML page."""
+    if wants_json():
+        return jsonify(error={'code': code, 'message': str(message)}), status
+    try:
+        return render_template('error.html', status=status, code=code, message=str(message)), status
+    except Exception:  # the error page itself failed: still answer, in plain text
+        log.exception('could not render the error page')
+        return '%d %s' % (status, message), status, {'Content-Type': 'text/plain; charset=utf-8'}
+
+
+def register_error_handlers(app):
+    """Install the handlers for QueueError, HTTP errors, CSRF failures and the unexpected."""
+    @app.errorhandler(QueueError)
+    def handle_queue_error(error):
+        return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error):
+        return error_response(400, 'csrf_failed',
+                              _('Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang.'))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error):
+        code, message = HTTP_MESSAGES.get(error.code, ('http_%d' % error.code, error.description))
+        return error_response(error.code, code, message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        log.exception('unexpected error on %s %s', request.method, request.path)
+        code, message = HTTP_MESSAGES[500]
+        return error_response(500, code, message)

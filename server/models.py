@@ -1,0 +1,225 @@
+"""All peewee models; queries about one model live on that model."""
+import datetime
+import hashlib
+import json
+import secrets
+
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, Model, TextField, fn)
+
+from .extensions import db
+
+STATUSES = ('waiting', 'called', 'serving', 'done', 'no_show', 'cancelled')
+ACTIVE_STATUSES = ('called', 'serving')
+PRIORITY_REASONS = ('elderly', 'disabled', 'pregnant', 'child', 'appointment', 'other')
+STAFF_ROLES = ('admin', 'desk', 'counter', 'hotline')
+TOKEN_ROLES = STAFF_ROLES + ('kiosk', 'display')
+
+
+def utcnow():
+    """The current time as naive UTC, the way every timestamp is stored."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Service(BaseModel):
+    code = CharField(max_length=16, unique=True)
+    name = CharField(max_length=100)
+    prefix = CharField(max_length=2)
+    description = CharField(max_length=200, default='')
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+
+    @classmethod
+    def ordered(cls):
+        return cls.select().order_by(cls.sort_order, cls.code)
+
+    @classmethod
+    def by_code(cls, code):
+        return cls.get_or_none(cls.code == code)
+
+
+class Counter(BaseModel):
+    number = IntegerField(unique=True)
+    name = CharField(max_length=100)
+    active = BooleanField(default=True)
+    paused = BooleanField(default=False)
+    priority_streak = IntegerField(default=0)
+
+    @classmethod
+    def ordered(cls):
+        return cls.select().order_by(cls.number)
+
+    @property
+    def services(self):
+        return list(Service.select().join(CounterService).where(CounterService.counter == self)
+                    .order_by(Service.sort_order, Service.code))
+
+    def current_ticket(self):
+        return (Ticket.select().where(Ticket.counter == self, Ticket.status.in_(ACTIVE_STATUSES))
+                .order_by(Ticket.called_at.desc()).first())
+
+
+class CounterService(BaseModel):
+    counter = ForeignKeyField(Counter, backref='service_links', on_delete='CASCADE')
+    service = ForeignKeyField(Service, backref='counter_links', on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('counter', 'service'), True),)
+
+
+class Staff(BaseModel):
+    username = CharField(max_length=50, unique=True)
+    full_name = CharField(max_length=100, default='')
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Printer(BaseModel):
+    name = CharField(max_length=100, unique=True)
+    uri = CharField(max_length=255)
+    paper_width = IntegerField(default=80)      # millimetres: 58 or 80
+    status = CharField(max_length=16, default='unknown')
+    status_detail = CharField(max_length=255, default='')
+    status_at = DateTimeField(null=True)
+
+
+class ApiToken(BaseModel):
+    name = CharField(max_length=100)
+    role = CharField(max_length=16)
+    token_hash = CharField(max_length=64, unique=True)
+    hint = CharField(max_length=8)
+    printer = ForeignKeyField(Printer, null=True, on_delete='SET NULL')
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked = BooleanField(default=False)
+
+    @staticmethod
+    def digest(raw):
+        return hashlib.sha256(raw.encode('utf-8')).hexdigest()
+
+    @classmethod
+    def issue(cls, role, name, printer=None):
+        """Create a token and return (token row, the raw secret shown once)."""
+        raw = secrets.token_urlsafe(32)
+        row = cls.create(name=name, role=role, token_hash=cls.digest(raw), hint=raw[:6],
+                         printer=printer)
+        return row, raw
+
+    @classmethod
+    def lookup(cls, raw):
+        if not raw or len(raw) > 200:
+            return None
+        return cls.get_or_none((cls.token_hash == cls.digest(raw)) & (cls.revoked == False))  # noqa: E712
+
+
+class Board(BaseModel):
+    name = CharField(max_length=100)
+    service_codes = TextField(default='[]')     # JSON list; empty: every service
+    counter_numbers = TextField(default='[]')   # JSON list; empty: every counter
+    notice = TextField(default='')
+
+    @property
+    def services_shown(self):
+        return json.loads(self.service_codes or '[]')
+
+    @property
+    def counters_shown(self):
+        return json.loads(self.counter_numbers or '[]')
+
+    def shows(self, service_code, counter_number=None):
+        """Whether an event about this service or counter concerns the board."""
+        services, counters = self.services_shown, self.counters_shown
+        if not services and not counters:
+            return True
+        return service_code in services or (counter_number is not None and counter_number in counters)
+
+
+class Setting(BaseModel):
+    key = CharField(max_length=64, primary_key=True)
+    value = TextField()
+
+
+class DailySequence(BaseModel):
+    service = ForeignKeyField(Service, on_delete='CASCADE')
+    day = DateField()
+    last_number = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((('service', 'day'), True),)
+
+
+class Ticket(BaseModel):
+    service = ForeignKeyField(Service, backref='tickets')
+    day = DateField(index=True)
+    sequence = IntegerField()
+    number = CharField(max_length=8)
+    status = CharField(max_length=16, default='waiting', index=True)
+    priority = BooleanField(default=False)
+    priority_reason = CharField(max_length=16, null=True)
+    name = CharField(max_length=100, null=True)
+    phone = CharField(max_length=16, null=True)
+    source = CharField(max_length=16, default='kiosk')
+    track_id = CharField(max_length=32, unique=True, default=lambda: secrets.token_urlsafe(16))
+    issued_at = DateTimeField(default=utcnow)
+    queued_at = DateTimeField(default=utcnow)
+    called_at = DateTimeField(null=True)
+    serving_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+    counter = ForeignKeyField(Counter, null=True, backref='tickets', on_delete='SET NULL')
+    staff = ForeignKeyField(Staff, null=True, on_delete='SET NULL')
+    call_count = IntegerField(default=0)
+    issued_by = ForeignKeyField(ApiToken, null=True, on_delete='SET NULL')
+
+    class Meta:
+        indexes = ((('service', 'day', 'sequence'), True),
+                   (('status', 'service', 'queued_at'), False))
+
+    @classmethod
+    def waiting(cls, services, day):
+        return cls.select().where(cls.status == 'waiting', cls.day == day, cls.service.in_(services))
+
+    @classmethod
+    def count_waiting_by_service(cls, day):
+        rows = (cls.select(cls.service, fn.COUNT(cls.id).alias('n'))
+                .where(cls.status == 'waiting', cls.day == day).group_by(cls.service))
+        return {row.service_id: row.n for row in rows}
+
+
+class AuditEvent(BaseModel):
+    at = DateTimeField(default=utcnow, index=True)
+    ticket = ForeignKeyField(Ticket, null=True, backref='audit', on_delete='CASCADE')
+    action = CharField(max_length=32)
+    actor = CharField(max_length=100, default='')
+    from_status = CharField(max_length=16, null=True)
+    to_status = CharField(max_length=16, null=True)
+    counter_number = IntegerField(null=True)
+    detail = TextField(default='{}')
+
+
+class PrintJob(BaseModel):
+    printer = ForeignKeyField(Printer, null=True, on_delete='CASCADE')
+    printer_uri = CharField(max_length=255)
+    ticket = ForeignKeyField(Ticket, null=True, on_delete='CASCADE')
+    payload = TextField(default='{}')           # JSON: what the layout needs, frozen at issue time
+    state = CharField(max_length=16, default='queued', index=True)  # queued, printing, done, failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow)
+    last_error = CharField(max_length=255, default='')
+    created_at = DateTimeField(default=utcnow)
+    printed_at = DateTimeField(null=True)
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+
+
+MODELS = [Service, Counter, CounterService, Staff, Printer, ApiToken, Board, Setting,
+          DailySequence, Ticket, AuditEvent, PrintJob, SchemaVersion]

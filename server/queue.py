@@ -1,0 +1,140 @@
+"""Reading the queue: ticket answers, people ahead, wait estimates and the board snapshot."""
+import datetime
+import math
+
+from flask import current_app, has_request_context, url_for
+
+from . import settings
+from .clock import iso, office_day
+from .models import Board, Counter, CounterService, Service, Ticket, utcnow
+from .validation import mask_name
+
+RECENT_CALLS = 8
+HISTORY = 20
+
+
+def people_ahead(ticket):
+    """How many waiting tickets of the same line will be called before this one."""
+    if ticket.status != 'waiting':
+        return 0
+    earlier = ((Ticket.queued_at < ticket.queued_at)
+               | ((Ticket.queued_at == ticket.queued_at) & (Ticket.id < ticket.id)))
+    same_line = Ticket.waiting([ticket.service_id], ticket.day)
+    if ticket.priority:
+        return same_line.where(Ticket.priority == True, earlier).count()  # noqa: E712
+    return same_line.where((Ticket.priority == True) | earlier).count()  # noqa: E712
+
+
+def minutes_per_citizen(service_id, now=None):
+    """The mean of the latest service times of a line, or the office's default."""
+    since = (now or utcnow()) - datetime.timedelta(days=7)
+    rows = (Ticket.select(Ticket.called_at, Ticket.finished_at)
+            .where(Ticket.service == service_id, Ticket.status == 'done', Ticket.called_at > since,
+                   Ticket.finished_at.is_null(False))
+            .order_by(Ticket.finished_at.desc()).limit(HISTORY))
+    durations = [(r.finished_at - r.called_at).total_seconds() / 60 for r in rows]
+    durations = [d for d in durations if 0 < d < 240]
+    return sum(durations) / len(durations) if durations else float(settings.get('default_service_minutes'))
+
+
+def open_counters(service_id):
+    """Counters that are open and not paused and serve a line."""
+    return (Counter.select().join(CounterService)
+            .where(CounterService.service == service_id, Counter.active == True,  # noqa: E712
+                   Counter.paused == False).count())  # noqa: E712
+
+
+def estimated_wait(ticket, ahead):
+    if ticket.status != 'waiting':
+        return 0
+    if ahead == 0:
+        return 0
+    counters = max(1, open_counters(ticket.service_id))
+    return int(math.ceil(ahead * minutes_per_citizen(ticket.service_id) / counters))
+
+
+def track_url(ticket):
+    base = current_app.config.get('PUBLIC_URL')
+    if base:
+        return base.rstrip('/') + '/t/' + ticket.track_id
+    if has_request_context():
+        return url_for('pages.track', track_id=ticket.track_id, _external=True)
+    return '/t/' + ticket.track_id
+
+
+def ticket_dict(ticket, private=True):
+    """A ticket as the API answers it; public (board) copies mask the name and drop the phone."""
+    ahead = people_ahead(ticket)
+    data = {
+        'id': ticket.id, 'number': ticket.number, 'service': ticket.service.code,
+        'service_name': ticket.service.name, 'status': ticket.status, 'priority': ticket.priority,
+        'priority_reason': ticket.priority_reason, 'ahead': ahead,
+        'estimated_wait_min': estimated_wait(ticket, ahead),
+        'issued_at': iso(ticket.issued_at), 'called_at': iso(ticket.called_at),
+        'serving_at': iso(ticket.serving_at), 'finished_at': iso(ticket.finished_at),
+        'counter': ticket.counter.number if ticket.counter_id else None,
+        'call_count': ticket.call_count, 'source': ticket.source,
+        'name': ticket.name if private else mask_name(ticket.name),
+    }
+    if private:
+        data['phone'] = ticket.phone
+        data['track_url'] = track_url(ticket)
+    return data
+
+
+def counter_dict(counter, private=True):
+    current = counter.current_ticket()
+    return {'number': counter.number, 'name': counter.name, 'active': counter.active,
+            'paused': counter.paused, 'services': [s.code for s in counter.services],
+            'current': ticket_dict(current, private) if current else None}
+
+
+def services_state(board=None, now=None):
+    waiting = Ticket.count_waiting_by_service(office_day(now))
+    shown = board.services_shown if board else []
+    return [{'code': s.code, 'name': s.name, 'prefix': s.prefix, 'active': s.active,
+             'waiting': waiting.get(s.id, 0)}
+            for s in Service.ordered() if not shown or s.code in shown]
+
+
+def queue_state(board=None, private=True, now=None):
+    """The shape of GET /queue: every line's waiting count and every counter's current ticket."""
+    shown = board.counters_shown if board else []
+    counters = [counter_dict(c, private) for c in Counter.ordered().where(Counter.active == True)  # noqa: E712
+                if not shown or c.number in shown]
+    return {'services': services_state(board, now), 'counters': counters}
+
+
+def recent_calls(board=None, now=None, limit=RECENT_CALLS):
+    """The latest calls of today, newest first, as the board lists them."""
+    query = (Ticket.select().where(Ticket.day == office_day(now), Ticket.called_at.is_null(False),
+                                   Ticket.counter.is_null(False))
+             .order_by(Ticket.called_at.desc()).limit(limit * 4))
+    calls = []
+    for ticket in query:
+        if board is None or board.shows(ticket.service.code, ticket.counter.number):
+            calls.append({'ticket': ticket_dict(ticket, private=False),
+                          'counter': {'number': ticket.counter.number, 'name': ticket.counter.name}})
+        if len(calls) == limit:
+            break
+    return calls
+
+
+def snapshot(board=None, now=None):
+    """What a display gets on every connect: the queue, the latest calls and the board's settings."""
+    state = queue_state(board, private=False, now=now)
+    state['recent'] = recent_calls(board, now)
+    state['office'] = {'name': settings.get('office_name'),
+                       'notice': (board.notice if board and board.notice else settings.get('board_notice'))}
+    state['board'] = {'id': board.id, 'name': board.name} if board else None
+    return state
+
+
+def board_for(board_id):
+    if board_id in (None, '', 'all'):
+        return None
+    try:
+        return Board.get_or_none(Board.id == int(board_id))
+    except (TypeError, ValueError):
+        return None
+

@@ -1,0 +1,38 @@
+"""Office settings kept in the database, with defaults that suit a ward office."""
+import json
+
+from .models import Setting
+
+DEFAULTS = {
+    'office_name': 'Bộ phận một cửa UBND phường',
+    'office_address': '',
+    'ticket_footer': '',
+    'ticket_footer_qr_url': '',
+    'board_notice': '',
+    'priority_max_in_row': 2,        # priority tickets a counter may call in a row while others wait
+    'no_show_return_minutes': 30,    # how long a no-show may come back and be put in line again
+    'default_service_minutes': 6,    # the estimate before there is any history
+    'announce_names': False,         # say the citizen's name in the callout
+    'number_reading': 'number',      # "number": hai mươi lăm; "digits": không hai năm
+    'voice_repeat': 1,
+    'voice_volume': 100,
+}
+
+
+def get(key):
+    """A setting's value, or its default."""
+    row = Setting.get_or_none(Setting.key == key)
+    return json.loads(row.value) if row else DEFAULTS.get(key)
+
+
+def all_settings():
+    values = dict(DEFAULTS)
+    values.update({row.key: json.loads(row.value) for row in Setting.select()})
+    return values
+
+
+def put(key, value):
+    """Store a setting (the caller holds the transaction)."""
+    (Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False))
+     .on_conflict(conflict_target=[Setting.key], update={Setting.value: json.dumps(value, ensure_ascii=False)})
+     .execute())

@@ -1,0 +1,251 @@
+"""The queue rules: issuing, calling, recalling, finishing and moving tickets."""
+import datetime
+import json
+import logging
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
+from . import events, settings
+from .clock import office_day
+from .database import supports_row_locks
+from .errors import Conflict, Invalid, NotFound
+from .extensions import db
+from .models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, DailySequence, Service, Ticket, utcnow
+from .validation import mask_phone
+
+log = logging.getLogger(__name__)
+
+
+def audit(ticket, action, actor, from_status=None, counter=None, **detail):
+    """Record a state change of a ticket (inside the caller's transaction)."""
+    AuditEvent.create(ticket=ticket, action=action, actor=actor or '', from_status=from_status,
+                      to_status=ticket.status if ticket else None,
+                      counter_number=counter.number if counter else None,
+                      detail=json.dumps(detail, ensure_ascii=False, default=str))
+
+
+def open_service(code):
+    service = Service.by_code(code) if isinstance(code, str) else None
+    if service is None:
+        raise NotFound(_('Không có lĩnh vực "%(code)s".', code=code), 'unknown_service')
+    if not service.active:
+        raise Conflict(_('Lĩnh vực "%(name)s" đang tạm ngừng nhận hồ sơ.', name=service.name), 'service_closed')
+    return service
+
+
+def find_counter(number):
+    counter = Counter.get_or_none(Counter.number == number)
+    if counter is None:
+        raise NotFound(_('Không có quầy số %(number)s.', number=number), 'unknown_counter')
+    return counter
+
+
+def find_ticket(ticket_id):
+    ticket = Ticket.get_or_none(Ticket.id == ticket_id)
+    if ticket is None:
+        raise NotFound(_('Không có phiếu số %(id)s.', id=ticket_id), 'unknown_ticket')
+    return ticket
+
+
+def next_sequence(service, day):
+    """Allocate the next number of a service for a day; one statement, safe under concurrency."""
+    (DailySequence.insert(service=service, day=day, last_number=1)
+     .on_conflict(conflict_target=[DailySequence.service, DailySequence.day],
+                  update={DailySequence.last_number: DailySequence.last_number + 1})
+     .execute())
+    return (DailySequence.select(DailySequence.last_number)
+            .where(DailySequence.service == service, DailySequence.day == day).scalar())
+
+
+def issue_ticket(service_code, priority=False, priority_reason=None, name=None, phone=None,
+                 source='kiosk', actor='', now=None, on_commit=None):
+    """Give a citizen the next number of a service for today."""
+    now = now or utcnow()
+    service = open_service(service_code)
+    if priority and not priority_reason:
+        priority_reason = 'other'
+    with db.atomic():
+        day = office_day(now)
+        sequence = next_sequence(service, day)
+        ticket = Ticket.create(service=service, day=day, sequence=sequence,
+                               number='%s%03d' % (service.prefix, sequence), priority=bool(priority),
+                               priority_reason=priority_reason if priority else None, name=name,
+                               phone=phone, source=source, issued_at=now, queued_at=now)
+        audit(ticket, 'issued', actor, priority_reason=ticket.priority_reason, source=source)
+        db.after_commit(lambda: events.queue_changed([service.code]))
+        if on_commit:
+            db.after_commit(lambda: on_commit(ticket))
+    log.info('issued %s (%s)%s', ticket.number, service.code,
+             ' phone %s' % mask_phone(phone) if phone else '')
+    return ticket
+
+
+def _lock_counter(counter):
+    """Serialise actions on one counter: a row lock on PostgreSQL; SQLite's IMMEDIATE lock already does."""
+    if supports_row_locks():
+        return Counter.select().where(Counter.id == counter.id).for_update().get()
+    return Counter.get_by_id(counter.id)
+
+
+def _candidates(counter, day, streak_full):
+    services = CounterService.select(CounterService.service).where(CounterService.counter == counter)
+    waiting = Ticket.waiting(services, day).join(Service).where(Service.active == True)  # noqa: E712
+    # Priority tickets go first, but never more than the configured number in a row while others wait.
+    order = [Ticket.priority.asc() if streak_full else Ticket.priority.desc(), Ticket.queued_at, Ticket.id]
+    return waiting.order_by(*order).limit(5)
+
+
+def _finish_current(counter, actor, now):
+    for ticket in Ticket.select().where(Ticket.counter == counter, Ticket.status.in_(ACTIVE_STATUSES)):
+        previous = ticket.status
+        ticket.status, ticket.finished_at = 'done', now
+        ticket.save()
+        audit(ticket, 'completed', actor, previous, counter)
+
+
+def call_next(counter_number, staff=None, actor='', now=None):
+    """Finish the counter's current ticket and call the next one for its services."""
+    now = now or utcnow()
+    called = None
+    with db.atomic():
+        counter = _lock_counter(find_counter(counter_number))
+        if not counter.active:
+            raise Conflict(_('Quầy số %(number)s đang đóng.', number=counter.number), 'counter_closed')
+        _finish_current(counter, actor, now)
+        max_in_row = int(settings.get('priority_max_in_row'))
+        for candidate in _candidates(counter, office_day(now), counter.priority_streak >= max_in_row):
+            # A conditional update: of two counters racing for one ticket exactly one changes a row.
+            claimed = (Ticket.update(status='called', counter=counter, staff=staff, called_at=now,
+                                     call_count=Ticket.call_count + 1)
+                       .where(Ticket.id == candidate.id, Ticket.status == 'waiting').execute())
+            if claimed == 1:
+                called = Ticket.get_by_id(candidate.id)
+                break
+        if called:
+            counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
+            counter.paused = False
+            counter.save()
+            audit(called, 'called', actor, 'waiting', counter)
+            db.after_commit(lambda: events.ticket_called(called, counter, recall=False))
+            db.after_commit(lambda: events.queue_changed([called.service.code]))
+        else:
+            db.after_commit(lambda: events.counter_changed(counter))
+    if called is None:
+        raise Conflict(_('Không còn ai chờ ở quầy số %(number)s.', number=counter_number), 'queue_empty')
+    return called
+
+
+def _transition(ticket_id, allowed, action, actor, now, counter_number=None, **changes):
+    with db.atomic():
+        ticket = find_ticket(ticket_id)
+        if ticket.status not in allowed:
+            raise Conflict(_('Phiếu %(number)s đang ở trạng thái "%(status)s", không thể thực hiện thao tác này.',
+                             number=ticket.number, status=status_label(ticket.status)), 'invalid_state')
+        if counter_number is not None and ticket.counter and ticket.counter.number != counter_number:
+            raise Conflict(_('Phiếu %(number)s đang ở quầy khác.', number=ticket.number), 'wrong_counter')
+        previous = ticket.status
+        for field, value in changes.items():
+            setattr(ticket, field, value(ticket) if callable(value) else value)
+        ticket.save()
+        audit(ticket, action, actor, previous, ticket.counter)
+    return ticket, previous
+
+
+def recall(ticket_id, actor='', now=None):
+    """Announce a called ticket again."""
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'recalled', actor, now,
+                                    call_count=lambda t: t.call_count + 1)
+    db.after_commit(lambda: events.ticket_called(ticket, ticket.counter, recall=True))
+    return ticket
+
+
+def start_serving(ticket_id, actor='', now=None):
+    """The citizen has come to the counter."""
+    ticket, _previous = _transition(ticket_id, ('called',), 'serving', actor, now, status='serving',
+                                    serving_at=now or utcnow())
+    db.after_commit(lambda: events.counter_changed(ticket.counter))
+    return ticket
+
+
+def complete(ticket_id, actor='', now=None):
+    """The counter has finished with the citizen."""
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'completed', actor, now, status='done',
+                                    finished_at=now or utcnow())
+    db.after_commit(lambda: events.counter_changed(ticket.counter))
+    return ticket
+
+
+def no_show(ticket_id, actor='', now=None):
+    """The citizen did not come when called."""
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'no_show', actor, now, status='no_show',
+                                    finished_at=now or utcnow())
+    db.after_commit(lambda: events.counter_changed(ticket.counter))
+    return ticket
+
+
+def return_to_line(ticket_id, actor='', now=None):
+    """Put a no-show back in line at their old place, within the configured window."""
+    now = now or utcnow()
+    window = datetime.timedelta(minutes=int(settings.get('no_show_return_minutes')))
+    ticket = find_ticket(ticket_id)
+    if ticket.status == 'no_show' and (ticket.finished_at is None or now - ticket.finished_at > window):
+        raise Conflict(_('Đã quá %(minutes)s phút kể từ khi vắng mặt; hãy lấy số mới.',
+                         minutes=window.seconds // 60), 'return_window_passed')
+    if ticket.day != office_day(now):
+        raise Conflict(_('Phiếu của ngày khác không thể xếp lại hàng.'), 'return_window_passed')
+    ticket, _previous = _transition(ticket_id, ('no_show',), 'returned', actor, now, status='waiting',
+                                    counter=None, called_at=None, finished_at=None)
+    db.after_commit(lambda: events.queue_changed([ticket.service.code]))
+    return ticket
+
+
+def transfer(ticket_id, service_code, actor='', now=None):
+    """Send a ticket to another service's line, keeping its place by issue time."""
+    target = open_service(service_code)
+    old = find_ticket(ticket_id)
+    if old.service_id == target.id and old.status == 'waiting':
+        raise Invalid(_('Phiếu đã ở lĩnh vực "%(name)s".', name=target.name), 'same_service')
+    old_code, old_counter = old.service.code, old.counter
+    ticket, _previous = _transition(ticket_id, ('waiting',) + ACTIVE_STATUSES, 'transferred', actor, now,
+                                    status='waiting', service=target, counter=None, called_at=None,
+                                    serving_at=None)
+    db.after_commit(lambda: events.queue_changed(sorted({old_code, target.code})))
+    if old_counter:
+        db.after_commit(lambda: events.counter_changed(old_counter))
+    return ticket
+
+
+def cancel(ticket_id, actor='', now=None):
+    """Withdraw a ticket that has not been served."""
+    ticket, _previous = _transition(ticket_id, ('waiting', 'called'), 'cancelled', actor, now,
+                                    status='cancelled', finished_at=now or utcnow())
+    db.after_commit(lambda: events.queue_changed([ticket.service.code]))
+    return ticket
+
+
+def close_previous_days(now=None):
+    """At the office's midnight: tickets left open from earlier days are cancelled."""
+    now = now or utcnow()
+    with db.atomic():
+        stale = list(Ticket.select().where(Ticket.day < office_day(now),
+                                           Ticket.status.in_(('waiting',) + ACTIVE_STATUSES)))
+        for ticket in stale:
+            previous = ticket.status
+            ticket.status, ticket.finished_at = 'cancelled', now
+            ticket.save()
+            audit(ticket, 'day_closed', 'system', previous)
+    if stale:
+        db.after_commit(lambda: events.queue_changed(None))
+    return len(stale)
+
+
+STATUS_LABELS = {
+    'waiting': lazy_gettext('đang chờ'), 'called': lazy_gettext('đã gọi'),
+    'serving': lazy_gettext('đang phục vụ'), 'done': lazy_gettext('đã xong'),
+    'no_show': lazy_gettext('vắng mặt'), 'cancelled': lazy_gettext('đã hủy'),
+}
+
+
+def status_label(status):
+    return str(STATUS_LABELS.get(status, status))

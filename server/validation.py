@@ -1,0 +1,105 @@
+"""Reading and checking request bodies; every refusal names the field, in the user's language."""
+import phonenumbers
+from flask import request
+from flask_babel import gettext as _
+
+from .errors import Invalid
+
+MAX_NAME = 100
+
+
+def json_body(required=True):
+    """The request's JSON object, or a 400 that says what is wrong with it."""
+    if not request.data and not required:
+        return {}
+    if not request.is_json:
+        raise Invalid(_('Dữ liệu phải ở dạng JSON (Content-Type: application/json).'), 'invalid_json')
+    body = request.get_json(silent=True)
+    if body is None:
+        raise Invalid(_('Dữ liệu JSON bị lỗi cú pháp.'), 'invalid_json')
+    if not isinstance(body, dict):
+        raise Invalid(_('Dữ liệu JSON phải là một đối tượng {...}.'), 'invalid_json')
+    return body
+
+
+def text(body, field, max_length, required=False, default=None):
+    """A string field, stripped; None when absent and not required."""
+    value = body.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field), 'missing_field')
+        return default
+    if not isinstance(value, str):
+        raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field), 'invalid_type')
+    value = value.strip()
+    if len(value) > max_length:
+        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field=field, max=max_length),
+                      'too_long')
+    return value
+
+
+def boolean(body, field, default=False):
+    value = body.get(field, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise Invalid(_('Trường "%(field)s" phải là true hoặc false.', field=field), 'invalid_type')
+    return value
+
+
+def integer(body, field, required=False, minimum=None, maximum=None, default=None):
+    value = body.get(field)
+    if value is None:
+        if required:
+            raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field), 'missing_field')
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(_('Trường "%(field)s" phải là số nguyên.', field=field), 'invalid_type')
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field=field), 'out_of_range')
+    return value
+
+
+def string_list(body, field, item_max=16, default=None):
+    value = body.get(field, default)
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= item_max for v in value):
+        raise Invalid(_('Trường "%(field)s" phải là danh sách chuỗi.', field=field), 'invalid_type')
+    return value
+
+
+def phone_number(value, field='phone'):
+    """A Vietnamese phone number in its national form (0xxxxxxxxx), or a 400."""
+    if value is None or value == '':
+        return None
+    if not isinstance(value, str):
+        raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field), 'invalid_type')
+    compact = value.replace(' ', '').replace('.', '').replace('-', '')
+    if not (compact.startswith('0') or compact.startswith('+84')) or len(compact) > 13:
+        raise Invalid(_('Số điện thoại không hợp lệ (dạng 0xxxxxxxxx hoặc +84xxxxxxxxx).'), 'invalid_phone')
+    try:
+        parsed = phonenumbers.parse(compact, 'VN')
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or parsed.country_code != 84 or not phonenumbers.is_valid_number(parsed):
+        raise Invalid(_('Số điện thoại không hợp lệ (dạng 0xxxxxxxxx hoặc +84xxxxxxxxx).'), 'invalid_phone')
+    return '0' + str(parsed.national_number)
+
+
+def mask_phone(phone):
+    """A phone number fit for a log line: the middle digits hidden."""
+    if not phone:
+        return ''
+    return phone[:3] + '****' + phone[-3:] if len(phone) > 6 else '***'
+
+
+def mask_name(name):
+    """A name fit for a public board: "Nguyễn Văn An" -> "Nguyễn V. A"."""
+    if not name:
+        return None
+    parts = name.split()
+    if len(parts) == 1:
+        return parts[0][0] + '.'
+    middle = [p[0] + '.' for p in parts[1:-1]]
+    return ' '.join([parts[0]] + middle + [parts[-1][0]])
