@@ -22,7 +22,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_server.py
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o server/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o server/translations/messages.pot .
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations
 	$(BIN)/pybabel compile -d server/translations
 

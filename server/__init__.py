@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
 from .config import load_config
@@ -14,6 +14,8 @@ LANGUAGES = ('vi', 'en')
 
 def select_locale():
     """Vietnamese unless the user chose English (cookie) or an API caller asks for it."""
+    if not has_request_context():
+        return 'vi'
     chosen = request.cookies.get('lang')
     if chosen in LANGUAGES:
         return chosen

@@ -157,7 +157,8 @@ class DailySequence(BaseModel):
 
 
 class Ticket(BaseModel):
-    service = ForeignKeyField(Service, backref='tickets')
+    service = ForeignKeyField(Service, backref='tickets')           # the line it waits in now
+    origin = ForeignKeyField(Service, backref='issued_tickets')     # the line that numbered it
     day = DateField(index=True)
     sequence = IntegerField()
     number = CharField(max_length=8)
@@ -179,7 +180,7 @@ class Ticket(BaseModel):
     issued_by = ForeignKeyField(ApiToken, null=True, on_delete='SET NULL')
 
     class Meta:
-        indexes = ((('service', 'day', 'sequence'), True),
+        indexes = ((('origin', 'day', 'sequence'), True),
                    (('status', 'service', 'queued_at'), False))
 
     @classmethod

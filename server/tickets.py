@@ -68,7 +68,7 @@ def issue_ticket(service_code, priority=False, priority_reason=None, name=None, 
     with db.atomic():
         day = office_day(now)
         sequence = next_sequence(service, day)
-        ticket = Ticket.create(service=service, day=day, sequence=sequence,
+        ticket = Ticket.create(service=service, origin=service, day=day, sequence=sequence,
                                number='%s%03d' % (service.prefix, sequence), priority=bool(priority),
                                priority_reason=priority_reason if priority else None, name=name,
                                phone=phone, source=source, issued_at=now, queued_at=now)

@@ -1,0 +1,245 @@
+"""Printer transports by URI: validate, open a python-escpos printer, send raw bytes.
+
+usb://VID:PID (hex, ?in_ep=&out_ep=), tcp://HOST[:PORT], serial:///dev/ttyUSB0?baudrate=9600
+or serial://COM3?baudrate=9600, file:///dev/usb/lp0, cups://QUEUE, win32://PRINTER NAME, dummy://.
+escpos.printer guards its optional imports (pyusb, pyserial, pycups, win32print), so importing
+it here is safe on Windows and Linux; the platform-only classes fail only when used.
+"""
+import ipaddress
+import re
+import socket
+import time
+import urllib.parse
+from typing import NamedTuple
+
+from escpos import printer as escpos_printer
+from escpos.exceptions import DeviceNotFoundError
+
+SCHEMES = ('usb', 'tcp', 'serial', 'file', 'cups', 'win32', 'dummy')
+DEFAULT_TCP_PORT = 9100
+MAX_TIMEOUT = 2.0           # a request never waits on a printer; a worker not for long either
+CHUNK_SIZE = 4096           # the timeout applies per chunk: a slow printer that keeps reading is fine
+DRAIN_TIMEOUT = 0.5
+_HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$')
+_USB_IDS = re.compile(r'^(?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4})$')
+
+
+class PrinterURIError(ValueError):
+    """A printer address that cannot be used; the message is shown to the admin."""
+
+
+class PrinterError(Exception):
+    """A print or status failure: status is one of printer.status.STATUSES."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class PrinterAddress(NamedTuple):
+    scheme: str
+    target: str                 # host, device path, queue or printer name
+    options: dict               # port, baudrate, vendor/product ids, endpoints
+
+
+def _invalid(uri: str, reason: str) -> PrinterURIError:
+    return PrinterURIError(f'Địa chỉ máy in không hợp lệ: {uri} ({reason})')
+
+
+def _query(uri: str, query: str, allowed: tuple) -> dict:
+    try:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except ValueError:
+        raise _invalid(uri, 'tham số sai dạng') from None
+    for key, _ in pairs:
+        if key not in allowed:
+            raise _invalid(uri, f'tham số không hỗ trợ: {key}')
+    return dict(pairs)
+
+
+def _parse_tcp(uri: str, rest: str) -> PrinterAddress:
+    parts = urllib.parse.urlsplit('tcp://' + rest)
+    if parts.path not in ('', '/') or parts.query or parts.fragment:
+        raise _invalid(uri, 'chỉ ghi máy và cổng, ví dụ tcp://192.168.1.50:9100')
+    host = parts.hostname or ''
+    try:
+        port = parts.port or DEFAULT_TCP_PORT
+    except ValueError:
+        raise _invalid(uri, 'cổng phải là số từ 1 đến 65535') from None
+    try:
+        is_ipv6 = ipaddress.ip_address(host).version == 6
+    except ValueError:
+        is_ipv6 = False
+        if not _HOST.match(host):
+            raise _invalid(uri, 'thiếu hoặc sai tên máy/địa chỉ IP') from None
+    if is_ipv6:     # python-escpos's Network opens IPv4 sockets only
+        raise _invalid(uri, 'chỉ hỗ trợ địa chỉ IPv4 hoặc tên máy')
+    return PrinterAddress('tcp', host, {'port': port})
+
+
+def _parse_usb(uri: str, rest: str) -> PrinterAddress:
+    ids, _, query = rest.partition('?')
+    match = _USB_IDS.match(ids.strip('/'))
+    if not match or not int(match.group(1), 16) or not int(match.group(2), 16):
+        raise _invalid(uri, 'mã USB phải có dạng VID:PID hệ 16, ví dụ usb://0416:5011')
+    options = {'vendor': int(match.group(1), 16), 'product': int(match.group(2), 16)}
+    for key, value in _query(uri, query, ('in_ep', 'out_ep')).items():
+        try:
+            options[key] = int(value, 16)
+        except ValueError:
+            raise _invalid(uri, f'{key} phải là số hệ 16, ví dụ 0x81') from None
+    return PrinterAddress('usb', f"{options['vendor']:04x}:{options['product']:04x}", options)
+
+
+def _device_path(uri: str, rest: str, example: str) -> tuple:
+    """(device, query) from scheme:///dev/x?... or scheme://COM3?... (Windows names)."""
+    parts = urllib.parse.urlsplit('x://' + rest)
+    if parts.netloc and parts.path:
+        raise _invalid(uri, f'dùng ba dấu /, ví dụ {example}')
+    device = urllib.parse.unquote(parts.netloc or parts.path)
+    if re.match(r'^/[A-Za-z]:[/\\]', device):       # file:///C:/... on Windows
+        device = device[1:]
+    if not device or device == '/' or parts.fragment:
+        raise _invalid(uri, f'thiếu đường dẫn thiết bị, ví dụ {example}')
+    return device, parts.query
+
+
+def _parse_serial(uri: str, rest: str) -> PrinterAddress:
+    device, query = _device_path(uri, rest, 'serial:///dev/ttyUSB0?baudrate=9600')
+    value = _query(uri, query, ('baudrate',)).get('baudrate', '9600')
+    if not value.isdigit() or not 300 <= int(value) <= 921600:
+        raise _invalid(uri, 'tốc độ baud phải là số nguyên, ví dụ 9600 hoặc 115200')
+    return PrinterAddress('serial', device, {'baudrate': int(value)})
+
+
+def _parse_named(uri: str, scheme: str, rest: str) -> PrinterAddress:
+    name = urllib.parse.unquote(rest).strip()
+    if scheme == 'file':
+        device, query = _device_path(uri, rest, 'file:///dev/usb/lp0')
+        _query(uri, query, ())
+        return PrinterAddress('file', device, {})
+    if scheme == 'dummy':
+        return PrinterAddress('dummy', name, {})
+    if not name:
+        raise _invalid(uri, f'thiếu tên {"hàng đợi CUPS" if scheme == "cups" else "máy in Windows"}')
+    if scheme == 'cups' and re.search(r'[\s/#?]', name):
+        raise _invalid(uri, 'tên hàng đợi CUPS không chứa dấu cách, /, # hoặc ?')
+    return PrinterAddress(scheme, name, {})
+
+
+def parse_uri(uri: str) -> PrinterAddress:
+    """Split a printer URI into scheme, target and options, or raise PrinterURIError."""
+    text = (uri or '').strip()
+    scheme, separator, rest = text.partition('://')
+    scheme = scheme.lower()
+    if not separator:
+        raise _invalid(text, 'thiếu kiểu kết nối, ví dụ tcp://192.168.1.50:9100')
+    if scheme not in SCHEMES:
+        raise _invalid(text, f'không hỗ trợ kiểu "{scheme}", dùng một trong: {", ".join(SCHEMES)}')
+    if scheme == 'tcp':
+        return _parse_tcp(text, rest)
+    if scheme == 'usb':
+        return _parse_usb(text, rest)
+    if scheme == 'serial':
+        return _parse_serial(text, rest)
+    return _parse_named(text, scheme, rest)
+
+
+def format_uri(address: PrinterAddress) -> str:
+    """The canonical URI of a parsed address, so one printer has one spooler worker."""
+    scheme, target, options = address
+    if scheme == 'tcp':
+        return f"tcp://{target}:{options['port']}"
+    if scheme == 'usb':
+        endpoints = {key: f'0x{options[key]:02x}' for key in ('in_ep', 'out_ep') if key in options}
+        return f'usb://{target}' + (f'?{urllib.parse.urlencode(endpoints)}' if endpoints else '')
+    if scheme in ('serial', 'file'):
+        # /dev/ttyUSB0 gives three slashes; C:/... gets its leading slash back; COM3 stays a name.
+        drive = '/' if re.match(r'^[A-Za-z]:[/\\]', target) else ''
+        query = f"?baudrate={options['baudrate']}" if scheme == 'serial' else ''
+        return f"{scheme}://{drive}{urllib.parse.quote(target, safe='/:')}{query}"
+    return f'{scheme}://{target}'
+
+
+def validate_uri(uri: str) -> str:
+    """The canonical form of a printer URI, or PrinterURIError with a Vietnamese message."""
+    return format_uri(parse_uri(uri))
+
+
+def _build(address: PrinterAddress, timeout: float):
+    scheme, target, options = address
+    if scheme == 'tcp':
+        return escpos_printer.Network(target, options['port'], timeout=timeout)
+    if scheme == 'usb':
+        endpoints = {key: options[key] for key in ('in_ep', 'out_ep') if key in options}
+        return escpos_printer.Usb(options['vendor'], options['product'],
+                                  timeout=int(timeout * 1000), **endpoints)
+    if scheme == 'serial':
+        return escpos_printer.Serial(target, baudrate=options['baudrate'], timeout=timeout)
+    if scheme == 'file':
+        return escpos_printer.File(target)
+    if scheme == 'cups':
+        return escpos_printer.CupsPrinter(target)
+    if scheme == 'win32':
+        return escpos_printer.Win32Raw(target)
+    return escpos_printer.Dummy()
+
+
+def open_printer(uri: str, timeout: float = MAX_TIMEOUT):
+    """An opened python-escpos printer for the URI, or PrinterError (offline, error)."""
+    address = parse_uri(uri)
+    timeout = min(max(float(timeout), 0.05), MAX_TIMEOUT)
+    try:
+        printer = _build(address, timeout)
+    except RuntimeError as error:   # python-escpos: the optional library is missing here
+        raise PrinterError('error', f'Máy tính này không dùng được kiểu {address.scheme}://: {error}') from None
+    try:
+        printer.open()
+    except (DeviceNotFoundError, OSError) as error:
+        raise PrinterError('offline', f'Không kết nối được máy in {uri}: {_reason(error)}') from None
+    return printer
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[-1] if text else type(error).__name__
+
+
+def _drain(sock: socket.socket) -> None:
+    """Half-close, then read until the printer closes: closing with unread replies (a printer
+    answers any DLE EOT that happens to occur in raster data) resets the connection and can
+    cut off the end of the ticket."""
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(DRAIN_TIMEOUT)
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    try:
+        while time.monotonic() < deadline and sock.recv(256):
+            pass
+    except TimeoutError:
+        pass        # a printer that keeps the connection open has still read everything
+
+
+def close_quietly(printer) -> None:
+    """Close a printer, ignoring errors: used after a failure has already been reported."""
+    try:
+        printer.close()
+    except Exception:   # noqa: BLE001 - the failure that matters was raised before
+        pass
+
+
+def send(uri: str, data: bytes, timeout: float = MAX_TIMEOUT) -> None:
+    """Open the printer, write the bytes, close; PrinterError(status, message) on failure."""
+    printer = open_printer(uri, timeout)
+    try:
+        for start in range(0, len(data), CHUNK_SIZE):
+            printer._raw(data[start:start + CHUNK_SIZE])
+        if isinstance(printer, escpos_printer.Network):
+            _drain(printer.device)
+        printer.close()     # CUPS and win32 submit the job here
+    except (DeviceNotFoundError, OSError) as error:
+        close_quietly(printer)
+        raise PrinterError('offline', f'Máy in {uri} ngừng nhận dữ liệu: {_reason(error)}') from None
+    except Exception as error:      # noqa: BLE001 - pywin32, pycups and pyusb have their own errors
+        close_quietly(printer)
+        raise PrinterError('error', f'Lỗi khi in tới {uri}: {_reason(error)}') from None

@@ -1,0 +1,306 @@
+"""The OpenAPI 3.1 description of the JSON API under /api/v1, kept as Python data (served at /api/v1/openapi.json)."""
+import copy
+from importlib import metadata
+
+from .models import PRIORITY_REASONS, STATUSES, TOKEN_ROLES
+from .settings import DEFAULTS as SETTING_DEFAULTS
+
+API = '/api/v1'
+ANY = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display')
+PHONE = r'^\s*(0|\+84)[0-9 .\-]{8,12}\s*$'
+
+DESCRIPTION = """\
+**Tiếng Việt.** API JSON của Lượt: lấy số, gọi số, xem hàng chờ và cấu hình bộ phận một cửa.
+Xác thực bằng `Authorization: Bearer <mã truy cập>` (tạo bằng `python run.py token create` hoặc trang
+quản trị) hoặc bằng phiên đăng nhập của cán bộ (cookie, khi đó áp dụng CSRF). Lỗi luôn có dạng
+`{"error": {"code", "message"}}`; thông báo bằng tiếng Việt trừ khi `Accept-Language` chọn tiếng Anh.
+Quyền `admin` được làm mọi thao tác; `x-roles` ghi các vai trò được phép của từng thao tác.
+
+**English.** The JSON API of Lượt: issue and call tickets, read the queue, set up the one-stop office.
+Authenticate with `Authorization: Bearer <token>` (from `python run.py token create` or the admin
+console) or a staff session cookie (then CSRF rules apply). Errors are always `{"error": {"code",
+"message"}}`, in Vietnamese unless `Accept-Language` asks for English. The `admin` role may do
+everything; `x-roles` lists the roles allowed for each operation. Answering 200 on this document
+is how scripts know the server is ready."""
+
+
+def ref(name):
+    return {'$ref': '#/components/schemas/' + name}
+
+
+def nullable(schema):
+    return {'anyOf': [schema, {'type': 'null'}]}
+
+
+def obj(required=(), **properties):
+    return {'type': 'object', 'required': list(required), 'properties': properties}
+
+
+def string(max_length=None, **extra):
+    schema = {'type': 'string', **extra}
+    if max_length:
+        schema['maxLength'] = max_length
+    return schema
+
+
+def codes(max_length=16):
+    return {'type': 'array', 'items': string(max_length, minLength=1)}
+
+
+TIME = nullable(string(format='date-time'))
+TICKET_FIELDS = {
+    'id': {'type': 'integer'},
+    'number': string(description='The number shown to people, e.g. "A025".', examples=['A025']),
+    'service': string(16, description='The service code.'),
+    'service_name': string(100),
+    'status': {'enum': list(STATUSES)},
+    'priority': {'type': 'boolean'},
+    'priority_reason': {'enum': list(PRIORITY_REASONS) + [None]},
+    'ahead': {'type': 'integer', 'minimum': 0, 'description': 'Waiting tickets called before this one.'},
+    'estimated_wait_min': {'type': 'integer', 'minimum': 0},
+    'issued_at': string(format='date-time', description='ISO 8601 with the office offset.'),
+    'called_at': TIME, 'serving_at': TIME, 'finished_at': TIME,
+    'counter': nullable({'type': 'integer'}),
+    'call_count': {'type': 'integer', 'minimum': 0},
+    'source': string(16, examples=['kiosk', 'desk']),
+    'name': nullable(string(100, description='Masked ("Nguyễn V. A") for kiosk and display tokens.')),
+    'phone': nullable(string(16, description='Staff roles only.')),
+    'track_url': string(format='uri', description="Staff roles only: the citizen's live ticket page."),
+}
+TICKET = obj([k for k in TICKET_FIELDS if k not in ('phone', 'track_url')], **TICKET_FIELDS)
+PRINTING = obj(['queued', 'status'], queued={'type': 'boolean'},
+               status=string(examples=['not_requested', 'no_printer', 'ok', 'unknown']), detail=string())
+SETTING_TYPES = {bool: {'type': 'boolean'}, int: {'type': 'integer'}, str: string(1000)}
+SETTINGS = {'type': 'object', 'additionalProperties': False,
+            'properties': {k: SETTING_TYPES[type(v)] for k, v in SETTING_DEFAULTS.items()}}
+SETTINGS_ANSWER = {**SETTINGS, 'required': list(SETTING_DEFAULTS)}
+APPOINTMENT_FIELDS = dict(service=string(16), date=string(format='date'), start=string(5, pattern=r'^\d\d:\d\d$'),
+                          name=string(100, minLength=1), phone=string(16, pattern=PHONE), source=string(16))
+
+
+def schemas():
+    """The answer shapes (server/queue.py, server/api_admin.py) and the request bodies."""
+    service_fields = dict(name=string(100, minLength=1), prefix=string(2, pattern='^[A-Za-z]{1,2}$'),
+                          description=string(200), active={'type': 'boolean'},
+                          sort_order={'type': 'integer', 'minimum': 0, 'maximum': 10000})
+    return {
+        'Error': obj(['error'], error=obj(['code', 'message'], code=string(pattern='^[a-z0-9_]+$'),
+                                          message=string())),
+        'Ticket': TICKET,
+        'TicketIssued': {**TICKET, 'required': TICKET['required'] + ['printing'],
+                         'properties': {**TICKET_FIELDS, 'printing': ref('Printing')}},
+        'Printing': PRINTING,
+        'Service': obj(['code', 'name', 'prefix', 'description', 'active', 'sort_order'],
+                       code=string(16), **service_fields),
+        'Counter': obj(['number', 'name', 'active', 'paused', 'services', 'current'],
+                       number={'type': 'integer'}, name=string(100), active={'type': 'boolean'},
+                       paused={'type': 'boolean'}, services=codes(), current=nullable(ref('Ticket'))),
+        'Queue': obj(['services', 'counters'], counters={'type': 'array', 'items': ref('Counter')},
+                     services={'type': 'array', 'items': obj(
+                         ['code', 'name', 'waiting'], code=string(16), name=string(100), prefix=string(2),
+                         active={'type': 'boolean'}, waiting={'type': 'integer', 'minimum': 0})}),
+        'Board': obj(['id', 'name', 'services', 'counters', 'notice'], id={'type': 'integer'},
+                     name=string(100), services=codes(), counters={'type': 'array', 'items': {'type': 'integer'}},
+                     notice=string(500)),
+        'Token': obj(['id', 'name', 'role', 'token'], id={'type': 'integer'}, name=string(100),
+                     role={'enum': list(TOKEN_ROLES)},
+                     token=string(description='The secret, shown only in this answer.')),
+        'TokenInfo': obj(['id', 'name', 'role', 'hint', 'revoked', 'printer_id'], id={'type': 'integer'},
+                         name=string(100), role={'enum': list(TOKEN_ROLES)}, hint=string(),
+                         revoked={'type': 'boolean'}, printer_id=nullable({'type': 'integer'})),
+        'Settings': SETTINGS_ANSWER,
+        'SettingsChange': SETTINGS,
+        'Appointment': obj(['code', 'service', 'date', 'start', 'name', 'phone', 'status', 'source'],
+                           code=string(), status=string(), **APPOINTMENT_FIELDS),
+        'Slot': obj(['start', 'end', 'capacity', 'booked'], start=string(5), end=string(5),
+                    capacity={'type': 'integer'}, booked={'type': 'integer'}),
+        'SmsReply': obj(['reply', 'appointment'], reply=string(), appointment=nullable(ref('Appointment'))),
+        # request bodies
+        'NewService': obj(['code', 'name', 'prefix'], code=string(16, pattern='^[A-Za-z0-9_]+$', minLength=1,
+                                                                  description='Upper-cased by the server.'),
+                          **service_fields),
+        'ServiceChange': obj((), **service_fields),
+        'NewCounter': obj(['number'], number={'type': 'integer', 'minimum': 1, 'maximum': 999},
+                          name=string(100), services=codes()),
+        'CounterChange': {**obj((), name=string(100, minLength=1), active={'type': 'boolean'},
+                                paused={'type': 'boolean'}, services=codes()),
+                          'description': 'Counter staff may only send "paused".'},
+        'NewBoard': obj(['name'], name=string(100, minLength=1), services=codes(),
+                        counters={'type': 'array', 'items': {'type': 'integer'}}, notice=string(500)),
+        'NewToken': obj(['role', 'name'], role={'enum': list(TOKEN_ROLES)}, name=string(100, minLength=1),
+                        printer_id=nullable({'type': 'integer', 'minimum': 1})),
+        'NewTicket': obj(['service'], service=string(16, minLength=1), priority=nullable({'type': 'boolean'}),
+                         priority_reason={'enum': list(PRIORITY_REASONS) + [None]},
+                         name=nullable(string(100)), phone=nullable(string(16, pattern=PHONE)),
+                         print=nullable({'type': 'boolean', 'description': 'Default: true for a kiosk token.'})),
+        'Transfer': obj(['service'], service=string(16, minLength=1)),
+        'NewAppointment': obj(['service', 'date', 'start', 'name', 'phone'], **APPOINTMENT_FIELDS),
+        'SmsInbound': obj(['from', 'text'], **{'from': string(16), 'text': string(1000)}),
+    }
+
+
+ERRORS = {400: 'Bad input (invalid_json, missing_field, invalid_type, too_long, ...) or csrf_failed.',
+          401: 'No valid token or session (unauthorized).', 403: 'The role may not do this (forbidden).',
+          404: 'No such ticket, counter, service, ... (unknown_*, not_found).',
+          409: 'The state does not allow it (queue_empty, invalid_state, duplicate_*, ...).',
+          501: 'Not in this version yet (not_implemented): appointments and SMS.'}
+
+
+def json_content(schema):
+    return {'application/json': {'schema': schema}}
+
+
+def op(summary, roles, answer, body=None, status=200, errors=(), tag='queue', params=(), description=None):
+    """One operation: its roles (admin always allowed), its answer and its error answers."""
+    roles = tuple(roles)
+    item = {'summary': summary, 'tags': [tag], 'x-roles': ['admin'] + [r for r in roles if r != 'admin'],
+            'parameters': list(params),
+            'responses': {str(status): {'description': summary, 'content': json_content(answer)}}}
+    if description:
+        item['description'] = description
+    if body:
+        item['requestBody'] = {'required': True, 'content': json_content(ref(body))}
+    statuses = {401} | set(errors) | ({400} if body else set()) | (set() if set(roles) >= set(ANY) else {403})
+    for code in sorted(statuses):
+        item['responses'][str(code)] = {'$ref': '#/components/responses/E%d' % code}
+    return item
+
+
+def path_param(name, schema, description):
+    return {'name': name, 'in': 'path', 'required': True, 'schema': schema, 'description': description}
+
+
+def query(name, schema, description, required=False):
+    return {'name': name, 'in': 'query', 'required': required, 'schema': schema, 'description': description}
+
+
+def array(name):
+    return {'type': 'array', 'items': ref(name)}
+
+
+TICKET_ID = path_param('ticket_id', {'type': 'integer', 'minimum': 1}, 'The ticket id.')
+COUNTER_NO = path_param('number', {'type': 'integer', 'minimum': 1, 'maximum': 999}, 'The counter number.')
+CODE = path_param('code', string(16), 'The appointment code.')
+
+
+def ticket_action(summary, roles, errors=(404, 409), body=None, description=None):
+    return {'post': op(summary, roles, ref('Ticket'), body, errors=errors, params=[TICKET_ID],
+                       description=description)}
+
+
+def paths():
+    service = path_param('code', string(16), 'The service code.')
+    return {
+        '/tickets': {
+            'post': op('Issue a ticket', ('kiosk', 'desk'), ref('TicketIssued'), 'NewTicket', 201, (404, 409),
+                       description='Never waits for the printer; "printing" says what happens to the paper.'),
+            'get': op("Today's tickets, newest first (at most 200)", ('desk', 'counter'), array('Ticket'), params=[
+                query('q', string(), 'Part of the number, name or phone.'),
+                query('status', {'enum': list(STATUSES)}, 'Only this status.'),
+                query('service', string(16), 'Only this service code.')])},
+        '/tickets/{ticket_id}': {'get': op('A ticket', ANY, ref('Ticket'), errors=(404,), params=[TICKET_ID])},
+        '/tickets/{ticket_id}/recall': ticket_action('Announce a called ticket again', ('counter',)),
+        '/tickets/{ticket_id}/start': ticket_action('The citizen came to the counter', ('counter',)),
+        '/tickets/{ticket_id}/no-show': ticket_action('The citizen did not come', ('counter',)),
+        '/tickets/{ticket_id}/complete': ticket_action('Finished with the citizen', ('counter',)),
+        '/tickets/{ticket_id}/return': ticket_action('Put a no-show back in line', ('counter', 'desk'),
+                                                     description='409 return_window_passed after the window.'),
+        '/tickets/{ticket_id}/cancel': ticket_action('Withdraw a ticket not yet served', ('counter', 'desk')),
+        '/tickets/{ticket_id}/transfer': ticket_action('Move to another service, waiting again',
+                                                       ('counter', 'desk'), body='Transfer'),
+        '/tickets/{ticket_id}/reprint': {'post': op('Print the ticket again', ('desk', 'kiosk'), ref('Printing'),
+                                                    errors=(404, 409), params=[TICKET_ID],
+                                                    description='409 no_printer when the device has none.')},
+        '/counters/{number}/call-next': {'post': op(
+            'Finish the current ticket and call the next', ('counter',), ref('Ticket'), errors=(404, 409),
+            params=[COUNTER_NO], description='409 queue_empty when nothing waits; 409 counter_closed.')},
+        '/queue': {'get': op('The waiting lines and every open counter', ANY, ref('Queue'), params=[
+            query('board', string(), 'A board id: only what that board shows ("all" or unknown: everything).')])},
+        '/services': {'get': op('The services', ANY, array('Service'), tag='setup'),
+                      'post': op('Add a service', ('admin',), ref('Service'), 'NewService', 201, (409,), 'setup')},
+        '/services/{code}': {'patch': op('Change a service', ('admin',), ref('Service'), 'ServiceChange',
+                                         errors=(404,), tag='setup', params=[service])},
+        '/counters': {'get': op('The counters', ANY, array('Counter'), tag='setup'),
+                      'post': op('Add a counter', ('admin',), ref('Counter'), 'NewCounter', 201, (404, 409),
+                                 'setup')},
+        '/counters/{number}': {'patch': op('Change a counter', ('admin', 'counter'), ref('Counter'),
+                                           'CounterChange', errors=(404,), tag='setup', params=[COUNTER_NO])},
+        '/boards': {'get': op('The display boards', ('admin', 'display'), array('Board'), tag='setup'),
+                    'post': op('Add a display board', ('admin',), ref('Board'), 'NewBoard', 201, (404,),
+                               'setup')},
+        '/tokens': {'get': op('The API tokens (secrets never shown again)', ('admin',), array('TokenInfo'),
+                              tag='setup'),
+                    'post': op('Create an API token', ('admin',), ref('Token'), 'NewToken', 201, (404,), 'setup')},
+        '/tokens/{token_id}/revoke': {'post': op(
+            'Revoke a token', ('admin',), obj(['id', 'revoked'], id={'type': 'integer'}, revoked={'const': True}),
+            errors=(404,), tag='setup',
+            params=[path_param('token_id', {'type': 'integer', 'minimum': 1}, 'The token id.')])},
+        '/settings': {'get': op('The office settings', ('admin',), ref('Settings'), tag='setup'),
+                      'patch': op('Change office settings', ('admin',), ref('Settings'), 'SettingsChange',
+                                 tag='setup')},
+        '/openapi.json': {'get': {'summary': 'This document (no token needed)', 'tags': ['setup'], 'security': [],
+                                  'responses': {'200': {'description': 'The OpenAPI document',
+                                                        'content': json_content({'type': 'object'})}}}},
+        '/slots': {'get': op('Free appointment slots', ('hotline',), array('Slot'), errors=(501,),
+                             tag='appointments', params=[query('service', string(16), 'Service code.', True),
+                                                         query('date', string(format='date'), 'The day.', True)])},
+        '/appointments': {'post': op('Book an appointment', ('hotline',), ref('Appointment'), 'NewAppointment',
+                                     201, (404, 409, 501), 'appointments', description='409 slot_full.')},
+        '/appointments/{code}/cancel': {'post': op('Cancel an appointment', ('hotline',), ref('Appointment'),
+                                                   errors=(404, 409, 501), tag='appointments', params=[CODE])},
+        '/appointments/{code}/check-in': {'post': op('Check in: issues the ticket', ('kiosk', 'desk'),
+                                                     ref('Ticket'), errors=(404, 409, 501), tag='appointments',
+                                                     params=[CODE])},
+        '/sms/inbound': {'post': sms_inbound()},
+    }
+
+
+def sms_inbound():
+    item = op('An SMS from a citizen (the gateway token)', ('admin',), ref('SmsReply'), 'SmsInbound',
+              errors=(501,), tag='appointments', description=(
+                  'Gateways that can neither send JSON nor set headers (Kannel) send `token`, `from` and `text` '
+                  'as query or form parameters; the answer is then the reply as text/plain.'))
+    item['security'] = [{'bearerAuth': []}, {'staffSession': []}, {'gatewayToken': []}]
+    item['parameters'] = [query(name, string(max_length), 'For gateways without JSON.')
+                          for name, max_length in (('from', 16), ('text', 1000))]
+    item['requestBody'] = {'required': False, 'content': {
+        **json_content(ref('SmsInbound')), 'application/x-www-form-urlencoded': {'schema': ref('SmsInbound')}}}
+    item['responses']['200']['content']['text/plain'] = {'schema': string()}
+    return item
+
+
+def spec(app=None):
+    """The OpenAPI document of `app` (a fresh copy each call).
+
+    The document is static data; tests/test_openapi.py proves that every rule under /api/v1 of the app's
+    url_map is in it, with the roles its view enforces."""
+    try:
+        version = metadata.version('luot')
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = '0.0.0'
+    responses = {'E%d' % status: {'description': text, 'content': json_content(ref('Error'))}
+                 for status, text in ERRORS.items()}
+    return copy.deepcopy({
+        'openapi': '3.1.0',
+        'info': {'title': 'Lượt API', 'version': str(version), 'description': DESCRIPTION,
+                 'license': {'name': 'MIT', 'identifier': 'MIT'}},
+        'servers': [{'url': '/'}],
+        'tags': [{'name': 'queue', 'description': 'Tickets and calls / Lấy số và gọi số'},
+                 {'name': 'setup', 'description': 'Services, counters, boards, tokens, settings / Cấu hình'},
+                 {'name': 'appointments', 'description': 'Appointments and SMS (501 for now) / Lịch hẹn và SMS'}],
+        'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
+        'paths': {API + path: item for path, item in paths().items()},
+        'components': {
+            'schemas': schemas(),
+            'responses': responses,
+            'securitySchemes': {
+                'bearerAuth': {'type': 'http', 'scheme': 'bearer',
+                               'description': 'An API token from `run.py token create` or the admin console.'},
+                'staffSession': {'type': 'apiKey', 'in': 'cookie', 'name': 'session',
+                                 'description': 'A logged-in staff session (POST /login); CSRF rules apply.'},
+                'deviceCookie': {'type': 'apiKey', 'in': 'cookie', 'name': 'luot_device',
+                                 'description': 'A kiosk or display paired with ?token= on its page.'},
+                'gatewayToken': {'type': 'apiKey', 'in': 'query', 'name': 'token',
+                                 'description': 'The SMS gateway token, for POST /sms/inbound only.'}},
+        },
+    })

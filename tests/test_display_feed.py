@@ -1,0 +1,131 @@
+"""The /display namespace: token auth, snapshot on connect, events after commit only, rooms per board."""
+import os
+import threading
+import time
+
+import pytest
+import socketio as socketio_client
+
+from server import tickets
+from server.extensions import db, socketio
+from server.models import Board
+from tests.conftest import bearer, need
+
+NS = '/display'
+
+
+def received(client, name):
+    return [e['args'][0] for e in client.get_received(NS) if e['name'] == name]
+
+
+def test_refuses_connection_without_valid_token(app, office):
+    client = socketio.test_client(app, namespace=NS, auth={'token': 'wrong'})
+    assert not client.is_connected(NS)
+    anonymous = socketio.test_client(app, namespace=NS)
+    assert not anonymous.is_connected(NS)
+
+
+def test_snapshot_on_connect_has_queue_and_recent_calls(app, client, office, tokens):
+    client.post('/api/v1/tickets', json={'service': 'CT', 'print': False, 'name': 'Nguyễn Văn An',
+                                         'phone': '0905123456'}, headers=bearer(tokens['kiosk']))
+    client.post('/api/v1/tickets', json={'service': 'CT', 'print': False}, headers=bearer(tokens['kiosk']))
+    client.post('/api/v1/counters/1/call-next', headers=bearer(tokens['counter']))
+    board = socketio.test_client(app, namespace=NS, auth={'token': tokens['display']})
+    snapshot = received(board, 'snapshot')[0]
+    assert {s['code']: s['waiting'] for s in snapshot['services']} == {'CT': 1, 'HT': 0}
+    assert snapshot['counters'][0]['current']['number'] == 'A001'
+    assert snapshot['recent'][0]['ticket']['number'] == 'A001' and snapshot['recent'][0]['counter']['number'] == 1
+    # A public board never shows a phone number, and names only masked.
+    text = repr(snapshot)
+    assert '0905123456' not in text and 'Nguyễn Văn An' not in text and 'Nguyễn V. A' in text
+
+
+def test_call_emits_ticket_called_with_announcement(client, office, tokens, display):
+    client.post('/api/v1/tickets', json={'service': 'CT', 'print': False}, headers=bearer(tokens['kiosk']))
+    display.get_received(NS)
+    client.post('/api/v1/counters/2/call-next', headers=bearer(tokens['counter']))
+    called = received(display, 'ticket_called')
+    assert len(called) == 1
+    event = called[0]
+    assert event['ticket']['number'] == 'A001' and event['counter'] == {'number': 2, 'name': 'Quầy 2'}
+    assert event['recall'] is False
+    assert event['announcement']['text'] == 'Mời số A001 đến quầy số 2'
+
+
+def test_issue_emits_queue_changed(client, office, tokens, display):
+    display.get_received(NS)
+    client.post('/api/v1/tickets', json={'service': 'HT', 'print': False}, headers=bearer(tokens['kiosk']))
+    changed = received(display, 'queue_changed')
+    assert changed and {s['code']: s['waiting'] for s in changed[-1]['services']}['HT'] == 1
+
+
+def test_nothing_is_emitted_for_a_rolled_back_transaction(app, office, display):
+    display.get_received(NS)
+    with app.app_context(), db.connection_context():
+        with pytest.raises(RuntimeError):
+            with db.atomic():
+                tickets.issue_ticket('CT')
+                raise RuntimeError('the outer transaction fails after the ticket was written')
+        assert tickets.Ticket.select().count() == 0
+    assert display.get_received(NS) == []
+
+
+def test_boards_only_get_their_lines(app, client, office, tokens):
+    with db.connection_context():
+        board = Board.create(name='Hộ tịch', service_codes='["HT"]')
+    ht_board = socketio.test_client(app, namespace=NS, auth={'token': tokens['display'], 'board': str(board.id)})
+    snapshot = received(ht_board, 'snapshot')[0]
+    assert [s['code'] for s in snapshot['services']] == ['HT']
+    client.post('/api/v1/tickets', json={'service': 'CT', 'print': False}, headers=bearer(tokens['kiosk']))
+    client.post('/api/v1/tickets', json={'service': 'HT', 'print': False}, headers=bearer(tokens['kiosk']))
+    client.post('/api/v1/counters/1/call-next', headers=bearer(tokens['counter']))
+    assert received(ht_board, 'ticket_called') == []
+    client.post('/api/v1/counters/3/call-next', headers=bearer(tokens['counter']))
+    assert [e['ticket']['number'] for e in received(ht_board, 'ticket_called')] == ['B001']
+    unknown = socketio.test_client(app, namespace=NS, auth={'token': tokens['display'], 'board': '999'})
+    assert not unknown.is_connected(NS)
+
+
+def redis_url():
+    return os.environ.get('LUOT_TEST_REDIS_URL', 'redis://127.0.0.1:6379/0')
+
+
+def redis_available():
+    try:
+        import redis
+        return redis.Redis.from_url(redis_url(), socket_connect_timeout=2).ping()
+    except Exception:
+        return False
+
+
+def api(server, method, path, token, body=None):
+    import requests
+    return requests.request(method, server.url + '/api/v1' + path, json=body, headers=bearer(token), timeout=10)
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_office_through_redis(live_server, tmp_path):
+    need(redis_available(), 'Redis is not reachable at %s' % redis_url())
+    data = tmp_path / 'shared'
+    env = {'LUOT_MESSAGE_QUEUE': redis_url()}
+    first = live_server(env=env, data_dir=data)
+    second = live_server(env=env, data_dir=data)
+    admin, display_token = first.token('admin'), first.token('display')
+    api(first, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})
+    api(first, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']})
+    got, ready = [], threading.Event()
+    board = socketio_client.Client(reconnection=False)
+    board.on('snapshot', lambda data: ready.set(), namespace=NS)
+    board.on('ticket_called', lambda data: got.append(data), namespace=NS)
+    board.connect(second.url, namespaces=[NS], auth={'token': display_token}, transports=['websocket'],
+                  wait_timeout=10)
+    try:
+        assert ready.wait(10)
+        api(first, 'POST', '/tickets', admin, {'service': 'CT', 'print': False})
+        assert api(first, 'POST', '/counters/3/call-next', admin).status_code == 200
+        deadline = time.monotonic() + 10
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert got and got[0]['announcement']['text'] == 'Mời số A001 đến quầy số 3'
+    finally:
+        board.disconnect()

@@ -1,0 +1,49 @@
+"""An office that upgrades keeps its data: an old schema is migrated in place."""
+import sqlite3
+
+from server import create_app, tickets
+from server.database import SCHEMA_VERSION
+from server.extensions import db
+from server.models import Counter, SchemaVersion, Service, Ticket
+
+
+def make_version_1_database(path, tmp_path):
+    """Build today's schema, then take it back to version 1 (before counters could pause)."""
+    app = create_app({'DATA_DIR': str(tmp_path / 'seed'), 'DATABASE_URL': 'sqlite:///' + str(path),
+                      'SCHEDULER': False, 'PRINTING': False})
+    with db.connection_context():
+        service = Service.create(code='CT', name='Chứng thực', prefix='A')
+        Counter.create(number=1, name='Quầy 1')
+        with app.app_context():
+            tickets.issue_ticket(service.code)
+    db.obj.close_all()
+    with sqlite3.connect(path) as conn:
+        conn.execute('ALTER TABLE counter DROP COLUMN paused')
+        conn.execute('ALTER TABLE counter DROP COLUMN priority_streak')
+        conn.execute('UPDATE schema_version SET version = 1')
+
+
+def test_upgrade_keeps_data_and_adds_columns(tmp_path):
+    path = tmp_path / 'old.db'
+    make_version_1_database(path, tmp_path)
+    with sqlite3.connect(path) as conn:
+        assert 'paused' not in [row[1] for row in conn.execute('PRAGMA table_info(counter)')]
+    create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),
+                'SCHEDULER': False, 'PRINTING': False})
+    with db.connection_context():
+        assert SchemaVersion.get().version == SCHEMA_VERSION
+        counter = Counter.get(Counter.number == 1)
+        assert counter.name == 'Quầy 1' and counter.paused is False and counter.priority_streak == 0
+        assert [t.number for t in Ticket.select()] == ['A001']
+    db.obj.close_all()
+    # Starting again is a no-op.
+    create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),
+                'SCHEDULER': False, 'PRINTING': False})
+    with db.connection_context():
+        assert Ticket.select().count() == 1
+    db.obj.close_all()
+
+
+def test_sqlite_runs_in_wal_mode(app):
+    with db.connection_context():
+        assert db.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
