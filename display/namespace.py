@@ -50,3 +50,19 @@ class DisplayNamespace(Namespace):
         with db.connection_context():
             board = board_for((data or {}).get('board') if isinstance(data, dict) else None)
             emit('snapshot', snapshot(board))
+
+
+class TrackNamespace(Namespace):
+    """The citizen's phone page: no login, the unguessable track id is the key to one ticket's rooms."""
+
+    def on_connect(self, auth=None):
+        from server.models import Ticket
+        track_id = auth.get('track') if isinstance(auth, dict) else None
+        if not isinstance(track_id, str) or not 10 <= len(track_id) <= 32:
+            raise ConnectionRefusedError('unknown_ticket')
+        with db.connection_context():
+            ticket = Ticket.get_or_none(Ticket.track_id == track_id)
+            if ticket is None:
+                raise ConnectionRefusedError('unknown_ticket')
+            join_room('ticket:' + track_id)
+            join_room('line:' + ticket.service.code)

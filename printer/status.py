@@ -4,7 +4,8 @@ Only tcp, usb and serial can read an answer back; cups, win32, file and dummy re
 """
 from escpos.exceptions import DeviceNotFoundError
 
-from .transports import MAX_TIMEOUT, PrinterError, PrinterURIError, close_quietly, open_printer, parse_uri
+from .transports import (MAX_TIMEOUT, PrinterError, PrinterURIError, close_quietly, describe_error,
+                         open_printer, parse_uri)
 
 STATUSES = ('online', 'offline', 'paper_out', 'paper_near_end', 'cover_open', 'error', 'unknown')
 PROBLEMS = ('offline', 'paper_out', 'cover_open', 'error')     # nothing is sent in these states
@@ -98,6 +99,6 @@ def query_status(uri: str, timeout: float = MAX_TIMEOUT) -> tuple:
     try:
         return _read_status(printer, scheme)
     except (DeviceNotFoundError, OSError) as error:
-        return 'offline', f'Mất kết nối với máy in: {error}'
+        return 'offline', f'Mất kết nối với máy in: {describe_error(error)}'
     finally:
         close_quietly(printer)

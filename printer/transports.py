@@ -195,13 +195,29 @@ def open_printer(uri: str, timeout: float = MAX_TIMEOUT):
     except RuntimeError as error:   # python-escpos: the optional library is missing here
         raise PrinterError('error', f'Máy tính này không dùng được kiểu {address.scheme}://: {error}') from None
     try:
-        printer.open()
+        if isinstance(printer, escpos_printer.Network):
+            # Network.open() leaves the socket of a failed connect unclosed (a ResourceWarning
+            # on every retry); create_connection closes it.
+            printer.device = socket.create_connection((printer.host, printer.port), timeout)
+        else:
+            printer.open()
     except (DeviceNotFoundError, OSError) as error:
-        raise PrinterError('offline', f'Không kết nối được máy in {uri}: {_reason(error)}') from None
+        raise PrinterError('offline', f'Không kết nối được máy in {uri}: {describe_error(error)}') from None
     return printer
 
 
-def _reason(error: Exception) -> str:
+_REASONS = (
+    (ConnectionRefusedError, 'máy in từ chối kết nối (đang tắt hoặc sai cổng)'),
+    (TimeoutError, 'quá thời gian chờ'),
+    (ConnectionError, 'máy in ngắt kết nối'),
+)
+
+
+def describe_error(error: Exception) -> str:
+    """A short Vietnamese reason for the staff, the library's own text otherwise."""
+    for kind, reason in _REASONS:
+        if isinstance(error, kind):
+            return reason
     text = str(error).strip().splitlines()
     return text[-1] if text else type(error).__name__
 
@@ -239,7 +255,7 @@ def send(uri: str, data: bytes, timeout: float = MAX_TIMEOUT) -> None:
         printer.close()     # CUPS and win32 submit the job here
     except (DeviceNotFoundError, OSError) as error:
         close_quietly(printer)
-        raise PrinterError('offline', f'Máy in {uri} ngừng nhận dữ liệu: {_reason(error)}') from None
+        raise PrinterError('offline', f'Máy in {uri} ngừng nhận dữ liệu: {describe_error(error)}') from None
     except Exception as error:      # noqa: BLE001 - pywin32, pycups and pyusb have their own errors
         close_quietly(printer)
-        raise PrinterError('error', f'Lỗi khi in tới {uri}: {_reason(error)}') from None
+        raise PrinterError('error', f'Lỗi khi in tới {uri}: {describe_error(error)}') from None

@@ -26,7 +26,7 @@ def select_locale():
 
 def create_app(config=None):
     """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
-    from . import api, api_admin, errors, pages  # noqa: F401  (api_admin adds routes to api.bp)
+    from . import admin, api, api_admin, api_staff, counter, desk, errors, hotline, kiosk, pages  # noqa: F401
     from .auth import load_principal, protect_forms
     from .database import open_database, upgrade_schema
 
@@ -54,6 +54,8 @@ def create_app(config=None):
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    for module in (kiosk, desk, counter, admin, hotline):
+        app.register_blueprint(module.bp)
     _register_display(app)
     _start_background(app)
     return app
@@ -61,9 +63,10 @@ def create_app(config=None):
 
 def _register_display(app):
     from display import bp as display_bp
-    from display.namespace import DisplayNamespace
+    from display.namespace import DisplayNamespace, TrackNamespace
     app.register_blueprint(display_bp)
     socketio.on_namespace(DisplayNamespace('/display'))
+    socketio.on_namespace(TrackNamespace('/track'))
 
 
 def _start_background(app):

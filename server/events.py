@@ -39,8 +39,30 @@ def announcement_for(ticket, counter):
     return announcement(ticket.number, counter.number, name=name, mode=settings.get('number_reading'))
 
 
+TRACK_NAMESPACE = '/track'
+
+
+def ticket_changed(ticket):
+    """Tell the citizen's phone page (room of its track id) that its ticket changed."""
+    try:
+        socketio.emit('ticket_changed', {'status': ticket.status}, namespace=TRACK_NAMESPACE,
+                      to='ticket:' + ticket.track_id)
+    except Exception:
+        log.exception('could not emit ticket_changed')
+
+
+def line_changed(service_codes):
+    """Tell phone pages of these lines that the people ahead may have changed."""
+    for code in service_codes or []:
+        try:
+            socketio.emit('line_changed', {'service': code}, namespace=TRACK_NAMESPACE, to='line:' + code)
+        except Exception:
+            log.exception('could not emit line_changed')
+
+
 def ticket_called(ticket, counter, recall=False):
     """A counter called (or called again) a ticket."""
+    ticket_changed(ticket)
     payload = {'ticket': ticket_dict(ticket, private=False),
                'counter': {'number': counter.number, 'name': counter.name},
                'recall': bool(recall),
@@ -53,6 +75,7 @@ def queue_changed(service_codes=None):
     """A waiting line grew or shrank; boards get every line's count and filter themselves."""
     _emit('queue_changed', {'services': services_state(), 'changed': service_codes},
           rooms_for(None))
+    line_changed(service_codes)
 
 
 def counter_changed(counter):

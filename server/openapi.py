@@ -64,8 +64,9 @@ TICKET_FIELDS = {
     'call_count': {'type': 'integer', 'minimum': 0},
     'source': string(16, examples=['kiosk', 'desk']),
     'name': nullable(string(100, description='Masked ("Nguyễn V. A") for kiosk and display tokens.')),
-    'phone': nullable(string(16, description='Staff roles only.')),
-    'track_url': string(format='uri', description="Staff roles only: the citizen's live ticket page."),
+    'phone': nullable(string(16, description='Staff roles and the issuing device only.')),
+    'track_url': string(format='uri', description="The citizen's live ticket page (its QR code); staff roles "
+                        'and the issuing device only.'),
 }
 TICKET = obj([k for k in TICKET_FIELDS if k not in ('phone', 'track_url')], **TICKET_FIELDS)
 PRINTING = obj(['queued', 'status'], queued={'type': 'boolean'},

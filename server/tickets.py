@@ -149,6 +149,7 @@ def _transition(ticket_id, allowed, action, actor, now, counter_number=None, **c
             setattr(ticket, field, value(ticket) if callable(value) else value)
         ticket.save()
         audit(ticket, action, actor, previous, ticket.counter)
+        db.after_commit(lambda: events.ticket_changed(ticket))
     return ticket, previous
 
 

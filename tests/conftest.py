@@ -168,3 +168,38 @@ def live_server(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+CHROMIUM = '/usr/bin/chromium'
+
+
+@pytest.fixture(scope='session')
+def browser():
+    """Debian's Chromium driven by Playwright: headless, no sandbox, no background networking."""
+    need(os.path.exists(CHROMIUM), 'Debian chromium is not installed (apt-get install chromium)')
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, 'playwright is not installed')
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic',
+                  '--no-first-run', '--disable-component-update', '--disable-sync',
+                  '--autoplay-policy=no-user-gesture-required'])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page_in(browser):
+    """New browser pages (own cookies) at a size: page_in(1920, 1080); all closed afterwards."""
+    contexts = []
+
+    def open_page(width=1280, height=800):
+        context = browser.new_context(viewport={'width': width, 'height': height}, locale='vi-VN')
+        contexts.append(context)
+        return context.new_page()
+    yield open_page
+    for context in contexts:
+        context.close()

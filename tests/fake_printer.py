@@ -29,7 +29,7 @@ class FakePrinter:
         self.status = status            # a key of STATUS_BYTES or a dict {n: byte}
         self.mode = mode
         self.slow_delay = slow_delay
-        self.connections = []           # one bytearray per accepted connection
+        self.connections = []           # one Connection per accepted connection, in order
         self.port = None
         self._changed = threading.Condition()
         self._stop = threading.Event()
@@ -105,9 +105,9 @@ class FakePrinter:
             self._threads.append(thread)
 
     def _serve(self, client):
+        connection = Connection()
         with self._changed:
-            record = bytearray()
-            self.connections.append(record)
+            self.connections.append(connection)
             self._changed.notify_all()
         mode = self.mode
         try:
@@ -116,9 +116,12 @@ class FakePrinter:
             elif mode == 'silent':
                 self._stop.wait()
             else:
-                self._read(client, record, mode)
+                self._read(client, connection.data, mode)
         finally:
             _close(client)
+            with self._changed:
+                connection.finished = True
+                self._changed.notify_all()
 
     def _read(self, client, record, mode):
         client.settimeout(0.05)
@@ -157,22 +160,40 @@ class FakePrinter:
 
     # What the tests look at.
 
-    def jobs(self):
+    def jobs(self, finished=True):
         """The bytes of each connection that was more than status queries, in order."""
         with self._changed:
-            records = [bytes(record) for record in self.connections]
+            records = [bytes(c.data) for c in self.connections if c.finished or not finished]
         return [record for record in records if record and not _only_queries(record)]
 
-    def wait_for_jobs(self, count, timeout=5.0, size=None):
-        """Wait until `count` jobs arrived (each at least `size` bytes); return the jobs."""
+    def status_queries(self):
+        """How many connections only asked for status."""
+        with self._changed:
+            return sum(1 for c in self.connections if c.data and _only_queries(bytes(c.data)))
+
+    def wait_for_jobs(self, count, timeout=5.0):
+        """Wait until `count` jobs were received completely (or the timeout); return them."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while True:
-                jobs = self.jobs()
-                done = [job for job in jobs if size is None or len(job) >= size]
-                if len(done) >= count or time.monotonic() >= deadline:
-                    return jobs
+            while len(self.jobs()) < count and time.monotonic() < deadline:
                 self._changed.wait(timeout=min(0.05, max(0.0, deadline - time.monotonic())))
+            return self.jobs()
+
+    def wait_for_connections(self, count, timeout=5.0):
+        """Wait until `count` connections were accepted; return whether they were."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.connections) < count and time.monotonic() < deadline:
+                self._changed.wait(timeout=min(0.05, max(0.0, deadline - time.monotonic())))
+            return len(self.connections) >= count
+
+
+class Connection:
+    """What one client connection sent; finished once either side closed it."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.finished = False
 
 
 def _only_queries(record):
@@ -184,3 +205,83 @@ def _close(sock):
         sock.close()
     except OSError:
         pass
+
+
+# Reading back what a printer received.
+
+def parse_escpos(data):
+    """The ESC/POS commands our tickets use, in order: (name, argument) pairs.
+
+    Raises AssertionError on any byte it does not understand, so stray output is caught.
+    """
+    commands, at = [], 0
+    while at < len(data):
+        head = data[at:at + 3]
+        if head[:2] == b'\x1b@':
+            commands.append(('init', None))
+            at += 2
+        elif head[:2] in (b'\x1ba', b'\x1bd'):
+            commands.append(('align' if head[1:2] == b'a' else 'feed', head[2]))
+            at += 3
+        elif head == b'\x1dv0':
+            width_bytes, height = struct.unpack('<HH', data[at + 4:at + 8])
+            end = at + 8 + width_bytes * height
+            assert end <= len(data), 'truncated raster image'
+            commands.append(('raster', (width_bytes * 8, height, data[at + 8:end])))
+            at = end
+        elif head == b'\x1d(k':
+            size = struct.unpack('<H', data[at + 3:at + 5])[0]
+            body = data[at + 5:at + 5 + size]
+            commands.append(('qr', (body[1], body[3:] if body[1] in (80, 81) else body[2:])))
+            at += 5 + size
+        elif head[:2] == b'\x1dV':
+            commands.append(('cut', head[2]))
+            at += 3
+        else:
+            raise AssertionError(f'unknown ESC/POS bytes at {at}: {data[at:at + 8]!r}')
+    return commands
+
+
+def raster_image(commands):
+    """The GS v 0 bands of a job pasted below each other, as a mode "1" PIL image."""
+    from PIL import Image
+    bands = []
+    for name, argument in commands:
+        if name == 'raster':
+            width, height, bits = argument
+            # ESC/POS: a set bit is a printed (black) dot; PIL mode "1": a set bit is white.
+            bands.append(Image.frombytes('1', (width, height), bytes(255 - b for b in bits)))
+    image = Image.new('1', (bands[0].width, sum(band.height for band in bands)), 1)
+    y = 0
+    for band in bands:
+        image.paste(band, (0, y))
+        y += band.height
+    return image
+
+
+def find_qr(image, content, error='m'):
+    """Where the QR symbol of `content` (as segno makes it) sits in the image, or None.
+
+    Looks for its top-left finder pattern (a run of exactly 7 dark modules) at every whole
+    scale and compares the whole symbol with segno's, pixel for pixel.
+    """
+    import segno
+    from PIL import Image
+    rows = list(segno.make_qr(content, error=error).matrix_iter(scale=1, border=0))
+    modules = len(rows)
+    symbol = Image.frombytes('L', (modules, modules), bytes(0 if dark else 255 for row in rows
+                                                            for dark in row))
+    gray = image.convert('L')
+    pixels, width = gray.tobytes(), image.width
+    for scale in range(1, 13):
+        side = modules * scale
+        expected = symbol.resize((side, side), Image.Resampling.NEAREST).tobytes()
+        run = b'\xff' + b'\x00' * (7 * scale) + b'\xff'
+        for y in range(image.height - side + 1):
+            row = b'\xff' + pixels[y * width:(y + 1) * width] + b'\xff'
+            x = row.find(run)
+            while x != -1:
+                if x + side <= width and gray.crop((x, y, x + side, y + side)).tobytes() == expected:
+                    return x, y, scale
+                x = row.find(run, x + 1)
+    return None

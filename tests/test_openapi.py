@@ -125,13 +125,15 @@ def test_setting_up_and_calling_answer_as_documented(office, tokens, client, con
                        'services': ['CT2', 'HT'], 'current': None}
     issued = contract.check('POST', '/tickets', client.post(API + '/tickets', headers=kiosk, json={
         'service': 'CT2', 'priority': True, 'priority_reason': 'elderly', 'name': 'Nguyễn Văn An'}))
-    assert 'phone' not in issued and 'track_url' not in issued and issued['printing']['queued'] is False
+    assert issued['track_url'].startswith('http') and issued['printing']['queued'] is False
     staff_copy = contract.check('POST', '/tickets', client.post(API + '/tickets', headers=desk, json={
         'service': 'CT2', 'phone': '0905 123 456', 'print': False}))
     assert staff_copy['phone'] == '0905123456' and staff_copy['track_url'].startswith('http')
     called = contract.check('POST', '/counters/{number}/call-next',
                             client.post(API + '/counters/7/call-next', headers=admin))
     assert called['id'] == issued['id'] and called['status'] == 'called' and called['counter'] == 7
+    queue = contract.check('GET', '/queue', client.get(API + '/queue', headers=bearer(tokens['display'])))
+    assert [c['current']['number'] for c in queue['counters'] if c['number'] == 7] == [called['number']]
     for action in ('start', 'recall', 'complete'):
         contract.check('POST', '/tickets/{ticket_id}/' + action,
                        client.post(API + '/tickets/%d/%s' % (called['id'], action), headers=admin))
@@ -140,6 +142,8 @@ def test_setting_up_and_calling_answer_as_documented(office, tokens, client, con
     for token in (admin, bearer(tokens['display'])):
         contract.check('GET', '/queue', client.get(API + '/queue', headers=token))
         contract.check('GET', '/tickets/{ticket_id}', client.get(API + '/tickets/%d' % issued['id'], headers=token))
+    public = client.get(API + '/tickets/%d' % issued['id'], headers=kiosk).get_json()
+    assert public['name'] == 'Nguyễn V. A' and 'phone' not in public and 'track_url' not in public
     contract.check('GET', '/tickets', client.get(API + '/tickets?q=A', headers=desk))
     contract.check('GET', '/counters', client.get(API + '/counters', headers=kiosk))
     contract.check('GET', '/services', client.get(API + '/services', headers=kiosk))

@@ -1,0 +1,898 @@
+#!/usr/bin/env python3
+"""Benchmark the real Lượt server: ticket issue latency, tickets per second, call -> display latency.
+
+Starts `run.py` as a child process on 127.0.0.1 with a temporary data directory, sets the office up
+through the documented API (see /work/shared/API.md and bench/README.md), measures, prints a table
+against the targets and stops the server with SIGTERM.
+
+    .venv/bin/python bench/bench_server.py            # the full run (about a minute)
+    .venv/bin/python bench/bench_server.py --quick    # a short smoke run (about 15 s)
+    .venv/bin/python bench/bench_server.py --json     # the same figures as JSON on stdout
+
+Exit status: 0 when every target is met, 1 when one is missed, 2 when the bench could not run.
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = '127.0.0.1'
+API = '/api/v1'
+
+TARGET_ISSUE_P99_MS = 15.0
+TARGET_TICKETS_PER_S = 300.0
+TARGET_CALL_DISPLAY_P99_MS = 50.0
+
+# Environment variables of the server that the bench sets itself (or must not inherit).
+STRIPPED_ENV = ('LUOT_PRINTER', 'LUOT_DATABASE_URL', 'LUOT_DATA_DIR', 'LUOT_MESSAGE_QUEUE', 'LUOT_PUBLIC_URL')
+
+FULL = {'clients': 20, 'warmup': 10, 'requests': 100, 'duration': 10.0, 'displays': 200, 'calls': 100,
+        'interval': 0.1}
+QUICK = {'clients': 20, 'warmup': 3, 'requests': 20, 'duration': 3.0, 'displays': 50, 'calls': 20,
+         'interval': 0.1}
+
+
+class BenchError(Exception):
+    """The bench cannot go on (the server did not start, the setup was refused, ...)."""
+
+
+def log(message):
+    print('[bench] ' + message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+# --------------------------------------------------------------------------------------------
+
+def percentile(values, q):
+    """The q-th percentile (0..100), linear interpolation between the closest ranks; None if empty."""
+    if not values:
+        return None
+    data = sorted(values)
+    if len(data) == 1:
+        return data[0]
+    pos = (len(data) - 1) * q / 100.0
+    low = int(pos)
+    high = min(low + 1, len(data) - 1)
+    return data[low] + (data[high] - data[low]) * (pos - low)
+
+
+def summary_ms(seconds):
+    """Median, p99 and max in milliseconds of a list of durations in seconds."""
+    ms = [s * 1000.0 for s in seconds]
+    return {'n': len(ms), 'median_ms': _round(percentile(ms, 50)), 'p99_ms': _round(percentile(ms, 99)),
+            'max_ms': _round(max(ms) if ms else None)}
+
+
+def _round(value, digits=2):
+    return None if value is None else round(value, digits)
+
+
+# --------------------------------------------------------------------------------------------
+# The server child process
+# --------------------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def child_env(database_url):
+    env = {k: v for k, v in os.environ.items() if k not in STRIPPED_ENV}
+    if database_url:
+        env['LUOT_DATABASE_URL'] = database_url
+    env['PYTHONUNBUFFERED'] = '1'
+    return env
+
+
+class Server:
+    """`python run.py --host 127.0.0.1 --port P --data-dir DIR` with its output in files of DIR's parent."""
+
+    def __init__(self, workdir, database_url=None):
+        self.workdir = Path(workdir)
+        self.data_dir = self.workdir / 'data'
+        self.port = free_port()
+        self.env = child_env(database_url)
+        self.proc = None
+        self.stdout_path = self.workdir / 'server.stdout'
+        self.stderr_path = self.workdir / 'server.stderr'
+        self.stop_info = {}
+
+    @property
+    def url(self):
+        return 'http://%s:%d' % (HOST, self.port)
+
+    def start(self, timeout):
+        cmd = [sys.executable, str(ROOT / 'run.py'), '--host', HOST, '--port', str(self.port),
+               '--data-dir', str(self.data_dir)]
+        log('starting the server: ' + ' '.join(cmd))
+        with open(self.stdout_path, 'wb') as out, open(self.stderr_path, 'wb') as err:
+            self.proc = subprocess.Popen(cmd, cwd=str(ROOT), env=self.env, stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL)
+        started = time.perf_counter()
+        deadline = started + timeout
+        last_error = None
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise BenchError('the server exited with status %s before answering; its stderr ends with:\n%s'
+                                 % (self.proc.returncode, self.stderr_tail()))
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                conn.request('GET', API + '/openapi.json')
+                response = conn.getresponse()
+                body = response.read()
+                conn.close()
+                if response.status == 200:
+                    log('the server answered GET %s/openapi.json after %.1f s (pid %d, port %d)'
+                        % (API, time.perf_counter() - started, self.proc.pid, self.port))
+                    return
+                last_error = 'HTTP %d: %s' % (response.status, body[:300].decode('utf-8', 'replace'))
+            except OSError as exc:
+                last_error = repr(exc)
+            time.sleep(0.1)
+        raise BenchError('the server did not answer GET %s/openapi.json with 200 within %.0f s (last: %s); '
+                         'its stderr ends with:\n%s' % (API, timeout, last_error, self.stderr_tail()))
+
+    def create_token(self, role, name, timeout=60):
+        cmd = [sys.executable, str(ROOT / 'run.py'), 'token', 'create', '--role', role, '--name', name,
+               '--data-dir', str(self.data_dir)]
+        try:
+            done = subprocess.run(cmd, cwd=str(ROOT), env=self.env, capture_output=True, timeout=timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise BenchError('`run.py token create --role %s` took more than %d s' % (role, timeout))
+        lines = [line.strip() for line in done.stdout.decode('utf-8', 'replace').splitlines() if line.strip()]
+        if done.returncode != 0 or len(lines) != 1:
+            raise BenchError('`run.py token create --role %s` exited %d; stdout %r; stderr:\n%s'
+                             % (role, done.returncode, lines[:5], done.stderr.decode('utf-8', 'replace')[-2000:]))
+        return lines[0]
+
+    def stop(self, timeout=15):
+        """SIGTERM, then wait; SIGKILL only if it does not stop in time."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.stop_info = {'returncode': None if self.proc is None else self.proc.returncode,
+                              'clean': False, 'note': 'not running when the bench stopped it'}
+            return
+        started = time.perf_counter()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout)
+            self.stop_info = {'returncode': code, 'clean': code == 0,
+                              'seconds': round(time.perf_counter() - started, 2), 'signal': 'SIGTERM'}
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait(10)
+            self.stop_info = {'returncode': code, 'clean': False,
+                              'note': 'did not stop within %d s of SIGTERM; killed' % timeout}
+
+    def stderr_text(self):
+        try:
+            return self.stderr_path.read_text(encoding='utf-8', errors='replace')
+        except OSError:
+            return ''
+
+    def stderr_tail(self, lines=40):
+        return '\n'.join(self.stderr_text().splitlines()[-lines:])
+
+    def problems(self, limit=25):
+        """Error lines of the server's log: tracebacks, ERROR/CRITICAL records, exceptions."""
+        found, seen = [], set()
+        count = 0
+        lines = self.stderr_text().splitlines()
+        for i, line in enumerate(lines):
+            if (' ERROR ' in line or ' CRITICAL ' in line or line.startswith('Traceback')
+                    or 'Exception in thread' in line):
+                count += 1
+                # The traceback's last line says what went wrong.
+                detail = line
+                if line.startswith('Traceback') or 'Exception in thread' in line:
+                    for follow in lines[i + 1:i + 80]:
+                        if follow and not follow.startswith(' ') and not follow.startswith('Traceback'):
+                            detail = line + ' ... ' + follow
+                            break
+                key = detail[detail.find(' ', 24):] if ' ERROR ' in detail else detail
+                if key not in seen:
+                    seen.add(key)
+                    found.append(detail[:400])
+        return {'count': count, 'distinct': found[:limit]}
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP with keep-alive connections
+# --------------------------------------------------------------------------------------------
+
+class Api:
+    """One keep-alive HTTP/1.1 connection to the server with one bearer token (one per thread)."""
+
+    def __init__(self, port, token, timeout=10.0):
+        self.port, self.token, self.timeout = port, token, timeout
+        self.conn = None
+        self.reconnects = -1
+
+    def _connect(self):
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        self.conn.connect()
+        self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reconnects += 1
+
+    def request(self, method, path, body=None):
+        """Send and read one request; returns (status, decoded JSON or text, seconds, sent at)."""
+        payload = None if body is None else json.dumps(body).encode('utf-8')
+        headers = {'Authorization': 'Bearer ' + self.token, 'Accept-Language': 'en'}
+        if payload is not None:
+            headers['Content-Type'] = 'application/json'
+        for attempt in (1, 2):
+            if self.conn is None:
+                self._connect()
+            sent = time.perf_counter()
+            try:
+                self.conn.request(method, API + path, body=payload, headers=headers)
+                response = self.conn.getresponse()
+                raw = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                    http.client.CannotSendRequest, http.client.ResponseNotReady):
+                # The server closed an idle keep-alive connection: retry once on a new one.
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            elapsed = time.perf_counter() - sent
+            if response.getheader('Connection', '').lower() == 'close':
+                self.close()
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                data = raw[:500].decode('utf-8', 'replace')
+            return response.status, data, elapsed, sent
+        raise AssertionError('unreachable')
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def expect(status, data, wanted, what):
+    if status != wanted:
+        raise BenchError('%s: HTTP %d (wanted %d): %s' % (what, status, wanted, json.dumps(data, ensure_ascii=False)[:500]))
+    return data
+
+
+class Errors:
+    """Failed requests by status, with one example answer each (thread-safe)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_status = {}
+        self.examples = {}
+
+    def add(self, status, data):
+        key = str(status)
+        with self.lock:
+            self.by_status[key] = self.by_status.get(key, 0) + 1
+            self.examples.setdefault(key, json.dumps(data, ensure_ascii=False)[:300] if not isinstance(data, str)
+                                     else data[:300])
+
+    @property
+    def total(self):
+        return sum(self.by_status.values())
+
+    def as_dict(self):
+        return {'total': self.total, 'by_status': dict(self.by_status), 'examples': dict(self.examples)}
+
+
+# --------------------------------------------------------------------------------------------
+# The office the bench sets up
+# --------------------------------------------------------------------------------------------
+
+def set_up_office(admin, tag, issue_lines=4):
+    """Services for issuing (several lines, as in a ward office) and one line for the call test, and counters."""
+    letters = string.ascii_uppercase
+    issue_codes = []
+    for i in range(issue_lines):
+        code = 'BENCH%s%d' % (tag, i)
+        expect(*admin.request('POST', '/services', {'code': code, 'name': 'Bench %s %d' % (tag, i),
+                                                    'prefix': letters[i % 26]})[:2], 201, 'POST /services')
+        issue_codes.append(code)
+    call_code = 'BENCH%sC' % tag
+    expect(*admin.request('POST', '/services', {'code': call_code, 'name': 'Bench %s calls' % tag,
+                                                'prefix': 'Z'})[:2], 201, 'POST /services')
+    issue_counter = create_counter(admin, issue_codes, 'Bench %s' % tag)
+    call_counter = create_counter(admin, [call_code], 'Bench %s calls' % tag)
+    return {'issue_services': issue_codes, 'call_service': call_code, 'issue_counter': issue_counter,
+            'call_counter': call_counter}
+
+
+def create_counter(admin, codes, name, attempts=40):
+    """A counter with a free number (a shared PostgreSQL office may use some)."""
+    numbers = random.sample(range(100, 1000), attempts)
+    for number in numbers:
+        status, data, _elapsed, _sent = admin.request('POST', '/counters', {'number': number, 'name': name,
+                                                                             'services': codes})
+        if status == 201:
+            return number
+        if status != 409:
+            expect(status, data, 201, 'POST /counters')
+    raise BenchError('POST /counters: no free counter number after %d tries' % attempts)
+
+
+def tidy_office(admin, office):
+    """With a shared database: close the bench's counters and lines so they do not show on real boards."""
+    for number in (office['issue_counter'], office['call_counter']):
+        admin.request('PATCH', '/counters/%d' % number, {'active': False})
+    for code in office['issue_services'] + [office['call_service']]:
+        admin.request('PATCH', '/services/%s' % code, {'active': False})
+
+
+# --------------------------------------------------------------------------------------------
+# Ticket issue: latency and throughput
+# --------------------------------------------------------------------------------------------
+
+def run_clients(count, work, before_release=None):
+    """Run work(index, start_barrier) in `count` threads started together; returns their results.
+
+    before_release() runs in the barrier's last party (this thread or a client) just before all go.
+    """
+    barrier = threading.Barrier(count + 1, action=before_release)
+    results = [None] * count
+
+    def body(index):
+        try:
+            results[index] = work(index, barrier)
+        except Exception as exc:  # noqa: BLE001 — reported, not raised, so the other threads finish
+            results[index] = exc
+
+    threads = [threading.Thread(target=body, args=(i,), daemon=True, name='bench-client-%d' % i)
+               for i in range(count)]
+    for thread in threads:
+        thread.start()
+    barrier.wait(timeout=30)
+    return threads, results
+
+
+def join_all(threads, deadline):
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.perf_counter()))
+    return sum(1 for t in threads if t.is_alive())
+
+
+def measure_issue_latency(server, kiosk_token, services, clients, warmup, requests, time_limit):
+    """Each client: `warmup` unmeasured requests, then `requests` measured POST /tickets."""
+    errors = Errors()
+    deadline = time.perf_counter() + time_limit
+
+    def work(index, barrier):
+        api = Api(server.port, kiosk_token)
+        service = services[index % len(services)]
+        body = {'service': service, 'priority': False, 'phone': None, 'name': None, 'print': False}
+        latencies = []
+        try:
+            api._connect()
+            barrier.wait(timeout=30)
+            for i in range(warmup + requests):
+                if time.perf_counter() > deadline:
+                    break
+                status, data, elapsed, _sent = api.request('POST', '/tickets', body)
+                if status != 201:
+                    errors.add(status, data)
+                    continue
+                if i >= warmup:
+                    latencies.append(elapsed)
+            return latencies, api.reconnects
+        finally:
+            api.close()
+
+    threads, results = run_clients(clients, work)
+    stuck = join_all(threads, deadline + 15)
+    latencies, reconnects, failures = [], 0, []
+    for result in results:
+        if isinstance(result, tuple):
+            latencies.extend(result[0])
+            reconnects += result[1]
+        elif result is not None:
+            failures.append(repr(result))
+    out = summary_ms(latencies)
+    out.update({'clients': clients, 'warmup_per_client': warmup, 'requests_per_client': requests,
+                'expected': clients * requests, 'errors': errors.as_dict(), 'reconnects': reconnects,
+                'client_failures': failures[:5], 'stuck_clients': stuck,
+                'timed_out': time.perf_counter() > deadline})
+    return out
+
+
+def measure_throughput(server, kiosk_token, services, clients, duration):
+    """All clients issue as fast as they can for `duration` seconds; counts 201 answers."""
+    errors = Errors()
+    state = {}
+
+    def work(index, barrier):
+        api = Api(server.port, kiosk_token)
+        service = services[index % len(services)]
+        body = {'service': service, 'priority': False, 'phone': None, 'name': None, 'print': False}
+        ok, latencies = 0, []
+        try:
+            api._connect()
+            barrier.wait(timeout=30)
+            end = state['end']
+            while time.perf_counter() < end:
+                status, data, elapsed, _sent = api.request('POST', '/tickets', body)
+                if status == 201:
+                    ok += 1
+                    latencies.append(elapsed)
+                else:
+                    errors.add(status, data)
+            return ok, latencies, time.perf_counter()
+        finally:
+            api.close()
+
+    # The clock starts when every client is connected and the barrier releases them all.
+    def release():
+        state['start'] = time.perf_counter()
+        state['end'] = state['start'] + duration
+
+    threads, results = run_clients(clients, work, before_release=release)
+    stuck = join_all(threads, state['end'] + 15)
+    finished = [r[2] for r in results if isinstance(r, tuple)]
+    elapsed = (max(finished) if finished else time.perf_counter()) - state['start']
+    ok = sum(r[0] for r in results if isinstance(r, tuple))
+    latencies = [x for r in results if isinstance(r, tuple) for x in r[1]]
+    failures = [repr(r) for r in results if r is not None and not isinstance(r, tuple)]
+    out = {'clients': clients, 'seconds': round(elapsed, 2), 'tickets': ok,
+           'tickets_per_s': round(ok / elapsed, 1) if elapsed > 0 else None,
+           'latency': summary_ms(latencies), 'errors': errors.as_dict(), 'client_failures': failures[:5],
+           'stuck_clients': stuck}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Display clients: call -> ticket_called latency
+# --------------------------------------------------------------------------------------------
+
+def display_client_class(stock):
+    """python-socketio's Client; unless `stock`, one that runs event handlers in its reading thread.
+
+    The stock threading client starts a new thread for every message it receives; with hundreds of
+    clients in one process that bench-side cost would be counted as server latency. Real display
+    boards are separate browsers, so by default the handlers run directly in each client's read loop
+    (the handlers here only take a timestamp).
+    """
+    import engineio
+    import socketio
+
+    if stock:
+        return socketio.Client
+
+    class DirectEngineIO(engineio.Client):
+        def _trigger_event(self, event, *args, **kwargs):
+            if event == 'message':
+                kwargs['run_async'] = False
+            return super()._trigger_event(event, *args, **kwargs)
+
+    class DirectClient(socketio.Client):
+        def _engineio_client_class(self):
+            return DirectEngineIO
+
+    return DirectClient
+
+
+class Display:
+    """One display board: a Socket.IO client on /display that timestamps every ticket_called."""
+
+    def __init__(self, index, client_class):
+        self.index = index
+        self.sio = client_class(reconnection=False, handle_sigint=False)
+        self.snapshot = threading.Event()
+        self.received = {}          # ticket id -> perf_counter() at the first ticket_called for it
+        self.duplicates = 0
+        self.events = {}
+        self.disconnected = None
+        self.error = None
+        self.sio.on('snapshot', self._on_snapshot, namespace='/display')
+        self.sio.on('ticket_called', self._on_called, namespace='/display')
+        self.sio.on('disconnect', self._on_disconnect, namespace='/display')
+        self.sio.on('*', self._on_other, namespace='/display')
+
+    def _on_snapshot(self, _data):
+        self.snapshot.set()
+
+    def _on_called(self, data):
+        now = time.perf_counter()
+        try:
+            ticket_id = data['ticket']['id']
+        except (TypeError, KeyError):
+            self.error = 'ticket_called without ticket.id: %r' % (data,)
+            return
+        if ticket_id in self.received:
+            self.duplicates += 1
+        else:
+            self.received[ticket_id] = now
+        self.events['ticket_called'] = self.events.get('ticket_called', 0) + 1
+
+    def _on_other(self, event, *_args):
+        self.events[event] = self.events.get(event, 0) + 1
+
+    def _on_disconnect(self, *_reason):
+        if self.disconnected is None:
+            self.disconnected = time.perf_counter()
+
+    def connect(self, url, token, timeout):
+        try:
+            self.sio.connect(url, transports=['websocket'], namespaces=['/display'], auth={'token': token},
+                             wait=True, wait_timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 — counted and reported
+            self.error = '%s: %s' % (type(exc).__name__, exc)
+            return False
+        return True
+
+    def close(self):
+        try:
+            self.sio.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def connect_displays(server, token, count, client_class, parallel, time_limit):
+    displays = [Display(i, client_class) for i in range(count)]
+    deadline = time.perf_counter() + time_limit
+    started = time.perf_counter()
+
+    def connect(display):
+        if time.perf_counter() > deadline:
+            display.error = 'not tried: connect phase over its time limit'
+            return False
+        return display.connect(server.url, token, timeout=10)
+
+    # A few at a time: the Werkzeug server listens with a backlog of 128.
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix='bench-connect') as pool:
+        connected = list(pool.map(connect, displays))
+    connect_seconds = time.perf_counter() - started
+    snapshot_deadline = time.perf_counter() + 30
+    for display, ok in zip(displays, connected):
+        if ok:
+            display.snapshot.wait(max(0.0, snapshot_deadline - time.perf_counter()))
+    return displays, connected, connect_seconds
+
+
+def measure_call_latency(server, tokens, office, displays_wanted, calls, interval, stock_client,
+                         connect_parallel):
+    counter_api = Api(server.port, tokens['counter'])
+    kiosk_api = Api(server.port, tokens['kiosk'])
+    errors = Errors()
+    client_class = display_client_class(stock_client)
+    # The tickets to call are issued before the boards connect.
+    for _ in range(calls + 5):
+        status, data, _elapsed, _sent = kiosk_api.request('POST', '/tickets', {'service': office['call_service'],
+                                                                             'print': False})
+        expect(status, data, 201, 'POST /tickets (call phase)')
+    kiosk_api.close()
+
+    displays, connected, connect_seconds = connect_displays(server, tokens['display'], displays_wanted,
+                                                            client_class, connect_parallel, time_limit=180)
+    live = [d for d, ok in zip(displays, connected) if ok]
+    with_snapshot = sum(1 for d in live if d.snapshot.is_set())
+    connect_errors = sorted({d.error for d in displays if d.error})[:5]
+    log('%d of %d display clients connected in %.1f s (%d got their snapshot)'
+        % (len(live), displays_wanted, connect_seconds, with_snapshot))
+    threads_in_bench = threading.active_count()
+
+    sent = {}               # ticket id -> perf_counter() just before the call request was sent
+    http_latency = []
+    call_deadline = time.perf_counter() + calls * (interval + 10) + 10
+    counter_path = '/counters/%d/call-next' % office['call_counter']
+    try:
+        for i in range(calls):
+            if time.perf_counter() > call_deadline:
+                break
+            status, data, elapsed, sent_at = counter_api.request('POST', counter_path)
+            if status == 200 and isinstance(data, dict) and 'id' in data:
+                sent[data['id']] = sent_at
+                http_latency.append(elapsed)
+            else:
+                errors.add(status, data)
+            pause = sent_at + interval - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+        # Give the last events a bounded time to arrive.
+        wait_deadline = time.perf_counter() + 10
+        while time.perf_counter() < wait_deadline:
+            if all(all(t in d.received for t in sent) for d in live):
+                break
+            time.sleep(0.05)
+    finally:
+        counter_api.close()
+
+    latencies, missed = [], 0
+    first, last = [], []
+    for ticket_id, sent_at in sent.items():
+        arrivals = []
+        for display in displays:        # a client that failed to connect misses every call
+            at = display.received.get(ticket_id)
+            if at is None:
+                missed += 1
+            else:
+                latencies.append(at - sent_at)
+                arrivals.append(at - sent_at)
+        if arrivals:
+            first.append(min(arrivals))
+            last.append(max(arrivals))
+    disconnected = sum(1 for d in live if d.disconnected is not None)
+    events_seen = {}
+    for display in live:
+        for event, n in display.events.items():
+            events_seen[event] = events_seen.get(event, 0) + n
+    handler_errors = sorted({d.error for d in live if d.error})[:5]
+
+    # Disconnect every client, a few at a time, within a bounded time.
+    closing = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=16, thread_name_prefix='bench-close') as pool:
+        list(pool.map(lambda d: d.close(), live))
+    close_seconds = time.perf_counter() - closing
+
+    out = summary_ms(latencies)
+    out.update({
+        'displays_wanted': displays_wanted, 'displays_connected': len(live), 'snapshots': with_snapshot,
+        'connect_seconds': round(connect_seconds, 2), 'connect_errors': connect_errors,
+        'client': 'python-socketio stock Client' if stock_client else 'python-socketio Client, handlers in read loop',
+        'calls_wanted': calls, 'calls_made': len(sent), 'interval_s': interval,
+        'pairs_expected': len(sent) * displays_wanted, 'missed': missed,
+        'duplicates': sum(d.duplicates for d in live), 'disconnected_during_run': disconnected,
+        'first_receipt': summary_ms(first), 'last_receipt': summary_ms(last),
+        'call_http': summary_ms(http_latency), 'call_errors': errors.as_dict(),
+        'events_received': events_seen, 'handler_errors': handler_errors,
+        'bench_threads': threads_in_bench, 'close_seconds': round(close_seconds, 2),
+    })
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+def verdicts(results):
+    issue = results.get('issue_latency') or {}
+    throughput = results.get('throughput') or {}
+    display = results.get('call_to_display') or {}
+    rows = []
+
+    def row(name, value, unit, target, ok, note=''):
+        rows.append({'figure': name, 'value': value, 'unit': unit, 'target': target,
+                     'result': 'PASS' if ok else 'MISS', 'note': note})
+
+    if issue:
+        _issue_row(row, issue)
+    if throughput:
+        _throughput_row(row, throughput)
+    if display:
+        _display_rows(row, display)
+    return rows
+
+
+def _issue_row(row, issue):
+    p99 = issue.get('p99_ms')
+    issue_ok = p99 is not None and p99 <= TARGET_ISSUE_P99_MS and not issue.get('errors', {}).get('total')
+    row('ticket issue p99', p99, 'ms', '<= %g ms' % TARGET_ISSUE_P99_MS, issue_ok,
+        'median %s ms, %s requests, %s errors' % (issue.get('median_ms'), issue.get('n'),
+                                                  issue.get('errors', {}).get('total')))
+
+
+def _throughput_row(row, throughput):
+    rate = throughput.get('tickets_per_s')
+    rate_ok = rate is not None and rate >= TARGET_TICKETS_PER_S and not throughput.get('errors', {}).get('total')
+    row('tickets per second', rate, '/s', '>= %g /s' % TARGET_TICKETS_PER_S, rate_ok,
+        '%s tickets in %s s, %s errors' % (throughput.get('tickets'), throughput.get('seconds'),
+                                          throughput.get('errors', {}).get('total')))
+
+
+def _display_rows(row, display):
+    p99 = display.get('p99_ms')
+    missed = display.get('missed')
+    display_ok = (p99 is not None and p99 <= TARGET_CALL_DISPLAY_P99_MS and missed == 0
+                  and display.get('calls_made') == display.get('calls_wanted'))
+    row('call -> display p99', p99, 'ms', '<= %g ms' % TARGET_CALL_DISPLAY_P99_MS, display_ok,
+        'median %s ms, %s displays x %s calls' % (display.get('median_ms'), display.get('displays_connected'),
+                                                 display.get('calls_made')))
+    row('missed receipts', missed, '', '0', missed == 0,
+        '%s (call, display) pairs expected' % display.get('pairs_expected'))
+
+
+def print_table(report):
+    cfg = report['config']
+    print()
+    print('Lượt server bench (%s run, %s, %d CPUs, Python %s)' % (
+        'quick' if cfg['quick'] else 'full', cfg['database'], os.cpu_count() or 0, sys.version.split()[0]))
+    rows = report['verdicts']
+    header = ('figure', 'measured', 'target', 'result', 'detail')
+    table = [header] + [(r['figure'], '-' if r['value'] is None else '%s %s' % (r['value'], r['unit']),
+                         r['target'], r['result'], r['note']) for r in rows]
+    widths = [max(len(str(line[i])) for line in table) for i in range(4)]
+    for line in table:
+        print('  ' + '  '.join(str(line[i]).ljust(widths[i]) for i in range(4)) + '  ' + line[4])
+    res = report['results']
+    issue, tp, disp = res.get('issue_latency'), res.get('throughput'), res.get('call_to_display')
+    print()
+    if tp:
+        print('  throughput phase latency: median %s ms, p99 %s ms' % (tp['latency']['median_ms'],
+                                                                    tp['latency']['p99_ms']))
+    if disp:
+        print('  call-next HTTP answer: median %s ms, p99 %s ms; first display: median %s ms; '
+              'last display: median %s ms, p99 %s ms' % (
+                  disp['call_http']['median_ms'], disp['call_http']['p99_ms'], disp['first_receipt']['median_ms'],
+                  disp['last_receipt']['median_ms'], disp['last_receipt']['p99_ms']))
+        print('  displays: %d/%d connected in %s s, %d disconnected during the run, %d duplicate events; '
+              'client: %s' % (disp['displays_connected'], disp['displays_wanted'], disp['connect_seconds'],
+                              disp['disconnected_during_run'], disp['duplicates'], disp['client']))
+        if disp['connect_errors']:
+            print('  display connect errors: %s' % '; '.join(disp['connect_errors']))
+    for name, part in (('issue latency', issue), ('throughput', tp)):
+        if part and part['errors']['total']:
+            print('  %s errors: %s, e.g. %s' % (name, part['errors']['by_status'], part['errors']['examples']))
+    if disp and disp['call_errors']['total']:
+        print('  call-next errors: %s, e.g. %s' % (disp['call_errors']['by_status'], disp['call_errors']['examples']))
+    srv = report['server']
+    print('  server: stopped %s; %d error lines in its stderr'
+          % ('cleanly by SIGTERM in %s s' % srv['stop'].get('seconds') if srv['stop'].get('clean')
+             else 'NOT cleanly: %s' % srv['stop'], srv['problems']['count']))
+    for line in srv['problems']['distinct'][:10]:
+        print('    ' + line)
+    if report.get('error'):
+        print('  BENCH ERROR: ' + report['error'])
+    print()
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--quick', action='store_true', help='a short run (fewer requests, 50 displays, 20 calls)')
+    parser.add_argument('--json', action='store_true', help='print the report as JSON on stdout')
+    parser.add_argument('--displays', type=int, help='display clients to connect (default 200; quick 50)')
+    parser.add_argument('--clients', type=int, help='concurrent ticket-issuing clients (default 20)')
+    parser.add_argument('--requests', type=int, help='measured requests per client (default 100; quick 20)')
+    parser.add_argument('--duration', type=float, help='seconds of the throughput phase (default 10; quick 3)')
+    parser.add_argument('--calls', type=int, help='call-next requests in the display phase (default 100; quick 20)')
+    parser.add_argument('--interval', type=float, help='seconds between calls (default 0.1)')
+    parser.add_argument('--connect-parallel', type=int, default=8,
+                        help='display clients connecting at once (default 8)')
+    parser.add_argument('--stock-client', action='store_true',
+                        help="use python-socketio's Client unchanged (a new thread per received message)")
+    parser.add_argument('--database-url', default=None,
+                        help='LUOT_DATABASE_URL for the server, e.g. postgresql://127.0.0.1:5432/test '
+                             '(default: a SQLite file in the temporary data directory)')
+    parser.add_argument('--startup-timeout', type=float, default=60.0, help='seconds to wait for the server')
+    parser.add_argument('--keep-data', action='store_true', help='keep the temporary directory (its path is printed)')
+    parser.add_argument('--skip', action='append', default=[], choices=['issue', 'throughput', 'display'],
+                        help='leave a phase out (may be repeated)')
+    args = parser.parse_args(argv)
+    defaults = QUICK if args.quick else FULL
+    for key, value in defaults.items():
+        if getattr(args, key, None) is None:
+            setattr(args, key, value)
+    for key in ('clients', 'requests', 'calls', 'connect_parallel'):
+        if getattr(args, key) < 1:
+            parser.error('--%s must be at least 1' % key.replace('_', '-'))
+    if args.displays < 0 or args.duration <= 0 or args.interval < 0:
+        parser.error('--displays, --duration and --interval must not be negative')
+    if args.database_url and not args.database_url.startswith(('postgresql://', 'postgres://', 'sqlite:///')):
+        parser.error('--database-url: postgresql://... or sqlite:///...')
+    return args
+
+
+def check_limits(displays):
+    """Each display costs the bench ~2 threads and 1 socket and the server ~3 threads and 1 socket."""
+    notes = []
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        need = displays + 200
+        if soft != resource.RLIM_INFINITY and soft < need:
+            if hard == resource.RLIM_INFINITY or hard >= need:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
+                notes.append('raised the open-files limit from %d to %d' % (soft, need))
+            else:
+                raise BenchError('open-files limit %d is below the %d this run needs (ulimit -n)' % (soft, need))
+        nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0]
+        if nproc != resource.RLIM_INFINITY and nproc < 5 * displays + 200:
+            notes.append('process/thread limit %d may be too low for %d displays (ulimit -u)' % (nproc, displays))
+    except ImportError:  # not on POSIX
+        pass
+    return notes
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        import socketio  # noqa: F401
+        import websocket  # noqa: F401  (websocket-client: the websocket transport of python-socketio's Client)
+    except ImportError as exc:
+        print('bench: %s (pip install "python-socketio[client]" websocket-client)' % exc, file=sys.stderr)
+        return 2
+    tag = ''.join(random.choice(string.ascii_uppercase + string.digits) for _ in range(5))
+    workdir = Path(tempfile.mkdtemp(prefix='luot-bench-'))
+    report = {'config': {'quick': args.quick, 'clients': args.clients, 'warmup': args.warmup,
+                         'requests': args.requests, 'duration_s': args.duration, 'displays': args.displays,
+                         'calls': args.calls, 'interval_s': args.interval, 'tag': tag,
+                         'database': _describe_db(args.database_url), 'cpus': os.cpu_count(),
+                         'python': sys.version.split()[0], 'stock_client': args.stock_client},
+              'results': {}, 'server': {}, 'error': None}
+    server = Server(workdir, args.database_url)
+    admin = None
+    office = None
+    try:
+        report['config']['limits'] = check_limits(args.displays)
+        server.start(args.startup_timeout)
+        tokens = {role: server.create_token(role, 'bench %s %s' % (tag, role))
+                  for role in ('admin', 'kiosk', 'counter', 'display')}
+        admin = Api(server.port, tokens['admin'])
+        office = set_up_office(admin, tag)
+        admin.close()
+        log('office set up: services %s, counters %d and %d'
+            % (', '.join(office['issue_services'] + [office['call_service']]), office['issue_counter'],
+               office['call_counter']))
+        if 'issue' not in args.skip:
+            log('issue latency: %d clients x (%d warm-up + %d measured) POST /tickets'
+                % (args.clients, args.warmup, args.requests))
+            report['results']['issue_latency'] = measure_issue_latency(
+                server, tokens['kiosk'], office['issue_services'], args.clients, args.warmup, args.requests,
+                time_limit=max(60.0, args.requests * args.clients * 0.05))
+        if 'throughput' not in args.skip:
+            log('throughput: %d clients for %g s' % (args.clients, args.duration))
+            report['results']['throughput'] = measure_throughput(server, tokens['kiosk'], office['issue_services'],
+                                                                 args.clients, args.duration)
+        if 'display' not in args.skip and args.displays > 0:
+            log('call -> display: %d display clients, %d calls %g s apart' % (args.displays, args.calls,
+                                                                               args.interval))
+            report['results']['call_to_display'] = measure_call_latency(
+                server, tokens, office, args.displays, args.calls, args.interval, args.stock_client,
+                args.connect_parallel)
+        if args.database_url:
+            tidy_office(admin, office)
+            admin.close()
+    except BenchError as exc:
+        report['error'] = str(exc)
+    except KeyboardInterrupt:
+        report['error'] = 'interrupted'
+    finally:
+        server.stop()
+        report['server'] = {'port': server.port, 'pid': server.proc.pid if server.proc else None,
+                            'stop': server.stop_info, 'problems': server.problems()}
+        if args.keep_data:
+            report['server']['workdir'] = str(workdir)
+            log('kept %s (server.stderr holds the server log)' % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report['verdicts'] = verdicts(report['results'])
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_table(report)
+    if report['error']:
+        if not args.json:
+            print('bench: ' + report['error'], file=sys.stderr)
+        return 2
+    return 0 if all(r['result'] == 'PASS' for r in report['verdicts']) else 1
+
+
+def _describe_db(url):
+    if not url:
+        return 'SQLite (temporary file)'
+    from urllib.parse import urlparse
+    parsed = urlparse(url)
+    return '%s on %s%s' % (parsed.scheme, parsed.hostname or 'localhost', parsed.path or '')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
