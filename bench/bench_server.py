@@ -2,7 +2,7 @@
 """Benchmark the real Lượt server: ticket issue latency, tickets per second, call -> display latency.
 
 Starts `run.py` as a child process on 127.0.0.1 with a temporary data directory, sets the office up
-through the documented API (see /work/shared/API.md and bench/README.md), measures, prints a table
+through the documented API (the automation contract; see bench/README.md), measures, prints a table
 against the targets and stops the server with SIGTERM.
 
     .venv/bin/python bench/bench_server.py            # the full run (about a minute)
@@ -189,11 +189,19 @@ class Server:
         return '\n'.join(self.stderr_text().splitlines()[-lines:])
 
     def problems(self, limit=25):
-        """Error lines of the server's log: tracebacks, ERROR/CRITICAL records, exceptions."""
+        """Error lines of the server's log: tracebacks, ERROR/CRITICAL records, exceptions.
+
+        Werkzeug's "code 400, message Bad request ..." lines are counted apart: they are the bytes a
+        websocket client sends while closing (Socket.IO disconnect, Engine.IO close, the close frame),
+        which Werkzeug reads as a new HTTP request once the websocket handler has returned.
+        """
         found, seen = [], set()
-        count = 0
+        count = noise = 0
         lines = self.stderr_text().splitlines()
         for i, line in enumerate(lines):
+            if ' ERROR werkzeug: ' in line and 'code 400, message Bad' in line:
+                noise += 1
+                continue
             if (' ERROR ' in line or ' CRITICAL ' in line or line.startswith('Traceback')
                     or 'Exception in thread' in line):
                 count += 1
@@ -208,7 +216,40 @@ class Server:
                 if key not in seen:
                     seen.add(key)
                     found.append(detail[:400])
-        return {'count': count, 'distinct': found[:limit]}
+        return {'count': count, 'distinct': found[:limit], 'websocket_close_400_lines': noise}
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process so far (Linux /proc), or None."""
+    try:
+        fields = Path('/proc/%d/stat' % pid).read_text().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+class CpuMeter:
+    """CPU used by the server and by the bench process during a phase, as a share of one core."""
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.start = (time.perf_counter(), cpu_seconds(server_pid), cpu_seconds(os.getpid()))
+
+    def result(self):
+        wall = time.perf_counter() - self.start[0]
+        out = {'wall_s': round(wall, 2)}
+        for key, before, pid in (('server_cores', self.start[1], self.server_pid),
+                                 ('bench_cores', self.start[2], os.getpid())):
+            after = cpu_seconds(pid)
+            out[key] = round((after - before) / wall, 2) if None not in (before, after) and wall > 0 else None
+        return out
+
+
+def load_average():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,9 +279,11 @@ class Api:
         if payload is not None:
             headers['Content-Type'] = 'application/json'
         for attempt in (1, 2):
+            # The clock includes connecting: Werkzeug closes every connection after one answer
+            # (it always sends "Connection: close"), so each request pays a TCP connect anyway.
+            sent = time.perf_counter()
             if self.conn is None:
                 self._connect()
-            sent = time.perf_counter()
             try:
                 self.conn.request(method, API + path, body=payload, headers=headers)
                 response = self.conn.getresponse()
@@ -270,7 +313,8 @@ class Api:
 
 def expect(status, data, wanted, what):
     if status != wanted:
-        raise BenchError('%s: HTTP %d (wanted %d): %s' % (what, status, wanted, json.dumps(data, ensure_ascii=False)[:500]))
+        raise BenchError('%s: HTTP %d (wanted %d): %s'
+                         % (what, status, wanted, json.dumps(data, ensure_ascii=False)[:500]))
     return data
 
 
@@ -334,10 +378,18 @@ def create_counter(admin, codes, name, attempts=40):
 
 def tidy_office(admin, office):
     """With a shared database: close the bench's counters and lines so they do not show on real boards."""
-    for number in (office['issue_counter'], office['call_counter']):
-        admin.request('PATCH', '/counters/%d' % number, {'active': False})
-    for code in office['issue_services'] + [office['call_service']]:
-        admin.request('PATCH', '/services/%s' % code, {'active': False})
+    failures = []
+    requests = ([('/counters/%d' % n) for n in (office['issue_counter'], office['call_counter'])]
+                + [('/services/%s' % code) for code in office['issue_services'] + [office['call_service']]])
+    for path in requests:
+        try:
+            status, data, _elapsed, _sent = admin.request('PATCH', path, {'active': False})
+        except OSError as exc:
+            status, data = None, repr(exc)
+        if status != 200:
+            failures.append('PATCH %s: %s %s' % (path, status, json.dumps(data, ensure_ascii=False)[:200]))
+    admin.close()
+    return failures
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,22 +446,25 @@ def measure_issue_latency(server, kiosk_token, services, clients, warmup, reques
                     continue
                 if i >= warmup:
                     latencies.append(elapsed)
-            return latencies, api.reconnects
+            return latencies, api.reconnects + 1
         finally:
             api.close()
 
+    meter = CpuMeter(server.proc.pid)
     threads, results = run_clients(clients, work)
     stuck = join_all(threads, deadline + 15)
-    latencies, reconnects, failures = [], 0, []
+    cpu = meter.result()
+    latencies, connections, failures = [], 0, []
     for result in results:
         if isinstance(result, tuple):
             latencies.extend(result[0])
-            reconnects += result[1]
+            connections += result[1]
         elif result is not None:
             failures.append(repr(result))
     out = summary_ms(latencies)
     out.update({'clients': clients, 'warmup_per_client': warmup, 'requests_per_client': requests,
-                'expected': clients * requests, 'errors': errors.as_dict(), 'reconnects': reconnects,
+                'expected': clients * requests, 'errors': errors.as_dict(), 'tcp_connections': connections,
+                'cpu': cpu,
                 'client_failures': failures[:5], 'stuck_clients': stuck,
                 'timed_out': time.perf_counter() > deadline})
     return out
@@ -436,7 +491,7 @@ def measure_throughput(server, kiosk_token, services, clients, duration):
                     latencies.append(elapsed)
                 else:
                     errors.add(status, data)
-            return ok, latencies, time.perf_counter()
+            return ok, latencies, time.perf_counter(), api.reconnects + 1
         finally:
             api.close()
 
@@ -445,8 +500,10 @@ def measure_throughput(server, kiosk_token, services, clients, duration):
         state['start'] = time.perf_counter()
         state['end'] = state['start'] + duration
 
+    meter = CpuMeter(server.proc.pid)
     threads, results = run_clients(clients, work, before_release=release)
     stuck = join_all(threads, state['end'] + 15)
+    cpu = meter.result()
     finished = [r[2] for r in results if isinstance(r, tuple)]
     elapsed = (max(finished) if finished else time.perf_counter()) - state['start']
     ok = sum(r[0] for r in results if isinstance(r, tuple))
@@ -455,7 +512,8 @@ def measure_throughput(server, kiosk_token, services, clients, duration):
     out = {'clients': clients, 'seconds': round(elapsed, 2), 'tickets': ok,
            'tickets_per_s': round(ok / elapsed, 1) if elapsed > 0 else None,
            'latency': summary_ms(latencies), 'errors': errors.as_dict(), 'client_failures': failures[:5],
-           'stuck_clients': stuck}
+           'stuck_clients': stuck, 'cpu': cpu,
+           'tcp_connections': sum(r[3] for r in results if isinstance(r, tuple))}
     return out
 
 
@@ -594,6 +652,7 @@ def measure_call_latency(server, tokens, office, displays_wanted, calls, interva
     http_latency = []
     call_deadline = time.perf_counter() + calls * (interval + 10) + 10
     counter_path = '/counters/%d/call-next' % office['call_counter']
+    meter = CpuMeter(server.proc.pid)
     try:
         for i in range(calls):
             if time.perf_counter() > call_deadline:
@@ -615,6 +674,7 @@ def measure_call_latency(server, tokens, office, displays_wanted, calls, interva
             time.sleep(0.05)
     finally:
         counter_api.close()
+    cpu = meter.result()
 
     latencies, missed = [], 0
     first, last = [], []
@@ -637,9 +697,10 @@ def measure_call_latency(server, tokens, office, displays_wanted, calls, interva
             events_seen[event] = events_seen.get(event, 0) + n
     handler_errors = sorted({d.error for d in live if d.error})[:5]
 
-    # Disconnect every client, a few at a time, within a bounded time.
+    # Disconnect every client. websocket-client waits up to 3 s for the server's answer to its close
+    # frame, which the Werkzeug/simple-websocket server never sends, so close many at once.
     closing = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=16, thread_name_prefix='bench-close') as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(len(live), 100)), thread_name_prefix='bench-close') as pool:
         list(pool.map(lambda d: d.close(), live))
     close_seconds = time.perf_counter() - closing
 
@@ -654,7 +715,7 @@ def measure_call_latency(server, tokens, office, displays_wanted, calls, interva
         'first_receipt': summary_ms(first), 'last_receipt': summary_ms(last),
         'call_http': summary_ms(http_latency), 'call_errors': errors.as_dict(),
         'events_received': events_seen, 'handler_errors': handler_errors,
-        'bench_threads': threads_in_bench, 'close_seconds': round(close_seconds, 2),
+        'bench_threads': threads_in_bench, 'close_seconds': round(close_seconds, 2), 'cpu': cpu,
     })
     return out
 
@@ -710,11 +771,17 @@ def _display_rows(row, display):
         '%s (call, display) pairs expected' % display.get('pairs_expected'))
 
 
+def _cpu(part):
+    cpu = part.get('cpu') or {}
+    return 'CPU: server %s cores, bench %s cores' % (cpu.get('server_cores'), cpu.get('bench_cores'))
+
+
 def print_table(report):
     cfg = report['config']
     print()
-    print('Lượt server bench (%s run, %s, %d CPUs, Python %s)' % (
-        'quick' if cfg['quick'] else 'full', cfg['database'], os.cpu_count() or 0, sys.version.split()[0]))
+    print('Lượt server bench (%s run, %s, %d CPUs, Python %s, load average %s -> %s)' % (
+        'quick' if cfg['quick'] else 'full', cfg['database'], os.cpu_count() or 0, sys.version.split()[0],
+        cfg.get('load_average_before'), cfg.get('load_average_after')))
     rows = report['verdicts']
     header = ('figure', 'measured', 'target', 'result', 'detail')
     table = [header] + [(r['figure'], '-' if r['value'] is None else '%s %s' % (r['value'], r['unit']),
@@ -725,29 +792,42 @@ def print_table(report):
     res = report['results']
     issue, tp, disp = res.get('issue_latency'), res.get('throughput'), res.get('call_to_display')
     print()
+    if issue:
+        print('  issue latency: %d clients, max %s ms, %d TCP connections for %d requests; %s'
+              % (issue['clients'], issue['max_ms'], issue['tcp_connections'],
+                 issue['clients'] * (issue['warmup_per_client'] + issue['requests_per_client']), _cpu(issue)))
     if tp:
-        print('  throughput phase latency: median %s ms, p99 %s ms' % (tp['latency']['median_ms'],
-                                                                    tp['latency']['p99_ms']))
+        print('  throughput: latency median %s ms, p99 %s ms, max %s ms; %s'
+              % (tp['latency']['median_ms'], tp['latency']['p99_ms'], tp['latency']['max_ms'], _cpu(tp)))
     if disp:
-        print('  call-next HTTP answer: median %s ms, p99 %s ms; first display: median %s ms; '
-              'last display: median %s ms, p99 %s ms' % (
+        print('  call -> display: call-next HTTP answer median %s ms, p99 %s ms; per call, first display '
+              'median %s ms, last display median %s ms (p99 %s ms); %s' % (
                   disp['call_http']['median_ms'], disp['call_http']['p99_ms'], disp['first_receipt']['median_ms'],
-                  disp['last_receipt']['median_ms'], disp['last_receipt']['p99_ms']))
-        print('  displays: %d/%d connected in %s s, %d disconnected during the run, %d duplicate events; '
-              'client: %s' % (disp['displays_connected'], disp['displays_wanted'], disp['connect_seconds'],
-                              disp['disconnected_during_run'], disp['duplicates'], disp['client']))
+                  disp['last_receipt']['median_ms'], disp['last_receipt']['p99_ms'], _cpu(disp)))
+        print('  displays: %d/%d connected in %s s, %d disconnected during the run, %d duplicate events, '
+              '%d bench threads, closed in %s s; client: %s' % (
+                  disp['displays_connected'], disp['displays_wanted'], disp['connect_seconds'],
+                  disp['disconnected_during_run'], disp['duplicates'], disp['bench_threads'],
+                  disp['close_seconds'], disp['client']))
         if disp['connect_errors']:
             print('  display connect errors: %s' % '; '.join(disp['connect_errors']))
+        if disp['handler_errors']:
+            print('  display event errors: %s' % '; '.join(disp['handler_errors']))
     for name, part in (('issue latency', issue), ('throughput', tp)):
         if part and part['errors']['total']:
             print('  %s errors: %s, e.g. %s' % (name, part['errors']['by_status'], part['errors']['examples']))
+        if part and part.get('client_failures'):
+            print('  %s client failures: %s' % (name, '; '.join(part['client_failures'])))
     if disp and disp['call_errors']['total']:
         print('  call-next errors: %s, e.g. %s' % (disp['call_errors']['by_status'], disp['call_errors']['examples']))
     srv = report['server']
-    print('  server: stopped %s; %d error lines in its stderr'
-          % ('cleanly by SIGTERM in %s s' % srv['stop'].get('seconds') if srv['stop'].get('clean')
-             else 'NOT cleanly: %s' % srv['stop'], srv['problems']['count']))
-    for line in srv['problems']['distinct'][:10]:
+    stop = srv.get('stop') or {}
+    problems = srv.get('problems') or {'count': 0, 'distinct': [], 'websocket_close_400_lines': 0}
+    print('  server: %s; %d error lines in its stderr (besides %d Werkzeug "400 Bad request" lines from '
+          'websocket closes)' % ('stopped cleanly by SIGTERM in %s s' % stop.get('seconds') if stop.get('clean')
+                                 else 'NOT stopped cleanly: %s' % stop, problems['count'],
+                                 problems['websocket_close_400_lines']))
+    for line in problems['distinct'][:10]:
         print('    ' + line)
     if report.get('error'):
         print('  BENCH ERROR: ' + report['error'])
@@ -770,7 +850,7 @@ def parse_args(argv=None):
     parser.add_argument('--stock-client', action='store_true',
                         help="use python-socketio's Client unchanged (a new thread per received message)")
     parser.add_argument('--database-url', default=None,
-                        help='LUOT_DATABASE_URL for the server, e.g. postgresql://127.0.0.1:5432/test '
+                        help='LUOT_DATABASE_URL for the server, e.g. postgresql://127.0.0.1:5432/luot_bench '
                              '(default: a SQLite file in the temporary data directory)')
     parser.add_argument('--startup-timeout', type=float, default=60.0, help='seconds to wait for the server')
     parser.add_argument('--keep-data', action='store_true', help='keep the temporary directory (its path is printed)')
@@ -826,13 +906,17 @@ def main(argv=None):
                          'requests': args.requests, 'duration_s': args.duration, 'displays': args.displays,
                          'calls': args.calls, 'interval_s': args.interval, 'tag': tag,
                          'database': _describe_db(args.database_url), 'cpus': os.cpu_count(),
-                         'python': sys.version.split()[0], 'stock_client': args.stock_client},
+                         'python': sys.version.split()[0], 'stock_client': args.stock_client,
+                         'load_average_before': load_average()},
               'results': {}, 'server': {}, 'error': None}
     server = Server(workdir, args.database_url)
     admin = None
     office = None
     try:
         report['config']['limits'] = check_limits(args.displays)
+        load = report['config']['load_average_before']
+        if load and load[0] > 0.5:
+            log('load average %s: other work is running on this machine, the figures will be noisy' % load)
         server.start(args.startup_timeout)
         tokens = {role: server.create_token(role, 'bench %s %s' % (tag, role))
                   for role in ('admin', 'kiosk', 'counter', 'display')}
@@ -858,14 +942,15 @@ def main(argv=None):
             report['results']['call_to_display'] = measure_call_latency(
                 server, tokens, office, args.displays, args.calls, args.interval, args.stock_client,
                 args.connect_parallel)
-        if args.database_url:
-            tidy_office(admin, office)
-            admin.close()
     except BenchError as exc:
         report['error'] = str(exc)
     except KeyboardInterrupt:
         report['error'] = 'interrupted'
     finally:
+        if args.database_url and office and server.proc and server.proc.poll() is None:
+            report['tidy_failures'] = tidy_office(admin, office)
+            for failure in report['tidy_failures']:
+                log('could not deactivate a bench service or counter: ' + failure)
         server.stop()
         report['server'] = {'port': server.port, 'pid': server.proc.pid if server.proc else None,
                             'stop': server.stop_info, 'problems': server.problems()}
@@ -874,6 +959,7 @@ def main(argv=None):
             log('kept %s (server.stderr holds the server log)' % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    report['config']['load_average_after'] = load_average()
     report['verdicts'] = verdicts(report['results'])
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

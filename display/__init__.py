@@ -1,18 +1,135 @@
-"""The display board feature: the board page, its static files and the /display namespace."""
+"""The display board feature: the board page, its static files, its audio and the /display namespace."""
+import datetime
+import functools
+import io
+import time
 from pathlib import Path
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
-from server.auth import page
+from server import settings
+from server.auth import page, requires
+from server.clock import zone
+from server.errors import NotFound, QueueError
 from server.queue import board_for
 
 bp = Blueprint('display', __name__, static_folder=str(Path(__file__).parent / 'static'),
                static_url_path='/display/static')
+
+MAX_SPEECH = 300
+AUDIO_ROLES = ('display', 'kiosk')  # the devices that speak; admin is always allowed
+
+
+def _board_strings():
+    """Interface text the board's script needs, in the page's language."""
+    return {
+        'counter': _('Quầy %(number)s', number='{n}'),
+        'to_counter': _('Đến quầy số %(n)s', n='{n}'),
+        'paused': _('Tạm nghỉ'),
+        'nobody': _('Chưa gọi số nào'),
+        'weekdays': [_('Chủ nhật'), _('Thứ Hai'), _('Thứ Ba'), _('Thứ Tư'), _('Thứ Năm'),
+                     _('Thứ Sáu'), _('Thứ Bảy')],
+    }
+
+
+def _plausible_board(wanted):
+    """Whether ?board= can name a row at all (a 30-digit id would overflow SQLite's integers)."""
+    return wanted in (None, '', 'all') or (wanted.isascii() and wanted.isdigit() and int(wanted) < 2 ** 63)
+
+
+def _volume():
+    """The voice_volume setting as 0-100; a damaged value must not silence the hall."""
+    try:
+        return max(0, min(100, int(settings.get('voice_volume'))))
+    except (TypeError, ValueError):
+        return 100
 
 
 @bp.get('/display')
 @page('display')
 def board():
     """A board for a TV; ?board=<id> shows a chosen set of lines and counters."""
-    chosen = board_for(request.args.get('board'))
-    return render_template('display/board.html', board=chosen, device_token=request.cookies.get('luot_device'))
+    wanted = request.args.get('board')
+    chosen = board_for(wanted) if _plausible_board(wanted) else None
+    if wanted not in (None, '', 'all') and chosen is None:
+        raise NotFound(_('Không có màn hình hiển thị số %(id)s.', id=wanted[:20]))
+    offset = datetime.datetime.now(zone()).utcoffset() or datetime.timedelta()
+    config = {
+        'board': str(chosen.id) if chosen else None,
+        'services_shown': chosen.services_shown if chosen else [],
+        'counters_shown': chosen.counters_shown if chosen else [],
+        'chime_url': url_for('display.chime'),
+        'speech_url': url_for('display.speech'),
+        'utc_offset_min': int(offset.total_seconds() // 60),
+        'server_time_ms': int(time.time() * 1000),
+        'volume': _volume(),
+        'show_names': bool(settings.get('announce_names')),  # masked, and only if the office says names
+        'strings': _board_strings(),
+    }
+    return render_template('display/board.html', board=chosen, config=config,
+                           office_name=settings.get('office_name'))
+
+
+def _json_error(status, code, message):
+    return jsonify(error={'code': code, 'message': str(message)}), status
+
+
+def audio_view(view):
+    """Like server.auth.requires(AUDIO_ROLES), but the refusal is always JSON (this is no page)."""
+    guarded = requires(*AUDIO_ROLES)(view)
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return guarded(*args, **kwargs)
+        except QueueError as error:
+            return _json_error(error.status, error.code, error.message)
+    wrapper.required_roles = guarded.required_roles
+    return wrapper
+
+
+def _wav_response(path):
+    """A cached WAV, read whole: short files, and no open handle keeps the cache from being pruned."""
+    stat = path.stat()
+    # The same text always gives the same audio: the board's browser may keep it a day.
+    return send_file(io.BytesIO(path.read_bytes()), mimetype='audio/wav', max_age=86400,
+                     etag='%s-%x' % (path.stem, stat.st_mtime_ns), conditional=True)
+
+
+def voice_renderer(app=None):
+    """The app's one VoiceRenderer (made on first use): voice pack if present, else eSpeak NG."""
+    from .voice import VoiceRenderer
+    app = app or current_app._get_current_object()
+    renderer = app.extensions.get('luot_voice')
+    if renderer is None:
+        data = Path(app.config['DATA_DIR'])
+        # Always given: a pack copied in later is used without a restart (missing clips fall through).
+        renderer = VoiceRenderer(data / 'voice-cache', voice_pack_dir=data / 'voice-pack')
+        app.extensions['luot_voice'] = renderer
+    return renderer
+
+
+@bp.get('/display/speech.wav')
+@audio_view
+def speech():
+    """The spoken announcement as WAV, so a board speaks Vietnamese even if its OS has no voice."""
+    text = (request.args.get('text') or '').strip()
+    if not text:
+        return _json_error(400, 'text_required', _('Thiếu nội dung cần đọc (text).'))
+    if len(text) > MAX_SPEECH:
+        return _json_error(400, 'text_too_long',
+                           _('Nội dung cần đọc dài quá %(n)s ký tự.', n=MAX_SPEECH))
+    path = voice_renderer().render(text)
+    if path is None:
+        return _json_error(404, 'no_voice_engine',
+                           _('Máy chủ không có giọng đọc tiếng Việt (gói giọng hoặc eSpeak NG).'))
+    return _wav_response(path)
+
+
+@bp.get('/display/chime.wav')
+@audio_view
+def chime():
+    """The short two-tone chime played before each call."""
+    from .voice import chime_wav
+    return _wav_response(chime_wav(Path(current_app.config['DATA_DIR']) / 'voice-cache' / 'chime.wav'))

@@ -8,6 +8,7 @@ raster QR exactly as the admin's preview shows it, and the cost is only a few ki
 `native_qr=True` is there for printers known to do `GS ( k` on slow serial links.
 """
 import functools
+import struct
 
 from escpos.capabilities import BaseProfile, get_profile_class
 from escpos.constants import QR_ECLEVEL_M
@@ -19,11 +20,12 @@ from .layout import QrCode, paper_dots, render_ticket, stack, ticket_blocks
 # image or overflow a small receive buffer; bands print seamlessly on the rest.
 FRAGMENT_HEIGHT = 256
 ALIGN_LEFT, ALIGN_CENTER = b'\x1ba\x00', b'\x1ba\x01'
+_INVERT = bytes(255 - value for value in range(256))
 
 
 @functools.lru_cache(maxsize=None)
 def _profile_class(width_dots: int) -> type:
-    """The default profile with the media width set, so image() neither warns nor overflows."""
+    """The default profile with the media width set (python-escpos prints a warning without it)."""
     data = dict(get_profile_class('default').profile_data)
     data['media'] = {'dpi': 203, 'width': {'pixels': width_dots, 'mm': width_dots // 8}}
     return type(f'LuotTicket{width_dots}', (BaseProfile,), {'profile_data': data})
@@ -36,13 +38,26 @@ def new_dummy(paper_width_mm: int = 80) -> Dummy:
     return printer
 
 
+def _raster(printer: Dummy, image) -> None:
+    """GS v 0 bands of a mode "1" image (PIL's set bit is white, the printer's is a dot).
+
+    The same bytes as python-escpos's image(impl="bitImageRaster"), without its RGBA, grey
+    and invert round trip, which took most of a ticket's 40 ms.
+    """
+    width_bytes = (image.width + 7) // 8
+    for top in range(0, image.height, FRAGMENT_HEIGHT):
+        band = image.crop((0, top, image.width, min(top + FRAGMENT_HEIGHT, image.height)))
+        header = b'\x1dv0\x00' + struct.pack('<HH', width_bytes, band.height)
+        printer._raw(header + band.tobytes().translate(_INVERT))
+
+
 def _native_blocks(printer: Dummy, blocks: list, width: int) -> None:
     """Raster strips as images, QR placeholders as the printer's own `GS ( k` symbols."""
     pending = []
     for block in blocks + [None]:
         if isinstance(block, QrCode) or block is None:
             if pending:
-                printer.image(stack(pending, width), fragment_height=FRAGMENT_HEIGHT)
+                _raster(printer, stack(pending, width))
                 pending = []
             if block is not None:
                 printer._raw(ALIGN_CENTER)
@@ -59,7 +74,7 @@ def ticket_bytes(data: dict, paper_width_mm: int = 80, native_qr: bool = False) 
     if native_qr:
         _native_blocks(printer, ticket_blocks(data, paper_width_mm), paper_dots(paper_width_mm))
     else:
-        printer.image(render_ticket(data, paper_width_mm), fragment_height=FRAGMENT_HEIGHT)
+        _raster(printer, render_ticket(data, paper_width_mm))
     # A partial cut leaves the ticket hanging at the kiosk's slot until the citizen takes it,
     # instead of dropping it; printers without one fall back to a full cut (profile).
     printer.cut(mode='PART')

@@ -7,6 +7,7 @@ import functools
 import io
 import os
 import re
+import threading
 import unicodedata
 from typing import NamedTuple
 
@@ -18,6 +19,9 @@ FONT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fonts')
 PAPER_DOTS = {58: 384, 80: 576}
 QR_ERROR = 'm'          # level M survives a smudged or creased thermal print
 WHITE, BLACK = 1, 0     # mode "1": 0 is a printed dot
+# FreeType faces are not thread-safe, and the spooler's workers and the admin's preview may
+# render at once; a ticket takes milliseconds, so one lock costs nothing that matters.
+_FONT_LOCK = threading.RLock()
 
 
 class QrCode(NamedTuple):
@@ -74,19 +78,23 @@ def wrap_text(text: str, font, max_width: int) -> list:
     """Lines of text that each fit max_width: wrap at spaces, hard-break over-long words."""
     lines = []
     for paragraph in clean_text(text).split('\n'):
-        line = ''
         # Split on plain spaces only: a no-break space binds a number to its unit.
-        for word in re.split(r'[ \t]+', paragraph.strip()):
-            if not word:
-                continue
+        words = [word for word in re.split(r'[ \t]+', paragraph) if word]
+        if _ink_width(' '.join(words), font) <= max_width:     # most lines: one measurement
+            lines.append(' '.join(words))
+            continue
+        line = ''
+        for word in words:
             candidate = f'{line} {word}' if line else word
             if _ink_width(candidate, font) <= max_width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            *full, line = _break_word(word, font, max_width)
-            lines.extend(full)
+            line = word
+            if _ink_width(word, font) > max_width:
+                *full, line = _break_word(word, font, max_width)
+                lines.extend(full)
         lines.append(line)
     return lines
 
@@ -99,8 +107,13 @@ def _line_box(line: str, font, ascent: int, descent: int, tight: bool) -> tuple:
     return left, right, max(ascent, -top), max(descent, bottom)
 
 
+@functools.lru_cache(maxsize=512)
 def _text_strip(text: str, font, width: int, margin: int, tight: bool = False) -> Image.Image:
-    """Centred, wrapped text; each line's box covers its ink, so stacked marks are never cut."""
+    """Centred, wrapped text; each line's box covers its ink, so stacked marks are never cut.
+
+    Cached: the office name, labels and footer are the same on every ticket. Callers only
+    paste the strip, never draw on it.
+    """
     ascent, descent = font.getmetrics()
     spacing = 0 if tight else max(2, font.size // 8)
     lines = wrap_text(text, font, width - 2 * margin)
@@ -117,19 +130,30 @@ def _text_strip(text: str, font, width: int, margin: int, tight: bool = False) -
     return image
 
 
+@functools.lru_cache(maxsize=1024)
 def _number_size(number: str, width: int, margin: int) -> int:
     """The largest bold size for the number: at most a third of the width tall, fits the width."""
-    for size in range(int(width * 0.6), 40, -4):
+    def extent(size):
         left, top, right, _ = _font(True, size).getbbox(number, anchor='ls')
-        if right - left <= width - 2 * margin and -top <= width // 3:
-            return size
-    return 40
+        return right - left, -top
+    # Ink grows linearly with the size: estimate from one measurement, then step down to fit.
+    ink_width, ink_height = extent(100)
+    size = int(100 * min((width - 2 * margin) / max(ink_width, 1), (width // 3) / max(ink_height, 1)))
+    while size > 24 and (extent(size)[0] > width - 2 * margin or extent(size)[1] > width // 3):
+        size -= 2
+    return max(size, 24)
+
+
+@functools.lru_cache(maxsize=256)
+def _qr_modules(content: str) -> tuple:
+    """The QR matrix as rows of booleans (encoding is most of a ticket's cost: cache it)."""
+    qr = segno.make_qr(content, error=QR_ERROR)
+    return tuple(tuple(bool(dark) for dark in row) for row in qr.matrix_iter(scale=1, border=0))
 
 
 def _qr_scale(content: str, width: int, share: float) -> int:
     """Whole dots per module so the symbol takes about `share` of the width."""
-    modules = segno.make_qr(content, error=QR_ERROR).symbol_size(border=0)[0]
-    return max(2, min(10, int(width * share) // modules))
+    return max(2, min(10, int(width * share) // len(_qr_modules(content))))
 
 
 class _Page:
@@ -187,7 +211,12 @@ def _info_lines(data: dict) -> list:
 
 
 def ticket_blocks(data: dict, paper_width_mm: int = 80) -> list:
-    """The ticket top to bottom: 1-bit strips of the paper width and QrCode placeholders."""
+    """The ticket top to bottom: 1-bit strips (shared, read-only) and QrCode placeholders."""
+    with _FONT_LOCK:
+        return _blocks(data, paper_width_mm)
+
+
+def _blocks(data: dict, paper_width_mm: int) -> list:
     page, text = _Page(paper_width_mm), lambda key: clean_text(data.get(key))  # noqa: E731
     if text('office_name'):
         page.text(text('office_name').upper(), 'header', bold=True)
@@ -196,8 +225,8 @@ def ticket_blocks(data: dict, paper_width_mm: int = 80) -> list:
     page.rule()
     page.text('SỐ THỨ TỰ', 'label')
     page.space()
-    page.text(text('number'), _number_size(text('number'), page.width, page.sizes['margin']),
-              bold=True, tight=True)
+    number = text('number') or '?'
+    page.text(number, _number_size(number, page.width, page.sizes['margin']), bold=True, tight=True)
     page.space(page.sizes['gap'] * 2)
     if text('service_name'):
         page.labelled('Lĩnh vực', text('service_name'), 'service')
@@ -222,8 +251,7 @@ def ticket_blocks(data: dict, paper_width_mm: int = 80) -> list:
 
 def qr_strip(code: QrCode, width: int) -> Image.Image:
     """A QR symbol centred on a strip of the paper width, with a two-module quiet zone."""
-    qr = segno.make_qr(code.content, error=QR_ERROR)
-    rows = list(qr.matrix_iter(scale=1, border=0))
+    rows = _qr_modules(code.content)
     modules = len(rows)
     symbol = Image.frombytes('L', (modules, modules),
                              bytes(0 if dark else 255 for row in rows for dark in row))

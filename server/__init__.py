@@ -4,12 +4,20 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from .config import load_config
 from .extensions import babel, csrf, db, scheduler, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ('vi', 'en')
+
+
+class DatabaseId(IntegerConverter):
+    """<int:...> in every route: an id beyond 64 bits cannot exist, so it is a plain 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2 ** 63 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def select_locale():
@@ -31,6 +39,7 @@ def create_app(config=None):
     from .database import open_database, upgrade_schema
 
     app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'static'))
+    app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
     db.initialize(open_database(app.config['DATABASE_URL']))
     upgrade_schema()

@@ -14,7 +14,7 @@ from .extensions import db
 from .models import TOKEN_ROLES, ApiToken, Board, Counter, CounterService, Printer, Service
 from .queue import counter_dict
 from .tickets import audit, find_counter
-from .validation import boolean, integer, json_body, string_list, text
+from .validation import MAX_ID, boolean, encodable, integer, json_body, string_list, text
 
 CODE = re.compile(r'^[A-Z0-9_]{1,16}$')
 PREFIX = re.compile(r'^[A-Z]{1,2}$')
@@ -176,7 +176,7 @@ def create_token():
     if role not in TOKEN_ROLES:
         raise Invalid(_('Vai trò phải là một trong: %(roles)s.', roles=', '.join(TOKEN_ROLES)), 'invalid_role')
     printer = None
-    printer_id = integer(body, 'printer_id')
+    printer_id = integer(body, 'printer_id', minimum=1, maximum=MAX_ID)
     if printer_id is not None:
         printer = Printer.get_or_none(Printer.id == printer_id)
         if printer is None:
@@ -204,6 +204,22 @@ def revoke_token(token_id):
     return jsonify({'id': token_id, 'revoked': True})
 
 
+def _check_setting(key, value):
+    """Refuse a setting of the wrong type, out of its bounds or not one of its choices."""
+    expected = type(settings.DEFAULTS[key])
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise Invalid(_('Thiết lập "%(key)s" sai kiểu dữ liệu.', key=key), 'invalid_type')
+    if isinstance(value, str) and (len(value) > 1000 or not encodable(value)):
+        raise Invalid(_('Thiết lập "%(key)s" quá dài hoặc chứa ký tự không hợp lệ.', key=key), 'invalid_text')
+    low, high = settings.LIMITS.get(key, (None, None))
+    if low is not None and not low <= value <= high:
+        raise Invalid(_('Thiết lập "%(key)s" phải từ %(low)s đến %(high)s.', key=key, low=low, high=high),
+                      'out_of_range')
+    if key in settings.CHOICES and value not in settings.CHOICES[key]:
+        raise Invalid(_('Thiết lập "%(key)s" phải là một trong: %(values)s.', key=key,
+                        values=', '.join(settings.CHOICES[key])), 'invalid_choice')
+
+
 @bp.get('/settings')
 @requires('admin')
 def get_settings():
@@ -218,11 +234,7 @@ def update_settings():
     if unknown:
         raise Invalid(_('Không có thiết lập: %(keys)s.', keys=', '.join(unknown)), 'unknown_setting')
     for key, value in body.items():
-        expected = type(settings.DEFAULTS[key])
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise Invalid(_('Thiết lập "%(key)s" sai kiểu dữ liệu.', key=key), 'invalid_type')
-        if isinstance(value, str) and len(value) > 1000:
-            raise Invalid(_('Thiết lập "%(key)s" quá dài.', key=key), 'too_long')
+        _check_setting(key, value)
     with db.atomic():
         for key, value in body.items():
             settings.put(key, value)

@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template
 
 from .auth import page
+from .counter import staff_context
 
 bp = Blueprint('desk', __name__)
 
@@ -9,4 +10,5 @@ bp = Blueprint('desk', __name__)
 @bp.get('/desk')
 @page('desk')
 def index():
-    return render_template('desk/index.html')
+    """The front desk: issue tickets for citizens, find, reprint, cancel and move them, watch the lines."""
+    return render_template('desk/index.html', **staff_context())

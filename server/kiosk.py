@@ -1,12 +1,73 @@
-"""The touch kiosk page (a kiosk device)."""
-from flask import Blueprint, render_template
+"""The touch kiosk page (a kiosk device): service buttons, a ticket in three taps, the CCCD greeting."""
+from flask import Blueprint, current_app, g, render_template, url_for
+from flask_babel import gettext as _
 
+from . import printing, settings
 from .auth import page
+from .models import Service
 
 bp = Blueprint('kiosk', __name__)
+SPEECH_RULE = '/display/speech.wav'
+
+
+def kiosk_services():
+    """Every service in the office's order, as GET /api/v1/services lists them."""
+    return [{'code': s.code, 'name': s.name, 'prefix': s.prefix, 'description': s.description,
+             'active': s.active} for s in Service.ordered()]
+
+
+def kiosk_printer():
+    """This kiosk's printer: its canonical URI (to match printer_status events) and last known state."""
+    from printer.transports import validate_uri
+    printer = printing.printer_for(g.principal)
+    if printer is None:
+        return {'uri': None, 'status': 'no_printer', 'detail': ''}
+    try:
+        uri = validate_uri(printer['uri'])
+        state = printing.print_state(printer, True)
+    except ValueError as error:  # a mistyped URI: the kiosk still issues numbers, the citizen is told
+        return {'uri': printer['uri'], 'status': 'error', 'detail': str(error)}
+    return {'uri': uri, 'status': state.get('status', 'unknown'), 'detail': state.get('detail', '')}
+
+
+def speech_url():
+    """The greeting voice's address when the display feature serves one, else None."""
+    for rule in current_app.url_map.iter_rules():
+        if rule.rule == SPEECH_RULE:
+            return url_for(rule.endpoint)
+    return None
+
+
+def kiosk_strings():
+    """The texts kiosk.js shows; {name}, {n} and {number} are filled in by the script."""
+    return {
+        'waiting': _('{n} người đang chờ'),
+        'paused': _('Tạm ngừng'),
+        'hello_mr': _('Xin chào ông {name}'),
+        'hello_ms': _('Xin chào bà {name}'),
+        'hello': _('Xin chào {name}'),
+        'phone_invalid': _('Số điện thoại phải gồm 10 chữ số và bắt đầu bằng số 0.'),
+        'code_invalid': _('Vui lòng nhập mã lịch hẹn.'),
+        'network': _('Không gửi được yêu cầu tới máy chủ. Xin thử lại hoặc hỏi cán bộ hướng dẫn.'),
+        'ahead': _('Trước bạn còn %(n)s người', n='{n}'),
+        'ahead_none': _('Không có ai đứng trước bạn'),
+        'wait': _('Thời gian chờ dự kiến: khoảng %(n)s phút', n='{n}'),
+        'take_paper': _('Vui lòng nhận phiếu in bên dưới'),
+        'printer_trouble': _('Máy in đang gặp sự cố — xin ghi nhớ số của bạn: {number}'),
+        'paper_out': _('Máy in hết giấy — xin ghi nhớ số của bạn: {number}'),
+        'no_printer': _('Máy lấy số này không in phiếu — xin ghi nhớ số của bạn: {number}'),
+        'notice_trouble': _('Máy in đang gặp sự cố. Bạn vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
+        'notice_paper_out': _('Máy in hết giấy. Bạn vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
+        'notice_no_printer': _('Máy lấy số này không in phiếu: xin ghi nhớ số hiện trên màn hình.'),
+        'countdown': _('Tự quay lại sau {n} giây'),
+    }
 
 
 @bp.get('/kiosk')
 @page('kiosk')
 def index():
-    return render_template('kiosk/index.html')
+    """The kiosk's single page; kiosk.js switches its screens and listens on /display."""
+    return render_template('kiosk/index.html', services=kiosk_services(), printer=kiosk_printer(),
+                           strings=kiosk_strings(), speech_url=speech_url(),
+                           office_name=settings.get('office_name'),
+                           appointments_enabled=bool(current_app.config.get('APPOINTMENTS_ENABLED', False)))

@@ -1,12 +1,14 @@
 """The OpenAPI 3.1 description of the JSON API under /api/v1, kept as Python data (served at /api/v1/openapi.json)."""
 import copy
+import re
 from importlib import metadata
 
-from .models import PRIORITY_REASONS, STATUSES, TOKEN_ROLES
+from .models import PRIORITY_REASONS, STAFF_ROLES, STATUSES, TOKEN_ROLES
 from .settings import DEFAULTS as SETTING_DEFAULTS
 
 API = '/api/v1'
-ANY = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display')
+ANY = TOKEN_ROLES  # every role: "any token"
+ROW_ID = {'type': 'integer', 'format': 'int64', 'minimum': 1, 'maximum': 2 ** 63 - 1}
 PHONE = r'^\s*(0|\+84)[0-9 .\-]{8,12}\s*$'
 
 DESCRIPTION = """\
@@ -98,8 +100,8 @@ def schemas():
                        paused={'type': 'boolean'}, services=codes(), current=nullable(ref('Ticket'))),
         'Queue': obj(['services', 'counters'], counters={'type': 'array', 'items': ref('Counter')},
                      services={'type': 'array', 'items': obj(
-                         ['code', 'name', 'waiting'], code=string(16), name=string(100), prefix=string(2),
-                         active={'type': 'boolean'}, waiting={'type': 'integer', 'minimum': 0})}),
+                         ['code', 'name', 'prefix', 'active', 'waiting'], code=string(16), name=string(100),
+                         prefix=string(2), active={'type': 'boolean'}, waiting={'type': 'integer', 'minimum': 0})}),
         'Board': obj(['id', 'name', 'services', 'counters', 'notice'], id={'type': 'integer'},
                      name=string(100), services=codes(), counters={'type': 'array', 'items': {'type': 'integer'}},
                      notice=string(500)),
@@ -129,7 +131,7 @@ def schemas():
         'NewBoard': obj(['name'], name=string(100, minLength=1), services=codes(),
                         counters={'type': 'array', 'items': {'type': 'integer'}}, notice=string(500)),
         'NewToken': obj(['role', 'name'], role={'enum': list(TOKEN_ROLES)}, name=string(100, minLength=1),
-                        printer_id=nullable({'type': 'integer', 'minimum': 1})),
+                        printer_id=nullable(ROW_ID)),
         'NewTicket': obj(['service'], service=string(16, minLength=1), priority=nullable({'type': 'boolean'}),
                          priority_reason={'enum': list(PRIORITY_REASONS) + [None]},
                          name=nullable(string(100)), phone=nullable(string(16, pattern=PHONE)),
@@ -137,6 +139,50 @@ def schemas():
         'Transfer': obj(['service'], service=string(16, minLength=1)),
         'NewAppointment': obj(['service', 'date', 'start', 'name', 'phone'], **APPOINTMENT_FIELDS),
         'SmsInbound': obj(['from', 'text'], **{'from': string(16), 'text': string(1000)}),
+        **console_schemas(),
+    }
+
+
+def console_schemas():
+    """Staff accounts, printers and board changes (server/api_staff.py)."""
+    staff = dict(full_name=string(100), role={'enum': list(STAFF_ROLES)}, active={'type': 'boolean'},
+                 password=string(200, minLength=8, writeOnly=True, description='Kept as typed (not trimmed).'))
+    printer = dict(name=string(100, minLength=1), uri=string(255, minLength=1, examples=[
+        'tcp://192.168.1.50:9100', 'usb://04b8:0e15', 'dummy://']), paper_width={'enum': [58, 80]})
+    return {
+        'Staff': obj(['id', 'username', 'full_name', 'role', 'active', 'created_at'], id={'type': 'integer'},
+                     username=string(50), created_at=string(format='date-time'),
+                     **{k: v for k, v in staff.items() if k != 'password'}),
+        'NewStaff': obj(['username', 'role', 'password'],
+                        username=string(50, pattern='^[A-Za-z0-9._-]{2,50}$'), **staff),
+        'StaffChange': obj((), **staff),
+        'Printer': obj(['id', 'name', 'uri', 'paper_width', 'status', 'status_detail', 'status_at'],
+                       id={'type': 'integer'}, status=string(16), status_detail=string(255), status_at=TIME,
+                       **printer),
+        'NewPrinter': obj(['name', 'uri'], **printer),
+        'PrinterChange': obj((), **printer),
+        'BoardChange': obj((), name=string(100, minLength=1), services=codes(), notice=string(500),
+                           counters={'type': 'array', 'items': {'type': 'integer', 'minimum': 1, 'maximum': 999}}),
+    }
+
+
+def console_paths():
+    def row(name):
+        return [path_param(name + '_id', ROW_ID, 'The %s id.' % name)]
+    return {
+        '/staff': {'get': op('The staff accounts', ('admin',), array('Staff'), tag='setup'),
+                   'post': op('Add a staff account', ('admin',), ref('Staff'), 'NewStaff', 201, (409,), 'setup',
+                              description='409 duplicate_staff.')},
+        '/staff/{staff_id}': {'patch': op(
+            'Change a staff account', ('admin',), ref('Staff'), 'StaffChange', errors=(404, 409), tag='setup',
+            params=row('staff'), description='409 cannot_deactivate_self, cannot_demote_self or last_admin.')},
+        '/printers': {'get': op('The ticket printers', ('admin',), array('Printer'), tag='setup'),
+                      'post': op('Add a printer', ('admin',), ref('Printer'), 'NewPrinter', 201, (409,), 'setup',
+                                 description='400 invalid_printer_uri; 409 duplicate_printer.')},
+        '/printers/{printer_id}': {'patch': op('Change a printer', ('admin',), ref('Printer'), 'PrinterChange',
+                                               errors=(404, 409), tag='setup', params=row('printer'))},
+        '/boards/{board_id}': {'patch': op('Change a display board', ('admin',), ref('Board'), 'BoardChange',
+                                           errors=(404,), tag='setup', params=row('board'))},
     }
 
 
@@ -179,7 +225,7 @@ def array(name):
     return {'type': 'array', 'items': ref(name)}
 
 
-TICKET_ID = path_param('ticket_id', {'type': 'integer', 'minimum': 1}, 'The ticket id.')
+TICKET_ID = path_param('ticket_id', ROW_ID, 'The ticket id.')
 COUNTER_NO = path_param('number', {'type': 'integer', 'minimum': 1, 'maximum': 999}, 'The counter number.')
 CODE = path_param('code', string(16), 'The appointment code.')
 
@@ -235,7 +281,7 @@ def paths():
         '/tokens/{token_id}/revoke': {'post': op(
             'Revoke a token', ('admin',), obj(['id', 'revoked'], id={'type': 'integer'}, revoked={'const': True}),
             errors=(404,), tag='setup',
-            params=[path_param('token_id', {'type': 'integer', 'minimum': 1}, 'The token id.')])},
+            params=[path_param('token_id', ROW_ID, 'The token id.')])},
         '/settings': {'get': op('The office settings', ('admin',), ref('Settings'), tag='setup'),
                       'patch': op('Change office settings', ('admin',), ref('Settings'), 'SettingsChange',
                                  tag='setup')},
@@ -253,6 +299,7 @@ def paths():
                                                      ref('Ticket'), errors=(404, 409, 501), tag='appointments',
                                                      params=[CODE])},
         '/sms/inbound': {'post': sms_inbound()},
+        **console_paths(),
     }
 
 
@@ -267,6 +314,14 @@ def sms_inbound():
     item['requestBody'] = {'required': False, 'content': {
         **json_content(ref('SmsInbound')), 'application/x-www-form-urlencoded': {'schema': ref('SmsInbound')}}}
     item['responses']['200']['content']['text/plain'] = {'schema': string()}
+    return item
+
+
+def with_ids(path, item):
+    """Give each operation an operationId from its method and path: POST /tickets/{ticket_id}/recall ->
+    post_tickets_ticket_id_recall."""
+    for method, operation in item.items():
+        operation['operationId'] = method + '_' + re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')
     return item
 
 
@@ -290,7 +345,7 @@ def spec(app=None):
                  {'name': 'setup', 'description': 'Services, counters, boards, tokens, settings / Cấu hình'},
                  {'name': 'appointments', 'description': 'Appointments and SMS (501 for now) / Lịch hẹn và SMS'}],
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
-        'paths': {API + path: item for path, item in paths().items()},
+        'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {
             'schemas': schemas(),
             'responses': responses,

@@ -49,20 +49,34 @@ def language(code):
 
 @bp.get('/t/<track_id>')
 def track(track_id):
-    """The page behind the ticket's QR code: no login, an unguessable id."""
+    """The page behind the ticket's QR code: no login, an unguessable id, live over /track."""
+    from .tickets import STATUS_LABELS
     ticket = Ticket.get_or_none(Ticket.track_id == track_id[:32])
     if ticket is None:
         abort(404)
-    data = ticket_dict(ticket, private=False)
-    return render_template('track.html', ticket=data, track_id=track_id,
-                           office_name=settings.get('office_name'))
+    strings = {
+        'status': {code: str(label) for code, label in STATUS_LABELS.items()},
+        'called': _('Mời bạn đến quầy số %(n)s', n='{n}'),
+        'serving': _('Bạn đang được phục vụ tại quầy số %(n)s', n='{n}'),
+        'ahead': _('Trước bạn còn %(n)s người', n='{n}'),
+        'wait': _('Thời gian chờ dự kiến: khoảng %(n)s phút', n='{n}'),
+        'next': _('Sắp đến lượt bạn, xin chú ý màn hình và loa gọi số.'),
+        'done': _('Cảm ơn bạn đã đến làm thủ tục.'),
+        'no_show': _('Bạn đã không có mặt khi được gọi. Xin liên hệ quầy hướng dẫn.'),
+        'cancelled': _('Số thứ tự này đã bị hủy.'),
+        'issued': _('Lấy số lúc %(t)s', t='{t}'),
+        'live': _('Trang tự cập nhật, không cần tải lại.'),
+        'offline': _('Mất kết nối, đang kết nối lại…'),
+    }
+    return render_template('track.html', ticket=ticket_dict(ticket, private=False), track_id=ticket.track_id,
+                           strings=strings, office_name=settings.get('office_name'))
 
 
 @bp.get('/t/<track_id>.json')
 def track_json(track_id):
+    """The ticket behind a track id as the phone page shows it (masked name, no phone)."""
     ticket = Ticket.get_or_none(Ticket.track_id == track_id[:32])
     if ticket is None:
-        abort(404)
-    return ticket_dict(ticket, private=False)
-
-
+        return {'error': {'code': 'not_found', 'message': _('Không tìm thấy số thứ tự này.')}}, 404
+    # Each fetch follows an event: a cached answer would show the old state.
+    return ticket_dict(ticket, private=False), 200, {'Cache-Control': 'no-store'}

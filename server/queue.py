@@ -134,7 +134,8 @@ def board_for(board_id):
     if board_id in (None, '', 'all'):
         return None
     try:
-        return Board.get_or_none(Board.id == int(board_id))
+        number = int(board_id)
     except (TypeError, ValueError):
         return None
+    return Board.get_or_none(Board.id == number) if 0 < number <= 2 ** 63 - 1 else None
 

@@ -19,6 +19,17 @@ DEFAULTS = {
 }
 
 
+# Bounds of the numeric settings and the choices of the others: a value outside them is refused.
+LIMITS = {
+    'priority_max_in_row': (1, 20),
+    'no_show_return_minutes': (0, 24 * 60),
+    'default_service_minutes': (1, 240),
+    'voice_repeat': (1, 5),
+    'voice_volume': (0, 100),
+}
+CHOICES = {'number_reading': ('number', 'digits')}
+
+
 def get(key):
     """A setting's value, or its default."""
     row = Setting.get_or_none(Setting.key == key)

@@ -192,7 +192,7 @@ def return_to_line(ticket_id, actor='', now=None):
     ticket = find_ticket(ticket_id)
     if ticket.status == 'no_show' and (ticket.finished_at is None or now - ticket.finished_at > window):
         raise Conflict(_('Đã quá %(minutes)s phút kể từ khi vắng mặt; hãy lấy số mới.',
-                         minutes=window.seconds // 60), 'return_window_passed')
+                         minutes=int(window.total_seconds() // 60)), 'return_window_passed')
     if ticket.day != office_day(now):
         raise Conflict(_('Phiếu của ngày khác không thể xếp lại hàng.'), 'return_window_passed')
     ticket, _previous = _transition(ticket_id, ('no_show',), 'returned', actor, now, status='waiting',

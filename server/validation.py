@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from .errors import Invalid
 
 MAX_NAME = 100
+MAX_ID = 2 ** 63 - 1   # database integer keys are 64-bit
 
 
 def json_body(required=True):
@@ -14,7 +15,10 @@ def json_body(required=True):
         return {}
     if not request.is_json:
         raise Invalid(_('Dữ liệu phải ở dạng JSON (Content-Type: application/json).'), 'invalid_json')
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # absurdly deep nesting: refuse it like any other malformed body
+        body = None
     if body is None:
         raise Invalid(_('Dữ liệu JSON bị lỗi cú pháp.'), 'invalid_json')
     if not isinstance(body, dict):
@@ -32,10 +36,21 @@ def text(body, field, max_length, required=False, default=None):
     if not isinstance(value, str):
         raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field), 'invalid_type')
     value = value.strip()
+    if not encodable(value):
+        raise Invalid(_('Trường "%(field)s" chứa ký tự không hợp lệ.', field=field), 'invalid_text')
     if len(value) > max_length:
         raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field=field, max=max_length),
                       'too_long')
     return value
+
+
+def encodable(value):
+    """False for strings that cannot be stored as UTF-8 (lone surrogates from a JSON escape)."""
+    try:
+        value.encode('utf-8')
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def boolean(body, field, default=False):

@@ -108,3 +108,29 @@ def test_appointment_rows_answer_501_until_built(client, tokens):
 def test_pages_answer_html_errors(client):
     response = client.get('/t/not-a-ticket')
     assert response.status_code == 404 and 'text/html' in response.content_type
+
+
+def test_lone_surrogates_and_deep_nesting_are_400(client, office, tokens):
+    kiosk = bearer(tokens['kiosk'], **{'Content-Type': 'application/json'})
+    response = client.post('/api/v1/tickets', data='{"service": "CT", "name": "\\ud800"}', headers=kiosk)
+    assert error_of(response, 400)['code'] == 'invalid_text'
+    response = client.post('/api/v1/tickets', data='[' * 100000, headers=kiosk)
+    assert error_of(response, 400)['code'] == 'invalid_json'
+
+
+@pytest.mark.parametrize('body, code', [
+    ({'default_service_minutes': 10 ** 400}, 'out_of_range'),
+    ({'default_service_minutes': -6}, 'out_of_range'),
+    ({'no_show_return_minutes': 10 ** 13}, 'out_of_range'),
+    ({'priority_max_in_row': -1}, 'out_of_range'),
+    ({'number_reading': 'roman'}, 'invalid_choice'),
+    ({'office_name': '\ud800'}, 'invalid_text'),
+])
+def test_settings_out_of_bounds_are_refused(client, tokens, body, code):
+    response = client.patch('/api/v1/settings', json=body, headers=bearer(tokens['admin']))
+    assert error_of(response, 400)['code'] == code
+
+
+def test_ids_past_64_bits_are_404(client, office, tokens):
+    response = client.get('/api/v1/tickets/%d' % 2 ** 64, headers=bearer(tokens['desk']))
+    assert error_of(response, 404)['code'] == 'not_found'

@@ -1,0 +1,228 @@
+// The TV board: rendered only from the /display events (snapshot on every connect, then
+// ticket_called, queue_changed, counter_changed). No polling: Socket.IO reconnects by itself.
+import {Announcer} from './announcer.js';
+
+const config = JSON.parse(document.getElementById('board-config').textContent);
+const S = config.strings;
+const FLASH_MS = 6000;
+const RECENT = 8;
+const RECENT_SHOWN = 6;  // besides the newest, which the big box shows
+const $ = (id) => document.getElementById(id);
+
+let state = null;
+let flashing = {counter: null, until: 0};
+let flashTimer = null;
+
+const fill = (template, value) => template.replace('{n}', value);
+const pad = (n) => String(n).padStart(2, '0');
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+// Big numbers shrink with their length so "A1025" fits where "A025" does.
+function numberNode(tag, className, number) {
+  const node = el(tag, className, number || '—');
+  node.style.setProperty('--len', Math.max(3, (number || '—').length));
+  return node;
+}
+
+/** Pick columns so n tiles of the given width:height aspect are as large as the box allows. */
+function fitGrid(box, count, aspect) {
+  const {width, height} = box.getBoundingClientRect();
+  let best = 1;
+  let bestSize = -1;
+  for (let cols = 1; cols <= Math.max(1, count); cols += 1) {
+    const rows = Math.ceil(count / cols) || 1;
+    const size = Math.min(width / cols / aspect, height / rows);
+    if (size > bestSize) { bestSize = size; best = cols; }
+  }
+  box.style.setProperty('--cols', best);
+  box.style.setProperty('--rows', Math.max(1, Math.ceil(count / best)));
+}
+
+function isFlashing(counterNumber) {
+  return flashing.counter === counterNumber && Date.now() < flashing.until;
+}
+
+function renderHero() {
+  const call = state.recent[0];
+  const hero = $('hero');
+  const number = $('hero-number');
+  number.textContent = call ? call.ticket.number : '—';
+  number.style.setProperty('--len', Math.max(3, number.textContent.length));
+  $('hero-name').textContent = config.show_names && call && call.ticket.name ? call.ticket.name : '';
+  $('hero-counter').textContent = call ? fill(S.to_counter, call.counter.number) : S.nobody;
+  hero.classList.toggle('flash', Boolean(call) && isFlashing(call.counter.number));
+}
+
+function renderCounters() {
+  const box = $('counters');
+  const latest = state.recent[0] ? state.recent[0].counter.number : null;
+  box.replaceChildren(...state.counters.map((counter) => {
+    const current = counter.current;
+    const tile = el('article', 'tile');
+    tile.classList.toggle('idle', !current);
+    tile.classList.toggle('paused', Boolean(counter.paused));
+    tile.classList.toggle('latest', counter.number === latest && Boolean(current));
+    tile.classList.toggle('flash', isFlashing(counter.number));
+    tile.append(el('h3', 't-label', fill(S.counter, counter.number)),
+      numberNode('p', 't-number', current ? current.number : ''),
+      el('p', 't-state', counter.paused ? S.paused : ''));
+    return tile;
+  }));
+  fitGrid(box, state.counters.length, 1.5);
+}
+
+function renderRecent() {
+  const list = $('recent');
+  const calls = state.recent.slice(1, 1 + RECENT_SHOWN);
+  list.replaceChildren(...calls.map((call) => {
+    const item = el('li');
+    item.append(numberNode('span', 'r-number', call.ticket.number),
+      el('span', 'r-counter', fill(S.counter, call.counter.number)));
+    return item;
+  }));
+  fitGrid(list, Math.max(calls.length, 4), 4);
+}
+
+function renderLines() {
+  const list = $('lines');
+  const lines = state.services.filter((s) => s.active !== false || s.waiting > 0);
+  list.replaceChildren(...lines.map((service) => {
+    const item = el('li');
+    item.append(el('span', 'l-name', service.name), el('span', 'l-count', service.waiting));
+    return item;
+  }));
+  fitGrid(list, Math.max(lines.length, 2), 3.2);
+}
+
+function renderOffice() {
+  const office = state.office || {};
+  if (office.name) $('office').textContent = office.name;
+  const notice = $('notice');
+  if (notice.textContent !== (office.notice || '')) {
+    notice.textContent = office.notice || '';
+    // A steady reading speed whatever the length: about 12% of the screen height per second.
+    const seconds = (notice.scrollWidth || 1) / (window.innerHeight * 0.12);
+    notice.style.setProperty('--duration', Math.max(8, seconds) + 's');
+  }
+}
+
+function render() {
+  if (!state) return;
+  renderOffice();
+  renderHero();
+  renderCounters();
+  renderRecent();
+  renderLines();
+}
+
+function flash(counterNumber) {
+  flashing = {counter: counterNumber, until: Date.now() + FLASH_MS};
+  const hero = $('hero');
+  hero.classList.remove('flash');
+  void hero.offsetWidth;  // a reflow, so a call within the last flash starts its own
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(render, FLASH_MS + 50);
+}
+
+// ---- events
+
+function onSnapshot(snapshot) {
+  state = snapshot;
+  state.recent = state.recent || [];
+  announcer.reset();
+  render();
+}
+
+function onCalled(event) {
+  if (!state) return;
+  const call = {ticket: event.ticket, counter: event.counter};
+  state.recent = [call].concat(state.recent.filter((c) => c.ticket.id !== event.ticket.id))
+    .slice(0, RECENT);
+  const counter = state.counters.find((c) => c.number === event.counter.number);
+  if (counter) counter.current = event.ticket;
+  flash(event.counter.number);
+  render();
+  announcer.enqueue(event.announcement);
+}
+
+function onQueue(event) {
+  if (!state || !Array.isArray(event.services)) return;
+  const shown = config.services_shown;
+  state.services = event.services.filter((s) => !shown.length || shown.includes(s.code));
+  renderLines();
+}
+
+function onCounter(event) {
+  const counter = event.counter;
+  if (!state || !counter) return;
+  const shown = config.counters_shown;
+  if (shown.length && !shown.includes(counter.number)) return;
+  const others = state.counters.filter((c) => c.number !== counter.number);
+  state.counters = counter.active === false ? others
+    : others.concat([counter]).sort((a, b) => a.number - b.number);
+  render();
+}
+
+// ---- clock: office time from the server's UTC offset, corrected for the TV's own clock error
+
+const skew = config.server_time_ms - Date.now();
+
+function tick() {
+  const now = new Date(Date.now() + skew + config.utc_offset_min * 60000);
+  $('date').textContent = S.weekdays[now.getUTCDay()] + ', ' + pad(now.getUTCDate()) + '/'
+    + pad(now.getUTCMonth() + 1) + '/' + now.getUTCFullYear();
+  $('clock').textContent = pad(now.getUTCHours()) + ':' + pad(now.getUTCMinutes()) + ':'
+    + pad(now.getUTCSeconds());
+  setTimeout(tick, 1000 - ((Date.now() + skew) % 1000) + 10);
+}
+
+// ---- sound and connection
+
+const announcer = new Announcer({
+  chimeUrl: config.chime_url,
+  speechUrl: config.speech_url,
+  volume: config.volume,
+  onBlocked: () => { $('sound').hidden = false; $('sound-button').focus(); },
+});
+
+$('sound-button').addEventListener('click', () => {
+  $('sound').hidden = true;
+  announcer.unlock();
+});
+
+function offline(isOffline) {
+  $('offline').hidden = !isOffline;
+}
+
+const socket = io('/display', {
+  auth: config.board ? {board: config.board} : {},
+  transports: ['websocket'],
+  reconnectionDelay: 500,
+  reconnectionDelayMax: 1500,
+});
+socket.on('connect', () => offline(false));
+socket.on('disconnect', (reason) => {
+  offline(true);
+  if (reason === 'io server disconnect') socket.connect();  // the server dropped us: come back
+});
+socket.on('connect_error', () => {
+  offline(true);
+  // A refusal (e.g. during a restart) stops Socket.IO's own retries; keep trying, gently.
+  if (!socket.active) setTimeout(() => socket.connect(), 2000);
+});
+socket.on('snapshot', onSnapshot);
+socket.on('ticket_called', onCalled);
+socket.on('queue_changed', onQueue);
+socket.on('counter_changed', onCounter);
+
+// Back on the network: ask for a fresh snapshot in case events were lost while it was down.
+window.addEventListener('online', () => socket.connected && socket.emit('snapshot', {board: config.board}));
+window.addEventListener('resize', render);
+tick();
+announcer.probe();

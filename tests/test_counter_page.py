@@ -1,0 +1,235 @@
+"""The counter page: who may open it, its text in both languages, and a real browser serving citizens."""
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+from server.extensions import db
+from server.models import Printer
+from tests.conftest import make_staff
+
+SHOTS = '/tmp/shots/'
+
+
+def log_in_client(client, username, password='mat-khau-1'):
+    """Log a test client in through the real form (with its CSRF token)."""
+    html = client.get('/login').get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post('/login', data={'username': username, 'password': password, 'csrf_token': token})
+    assert response.status_code == 302
+
+
+def embedded_json(html, element_id):
+    """The JSON a page hands to its script in <script type="application/json" id=...>."""
+    found = re.search(r'<script type="application/json" id="%s">(.*?)</script>' % element_id, html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_strangers_are_sent_to_the_login_page(client):
+    response = client.get('/counter')
+    assert response.status_code == 302
+    assert '/login?next=/counter' in response.headers['Location']
+
+
+def test_counter_staff_get_the_page_in_vietnamese(client, office):
+    make_staff('quay', 'counter')
+    log_in_client(client, 'quay')
+    response = client.get('/counter?counter=1')
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="vi">' in html
+    for text in ('Gọi tiếp', 'Gọi lại', 'Bắt đầu phục vụ', 'Vắng mặt', 'Chuyển', 'Hoàn thành', 'Tạm dừng',
+                 'Đổi quầy', 'Chọn quầy của bạn', 'Hàng chờ của quầy'):
+        assert text in html, text
+    assert '/static/counter.js' in html and '/static/vendor/socket.io.min.js' in html
+    assert embedded_json(html, 'strings')['queue_empty'] == 'Không còn ai chờ'
+    common = embedded_json(html, 'common-strings')
+    assert common['priority']['elderly'] == 'Người cao tuổi'
+    assert common['status']['no_show'] == 'vắng mặt'
+
+
+@pytest.mark.parametrize('role, status', [('admin', 200), ('desk', 403), ('hotline', 403)])
+def test_only_counter_staff_and_admins_may_open_it(client, office, role, status):
+    make_staff('someone', role)
+    log_in_client(client, 'someone')
+    assert client.get('/counter').status_code == status
+
+
+def test_english_with_the_language_cookie(client, office):
+    make_staff('quay', 'counter')
+    log_in_client(client, 'quay')
+    client.set_cookie('lang', 'en')
+    html = client.get('/counter').get_data(as_text=True)
+    assert '<html lang="en">' in html
+    for text in ('Call next', 'Call again', 'No-show', 'Transfer', 'Done', 'Change counter'):
+        assert text in html, text
+    assert embedded_json(html, 'strings')['queue_empty'] == 'Nobody is waiting'
+
+
+def test_a_reloaded_page_knows_the_printers_and_their_problems(client, office):
+    with db.connection_context():
+        Printer.create(name='Máy in sảnh', uri='tcp://192.0.2.10:9100', status='paper_out', status_detail='Hết giấy')
+        Printer.create(name='Máy in kho', uri='tcp://192.0.2.11:9100')
+    make_staff('quay', 'counter')
+    log_in_client(client, 'quay')
+    states = embedded_json(client.get('/counter').get_data(as_text=True), 'printer-states')
+    assert states == [{'printer': 'tcp://192.0.2.10:9100', 'name': 'Máy in sảnh', 'status': 'paper_out',
+                       'detail': 'Hết giấy'},
+                      {'printer': 'tcp://192.0.2.11:9100', 'name': 'Máy in kho', 'status': 'unknown', 'detail': ''}]
+
+
+def test_the_page_scripts_and_styles_are_served(client):
+    for name in ('counter.js', 'staff.js', 'counter.css'):
+        response = client.get('/static/' + name)
+        assert response.status_code == 200, name
+        response.close()
+
+
+# Real browsers against `python run.py --demo`.
+
+def call_api(server, method, path, token, body=None):
+    """A JSON call to the live server with a bearer token: (status, answer)."""
+    request = urllib.request.Request(server.url + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={'Authorization': 'Bearer ' + token,
+                                              'Content-Type': 'application/json'})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only, never a proxy
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.load(error)
+
+
+def issue(server, token, service, **fields):
+    """Take a ticket the way a kiosk does (without printing)."""
+    status, ticket = call_api(server, 'POST', '/api/v1/tickets', token, dict(service=service, print=False, **fields))
+    assert status == 201, ticket
+    return ticket
+
+
+def log_in(page, server, path, username, password):
+    """Open a staff page, land on the login form, log in and come back."""
+    page.goto(server.url + path)
+    page.fill('input[name=username]', username)
+    page.fill('input[name=password]', password)
+    page.click('form.login button[type=submit]')
+    page.wait_for_url(re.compile(re.escape(path)), timeout=10000)
+
+
+def expect_page():
+    from playwright.sync_api import expect
+    expect.set_options(timeout=10000)
+    return expect
+
+
+def open_counter_one(page, server, expect):
+    """Log in as quay1 and pick counter 1 from the picker."""
+    log_in(page, server, '/counter', 'quay1', 'luot-quay')
+    expect(page.locator('#picker')).to_be_visible()
+    page.click('a[data-counter="1"]')
+    expect(page).to_have_url(re.compile(r'/counter\?counter=1$'))
+    expect(page.locator('#counter-name')).to_contain_text('Quầy 1')
+    expect(page.locator('#live')).to_have_class(re.compile(r'\bup\b'))
+
+
+def serve_three(page, server, kiosk, expect):
+    """A ticket appears live, is called by button, the next by keyboard, then a no-show."""
+    first = issue(server, kiosk, 'CT', name='Nguyễn Văn An', phone='0905123456', priority_reason='elderly')
+    expect(page.locator('#lines [data-service=CT] .chips')).to_contain_text(first['number'])
+    expect(page.locator('#lines [data-service=CT] .count')).to_have_text('1 người chờ')
+    page.click('[data-action=next]')
+    expect(page.locator('#cur-number')).to_have_text(first['number'])
+    expect(page.locator('#cur-name')).to_have_text('Nguyễn Văn An')
+    expect(page.locator('#cur-phone')).to_have_text('0905 *** 456')
+    expect(page.locator('#cur-priority')).to_have_text('Người cao tuổi')
+    expect(page.locator('#cur-timer')).to_have_text(re.compile(r'^\d+:\d\d$'))
+    expect(page.locator('[data-action=start]')).to_be_enabled()
+    second, third = issue(server, kiosk, 'CT'), issue(server, kiosk, 'CT')
+    expect(page.locator('#lines [data-service=CT] .chips')).to_contain_text(third['number'])
+    page.keyboard.press('g')
+    expect(page.locator('#cur-number')).to_have_text(second['number'])
+    expect(page.locator('#served')).to_have_text('1')
+    page.keyboard.press('v')
+    expect(page.locator('#current-empty')).to_be_visible()
+    expect(page.locator('#no-shows')).to_have_text('1')
+    for action in ('recall', 'start', 'no_show', 'transfer', 'complete'):
+        expect(page.locator('[data-action=%s]' % action)).to_be_disabled()
+    page.keyboard.press('Space')
+    expect(page.locator('#cur-number')).to_have_text(third['number'])
+    return third
+
+
+@pytest.mark.browser
+def test_counter_serves_citizens_live(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    kiosk = server.token('kiosk')
+    page = page_in(1920, 1080)
+    open_counter_one(page, server, expect)
+    third = serve_three(page, server, kiosk, expect)
+    page.reload()
+    expect(page.locator('#cur-number')).to_have_text(third['number'])
+    expect(page.locator('#cur-calls')).to_have_text('1 lần')
+    page.keyboard.press('l')
+    expect(page.locator('#cur-calls')).to_have_text('2 lần')
+    page.keyboard.press('Enter')
+    expect(page.locator('#current-empty')).to_be_visible()
+    expect(page.locator('#served')).to_have_text('2')
+    page.click('[data-action=next]')
+    expect(page.locator('#message')).to_have_text('Không còn ai chờ')
+    page.goto(server.url + '/counter')  # this browser remembers its counter
+    expect(page).to_have_url(re.compile(r'/counter\?counter=1$'))
+    expect(page.locator('#counter-name')).to_contain_text('Quầy 1')
+
+
+@pytest.mark.browser
+def test_counter_transfers_and_pauses(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    kiosk = server.token('kiosk')
+    page = page_in(1366, 768)
+    open_counter_one(page, server, expect)
+    ticket = issue(server, kiosk, 'CT', name='Lê Thị Hồng')
+    page.keyboard.press('g')
+    expect(page.locator('#cur-number')).to_have_text(ticket['number'])
+    page.keyboard.press('c')
+    dialog = page.locator('#service-dialog')
+    expect(dialog).to_be_visible()
+    expect(dialog.locator('[data-service=CT]')).to_have_count(0)  # not to the line it is already in
+    dialog.locator('[data-service=HT]').click()
+    expect(page.locator('#message')).to_have_text('Đã chuyển số %s sang Hộ tịch' % ticket['number'])
+    expect(page.locator('#current-empty')).to_be_visible()
+    status, moved = call_api(server, 'GET', '/api/v1/tickets/%d' % ticket['id'], kiosk)
+    assert (status, moved['service'], moved['status']) == (200, 'HT', 'waiting')
+    page.click('[data-action=pause]')
+    expect(page.locator('#counter-state')).to_have_text('Đang tạm dừng')
+    expect(page.locator('#pause-label')).to_have_text('Tiếp tục')
+    page.keyboard.press('p')
+    expect(page.locator('#counter-state')).to_have_text('Đang mở')
+
+
+@pytest.mark.browser
+def test_counter_screenshots(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    kiosk = server.token('kiosk')
+    issue(server, kiosk, 'CT', name='Nguyễn Thị Thu Hương', phone='0912345678', priority_reason='pregnant')
+    for _n in range(7):
+        issue(server, kiosk, 'CT')
+    for width, height in ((1920, 1080), (1366, 768), (1080, 1920)):
+        page = page_in(width, height)
+        log_in(page, server, '/counter?change=1', 'quay1', 'luot-quay')
+        expect(page.locator('#picker .pick').first).to_be_visible()
+        page.screenshot(path=SHOTS + 'counter-picker-%dx%d.png' % (width, height))
+        page.goto(server.url + '/counter?counter=1')
+        expect(page.locator('#live')).to_have_class(re.compile(r'\bup\b'))
+        if not page.locator('#current').is_visible():
+            page.click('[data-action=next]')
+        expect(page.locator('#cur-number')).to_have_text('A001')
+        expect(page.locator('#lines .chip').first).to_have_text('A002')
+        expect(page.locator('#served')).not_to_have_text('–')
+        page.screenshot(path=SHOTS + 'counter-%dx%d.png' % (width, height))

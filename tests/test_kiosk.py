@@ -1,0 +1,365 @@
+"""The touch kiosk: a ticket in at most three taps, the CCCD greeting, the printer's word, the sizes."""
+import json
+import re
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import pytest
+
+from tests.conftest import bearer, free_port, make_service
+from tests.fake_printer import FakePrinter
+
+SHOTS = Path('/tmp/shots')
+SIZES = [(1920, 1080), (1366, 768), (1080, 1920), (1280, 800)]
+WAIT = 10_000   # ms: every browser wait is bounded
+CARD_ID = '048095001234'
+CARD = CARD_ID + '|201234567|Nguyễn Thị Lan|12031950|Nữ|12 Lê Lợi, phường Hải Châu, Đà Nẵng|01072021'
+YOUNG_MAN = '079203004567||Tran Van Binh|05092001|Nam|5 Tran Phu, Hai Chau|15082021'   # ASCII: typed for real
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / ('kiosk-%s.png' % name)))
+
+
+def api(server, method, path, token, body=None):
+    """A JSON call to the live server with a bearer token; returns (status, answer)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = Request(server.url + '/api/v1' + path, data=data, method=method,
+                      headers=bearer(token, **{'Content-Type': 'application/json'}))
+    try:
+        with urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except OSError as error:     # HTTPError: the answer's status and JSON body
+        return error.code, json.loads(error.read())
+
+
+def open_kiosk(page_in, server, width=1280, height=800):
+    """Pair a fresh browser as a kiosk and wait until it is connected (the buttons come alive)."""
+    from playwright.sync_api import expect
+    page = page_in(width, height)
+    page.goto(server.url + '/kiosk?token=' + server.token('kiosk'))
+    expect(page.locator('.service').first).to_be_enabled(timeout=WAIT)
+    assert page.url == server.url + '/kiosk'    # the token left the address bar
+    return page
+
+
+def take_ticket(page):
+    """Tap "Lấy số" and return the API's answer to it."""
+    with page.expect_response(lambda r: r.url.endswith('/api/v1/tickets') and r.request.method == 'POST',
+                              timeout=WAIT) as answer:
+        page.click('#issue')
+    return answer.value.json()
+
+
+def scan_card(page, text):
+    """A keyboard-wedge scanner: the QR text typed in one quick burst, then Enter."""
+    page.evaluate("""(text) => {
+        const target = document.activeElement || document.body;
+        for (const key of [...text, 'Enter']) {
+            target.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true, cancelable: true}));
+            target.dispatchEvent(new KeyboardEvent('keyup', {key: key, bubbles: true}));
+        }
+    }""", text)
+
+
+@pytest.fixture
+def demo(live_server):
+    return live_server(demo=True)
+
+
+@pytest.mark.browser
+def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo, 1920, 1080)
+    expect(page.locator('.service').first).to_contain_text('Chứng thực')
+    expect(page.locator('.service').first).to_contain_text('0 người đang chờ')
+    page.locator('.service', has_text='Chứng thực').click()
+    expect(page.locator('#options-service')).to_have_text('Chứng thực')
+    ticket = take_ticket(page)
+    assert ticket['number'] == 'A001' and ticket['priority'] is False and ticket['name'] is None
+    number = page.locator('#ticket-number')
+    expect(number).to_have_text('A001')
+    assert float(number.evaluate('el => getComputedStyle(el).fontSize')[:-2]) >= 250
+    expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước bạn')
+    shot(page, 'ticket-first-1920x1080')
+
+    page.wait_for_timeout(1600)     # a double tap on "Lấy số" does not dismiss the number
+    page.click('#screen-ticket [data-action=start]')
+    expect(page.locator('#screen-start')).to_be_visible()
+    expect(page.locator('.service', has_text='Chứng thực')).to_contain_text('1 người đang chờ')
+    page.locator('.service', has_text='Chứng thực').click()
+    take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text('A002')
+    expect(page.locator('#ticket-ahead')).to_have_text('Trước bạn còn 1 người')
+    expect(page.locator('#ticket-wait')).to_contain_text('phút')
+    expect(page.locator('#ticket-print')).to_contain_text('xin ghi nhớ số của bạn: A002')  # no printer here
+    assert page.locator('#appointment-button').count() == 0     # appointments come in a later issue
+
+
+@pytest.mark.browser
+def test_priority_reason_reaches_the_ticket(page_in, demo):
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo)
+    page.locator('.service', has_text='Hộ tịch').click()
+    page.locator('.choice', has_text='Người khuyết tật').click()
+    expect(page.locator('.choice[aria-checked=true]')).to_have_text('Người khuyết tật')
+    shot(page, 'options-1280x800')
+    answer = take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text('B001')
+    expect(page.locator('#ticket-priority')).to_have_text('Người khuyết tật')
+    status, ticket = api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
+    assert status == 200
+    assert ticket['priority'] is True and ticket['priority_reason'] == 'disabled'
+
+
+@pytest.mark.browser
+def test_cccd_scan_greets_by_name_and_keeps_nothing_else(page_in, demo):
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo)
+    sent = []
+    page.on('request', lambda r: sent.append(r.url + ' ' + (r.post_data or '')))
+    page.on('websocket', lambda ws: ws.on('framesent', lambda frame: sent.append(str(frame))))
+
+    scan_card(page, CARD)
+    expect(page.locator('#screen-start [data-greeting]')).to_have_text('Xin chào bà Nguyễn Thị Lan')
+    shot(page, 'greeting-1280x800')
+    page.locator('.service', has_text='Chứng thực').click()
+    # Born in 1950: the elderly priority is chosen already, so two taps still give the ticket.
+    expect(page.locator('.choice[aria-checked=true]')).to_have_text('Người cao tuổi')
+    expect(page.locator('#elderly-note')).to_be_visible()
+    answer = take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text('A001')
+
+    status, ticket = api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
+    assert status == 200
+    assert ticket['name'] == 'Nguyễn Thị Lan' and ticket['priority_reason'] == 'elderly'
+    assert CARD_ID not in json.dumps(ticket) and '201234567' not in json.dumps(ticket)
+    assert page.evaluate('localStorage.length + sessionStorage.length') == 0
+    assert CARD_ID not in page.content() and 'Lê Lợi' not in page.content()
+    assert not [line for line in sent if CARD_ID in line or '12031950' in line or 'L%C3%AA%20L' in line]
+
+
+@pytest.mark.browser
+def test_the_scanners_enter_presses_no_button(page_in, demo):
+    """A real (trusted) key burst while "Lấy số" has the focus: a greeting, not a ticket."""
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo)
+    posts = []
+    page.on('request', lambda r: posts.append(r.url) if r.method == 'POST' else None)
+    page.locator('.service', has_text='Tư pháp').click()
+    page.focus('#issue')
+    page.keyboard.type(YOUNG_MAN)
+    page.keyboard.press('Enter')
+    expect(page.locator('#screen-options [data-greeting]')).to_have_text('Xin chào ông Tran Van Binh')
+    expect(page.locator('.choice[aria-checked=true]')).to_have_text('Không ưu tiên')     # 25 years old
+    page.wait_for_timeout(300)
+    assert posts == [] and page.locator('#screen-options').is_visible()
+    assert page.evaluate('localStorage.length + sessionStorage.length') == 0
+
+
+@pytest.mark.browser
+def test_a_wrong_phone_number_is_refused_in_vietnamese(page_in, demo):
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo)
+    page.locator('.service', has_text='Chứng thực').click()
+    for digit in '090512':
+        page.click('#screen-options .key[data-key="%s"]' % digit)
+    expect(page.locator('#phone-display')).to_have_text('0905 12')
+    page.click('#issue')
+    error = page.locator('#options-error')
+    expect(error).to_have_text('Số điện thoại phải gồm 10 chữ số và bắt đầu bằng số 0.')
+    shot(page, 'phone-error-1280x800')
+
+    page.click('#screen-options .key[data-key="clear"]')
+    for digit in '0000000000':     # ten digits, but no Vietnamese number: the server says so
+        page.click('#screen-options .key[data-key="%s"]' % digit)
+    page.click('#issue')
+    expect(error).to_have_text('Số điện thoại không hợp lệ (dạng 0xxxxxxxxx hoặc +84xxxxxxxxx).')
+    assert page.locator('#screen-options').is_visible()
+
+    page.click('#screen-options .key[data-key="clear"]')
+    for digit in '0905123456':
+        page.click('#screen-options .key[data-key="%s"]' % digit)
+    answer = take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text('A001')
+    assert answer['phone'] == '0905123456'
+
+
+@pytest.mark.browser
+def test_a_printer_that_is_off_is_said_plainly(page_in, live_server):
+    from playwright.sync_api import expect
+    server = live_server(demo=True, env={'LUOT_PRINTER': 'tcp://127.0.0.1:%d' % free_port()})
+    page = open_kiosk(page_in, server, 1366, 768)
+    page.locator('.service', has_text='Chứng thực').click()
+    take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text('A001')
+    # The spooler finds the printer off within seconds and tells the kiosks.
+    expect(page.locator('#ticket-print')).to_have_text(
+        'Máy in đang gặp sự cố — xin ghi nhớ số của bạn: A001', timeout=WAIT)
+    expect(page.locator('#ticket-countdown')).to_contain_text(re.compile(r'\b[2-4]\d giây'))
+    shot(page, 'printer-off-1366x768')
+    page.wait_for_timeout(1600)
+    page.click('#screen-ticket [data-action=start]')
+    expect(page.locator('#printer-notice')).to_contain_text('Máy in đang gặp sự cố')
+    page.locator('.service', has_text='Chứng thực').click()
+    answer = take_ticket(page)
+    assert answer['printing']['status'] == 'offline'
+    expect(page.locator('#ticket-print')).to_have_text('Máy in đang gặp sự cố — xin ghi nhớ số của bạn: A002')
+
+
+@pytest.mark.browser
+def test_paper_out_and_a_working_printer(page_in, live_server):
+    from playwright.sync_api import expect
+    with FakePrinter(status='paper_out') as printer:
+        server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri})
+        page = open_kiosk(page_in, server)
+        page.locator('.service', has_text='Chứng thực').click()
+        take_ticket(page)
+        expect(page.locator('#ticket-print')).to_have_text(
+            'Máy in hết giấy — xin ghi nhớ số của bạn: A001', timeout=WAIT)
+        shot(page, 'paper-out-1280x800')
+        printer.status = 'online'    # paper loaded: the queued ticket prints and the kiosk hears so
+        expect(page.locator('#printer-notice')).to_be_hidden(timeout=WAIT * 2)
+        page.wait_for_timeout(1600)
+        page.click('#screen-ticket [data-action=start]')
+        page.locator('.service', has_text='Hộ tịch').click()
+        answer = take_ticket(page)
+        assert answer['printing'] == {'queued': True, 'status': 'online', 'detail': ''}
+        expect(page.locator('#ticket-print')).to_have_text('Vui lòng nhận phiếu in bên dưới')
+        expect(page.locator('#ticket-countdown')).to_contain_text(re.compile(r'\b1?\d giây'))
+        assert len(printer.wait_for_jobs(2, timeout=10)) == 2
+
+
+@pytest.mark.browser
+def test_every_screen_fits_without_scrollbars(page_in, demo):
+    for width, height in SIZES:
+        page = open_kiosk(page_in, demo, width, height)
+        size = '%dx%d' % (width, height)
+        fits(page, 'start', size)
+        page.locator('.service').first.click()
+        fits(page, 'options', size)
+        take_ticket(page)
+        page.locator('#ticket-number').wait_for(timeout=WAIT)
+        fits(page, 'ticket', size)
+
+
+def fits(page, screen, size):
+    """No scrollbar, and every button of the screen inside the window; a screenshot to look at."""
+    shot(page, '%s-%s' % (screen, size))
+    scroll = page.evaluate('[document.documentElement.scrollHeight, innerHeight, '
+                           'document.documentElement.scrollWidth, innerWidth]')
+    assert scroll[0] <= scroll[1] and scroll[2] <= scroll[3], (screen, size, scroll)
+    lowest = page.evaluate("Math.max(...[...document.querySelectorAll('.screen:not([hidden]) button')]"
+                           ".map(b => b.getBoundingClientRect().bottom))")
+    assert lowest <= scroll[1], (screen, size, lowest)
+
+
+@pytest.mark.browser
+def test_a_lost_server_disables_the_buttons_until_it_is_back(page_in, live_server):
+    from playwright.sync_api import expect
+    server = live_server(demo=True)
+    page = open_kiosk(page_in, server)
+    server.stop()
+    banner = page.locator('#offline')
+    expect(banner).to_have_text('Mất kết nối máy chủ, đang kết nối lại...', timeout=WAIT)
+    expect(page.locator('.service').first).to_be_disabled()
+    shot(page, 'offline-1280x800')
+    live_server(demo=True, data_dir=server.data_dir, port=server.port)
+    expect(banner).to_be_hidden(timeout=WAIT * 2)
+    expect(page.locator('.service').first).to_be_enabled()
+    page.locator('.service', has_text='Chứng thực').click()
+    take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text('A001')
+
+
+@pytest.mark.browser
+def test_a_paused_service_is_shown_disabled(page_in, demo):
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo)
+    status, _service = api(demo, 'PATCH', '/services/TP', demo.token('admin'), {'active': False})
+    assert status == 200
+    # Every queue_changed carries every line's state: the next ticket anywhere updates the kiosk.
+    assert api(demo, 'POST', '/tickets', demo.token('desk'), {'service': 'CT', 'print': False})[0] == 201
+    paused = page.locator('.service', has_text='Tư pháp')
+    expect(paused).to_contain_text('Tạm ngừng')
+    expect(paused).to_be_disabled()
+    expect(page.locator('.service', has_text='Chứng thực')).to_contain_text('1 người đang chờ')
+    page.reload()
+    expect(page.locator('.service', has_text='Tư pháp')).to_be_disabled(timeout=WAIT)
+    shot(page, 'paused-1280x800')
+
+
+@pytest.mark.browser
+def test_language_toggle_keeps_the_kiosk(page_in, demo):
+    from playwright.sync_api import expect
+    page = open_kiosk(page_in, demo)
+    page.click('.languages a[lang=en]')
+    expect(page.locator('html')).to_have_attribute('lang', 'en')
+    assert page.url == demo.url + '/kiosk'
+    expect(page.locator('.service').first).to_be_enabled(timeout=WAIT)
+    page.click('.languages a[lang=vi]')
+    expect(page.locator('html')).to_have_attribute('lang', 'vi')
+
+
+@pytest.mark.browser
+def test_the_appointment_button_appears_only_when_the_server_says_so(page_in, live_server, tmp_path):
+    data = tmp_path / 'with-appointments'
+    data.mkdir()
+    (data / 'config.py').write_text('APPOINTMENTS_ENABLED = True\n', encoding='utf-8')
+    from playwright.sync_api import expect
+    server = live_server(demo=True, data_dir=data)
+    page = open_kiosk(page_in, server)
+    page.click('#appointment-button')
+    for digit in '2511':
+        page.click('#screen-appointment .key[data-key="%s"]' % digit)
+    expect(page.locator('#code-display')).to_have_text('2511')
+    page.click('#check-in')
+    # The check-in answers 501 until the appointments issue lands: the citizen reads why.
+    expect(page.locator('#appointment-error')).to_have_text('Đặt lịch hẹn và SMS sẽ có trong phiên bản sau.')
+    shot(page, 'appointment-1280x800')
+
+
+# Without a browser: the page itself.
+
+def paired(client, tokens):
+    answer = client.get('/kiosk?token=' + tokens['kiosk'])
+    assert answer.status_code == 302 and answer.headers['Location'].endswith('/kiosk')
+    return client.get('/kiosk')
+
+
+def test_the_kiosk_needs_pairing(client, office):
+    answer = client.get('/kiosk')
+    assert answer.status_code == 302 and '/login' in answer.headers['Location']
+
+
+def test_the_page_lists_the_services_and_hides_the_top_bar(client, tokens, office):
+    make_service('DD', 'Đất đai', 'C', active=False)
+    page = paired(client, tokens)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'class="topbar"' not in html
+    services = re.findall(r'data-code="(\w+)"\s+data-active="(\w+)"', html)
+    assert services == [('CT', 'true'), ('DD', 'false'), ('HT', 'true')]
+    assert 'Tạm ngừng' in html
+    strings = json.loads(re.search(r'id="kiosk-strings">(.*?)</script>', html, re.S).group(1))
+    assert strings['ahead'] == 'Trước bạn còn {n} người'
+    assert '/lang/en?next=/kiosk' in html and '/lang/vi?next=/kiosk' in html
+    assert 'data-printer-status="no_printer"' in html
+
+
+def test_the_appointment_button_waits_for_the_feature(app, client, tokens, office):
+    assert 'appointment-button' not in paired(client, tokens).get_data(as_text=True)
+    app.config['APPOINTMENTS_ENABLED'] = True
+    assert 'id="appointment-button"' in client.get('/kiosk').get_data(as_text=True)
+
+
+def test_the_kiosk_knows_its_printer(app, client, tokens, office):
+    app.config['PRINTER'] = 'tcp://127.0.0.1:9100'
+    html = paired(client, tokens).get_data(as_text=True)
+    assert 'data-printer="tcp://127.0.0.1:9100"' in html
+
+
+def test_other_roles_are_refused_and_admin_is_let_in(client, tokens, office):
+    assert client.get('/kiosk', headers=bearer(tokens['counter'])).status_code == 403
+    assert client.get('/kiosk', headers=bearer(tokens['admin'])).status_code == 200
