@@ -1,17 +1,16 @@
 """The display board feature: the board page, its static files, its audio and the /display namespace."""
 import datetime
-import functools
 import io
 import time
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from server import settings
 from server.auth import page, requires
 from server.clock import zone
-from server.errors import NotFound, QueueError
+from server.errors import Invalid, NotFound
 from server.queue import board_for
 
 bp = Blueprint('display', __name__, static_folder=str(Path(__file__).parent / 'static'),
@@ -71,22 +70,9 @@ def board():
                            office_name=settings.get('office_name'))
 
 
-def _json_error(status, code, message):
-    return jsonify(error={'code': code, 'message': str(message)}), status
-
-
 def audio_view(view):
-    """Like server.auth.requires(AUDIO_ROLES), but the refusal is always JSON (this is no page)."""
-    guarded = requires(*AUDIO_ROLES)(view)
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return guarded(*args, **kwargs)
-        except QueueError as error:
-            return _json_error(error.status, error.code, error.message)
-    wrapper.required_roles = guarded.required_roles
-    return wrapper
+    """The audio files: for display and kiosk devices; refusals are JSON (errors.wants_json)."""
+    return requires(*AUDIO_ROLES)(view)
 
 
 def _wav_response(path):
@@ -116,14 +102,12 @@ def speech():
     """The spoken announcement as WAV, so a board speaks Vietnamese even if its OS has no voice."""
     text = (request.args.get('text') or '').strip()
     if not text:
-        return _json_error(400, 'text_required', _('Thiếu nội dung cần đọc (text).'))
+        raise Invalid(_('Thiếu nội dung cần đọc (text).'), 'text_required')
     if len(text) > MAX_SPEECH:
-        return _json_error(400, 'text_too_long',
-                           _('Nội dung cần đọc dài quá %(n)s ký tự.', n=MAX_SPEECH))
+        raise Invalid(_('Nội dung cần đọc dài quá %(n)s ký tự.', n=MAX_SPEECH), 'text_too_long')
     path = voice_renderer().render(text)
     if path is None:
-        return _json_error(404, 'no_voice_engine',
-                           _('Máy chủ không có giọng đọc tiếng Việt (gói giọng hoặc eSpeak NG).'))
+        raise NotFound(_('Máy chủ không có giọng đọc tiếng Việt (gói giọng hoặc eSpeak NG).'), 'no_voice_engine')
     return _wav_response(path)
 
 

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from .config import load_config
-from .extensions import babel, csrf, db, scheduler, socketio
+from .extensions import babel, csrf, db, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ('vi', 'en')

@@ -94,6 +94,7 @@ def requires(*roles):
                                   role=principal.role))
             return view(*args, **kwargs)
         wrapper.required_roles = roles or ('*',)
+        wrapper.answers_json = True
         return wrapper
     return decorate
 

@@ -1,7 +1,7 @@
 """One error hierarchy and one handler: JSON under /api, an HTML page elsewhere."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
@@ -59,7 +59,10 @@ HTTP_MESSAGES = {
 
 
 def wants_json():
-    return request.path.startswith('/api/') or request.accept_mimetypes.best == 'application/json'
+    """JSON for the API and for views marked as answering JSON (audio files), HTML for pages."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return (request.path.startswith('/api/') or getattr(view, 'answers_json', False)
+            or request.accept_mimetypes.best == 'application/json')
 
 
 def error_response(status, code, message):
