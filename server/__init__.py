@@ -41,7 +41,11 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'static'))
     app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
+    from .events import wait_until_published
+    wait_until_published()  # never swap the database under the publisher thread (tests build many apps)
     db.initialize(open_database(app.config['DATABASE_URL']))
+    from . import settings
+    settings.forget()
     upgrade_schema()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories='translations')
     app.jinja_env.globals['get_locale'] = get_locale

@@ -1,8 +1,18 @@
-"""The only place that emits Socket.IO events; called after commit, never inside a transaction."""
+"""The only place that emits Socket.IO events; called after commit, never inside a transaction.
+
+The public functions only queue the work: one publisher thread per process builds the payloads and
+emits, so a request never waits for the fan-out to every board, and bursts of queue changes (a busy
+kiosk morning) are folded into one `queue_changed` with the latest counts.
+"""
 import logging
+import queue
+import threading
+import time
+
+from flask import current_app
 
 from . import settings
-from .extensions import socketio
+from .extensions import db, socketio
 from .models import Board
 from .queue import counter_dict, services_state, ticket_dict
 
@@ -25,6 +35,43 @@ def rooms_for(service_code=None, counter_number=None):
     return rooms
 
 
+_work = queue.Queue()
+_start_lock = threading.Lock()
+_dirty_lock = threading.Lock()
+_dirty = {'pending': False, 'codes': set(), 'all': False}
+_publisher = []
+
+
+def _publish(function, *args):
+    """Queue an emission for the publisher thread, with the current app to run it in."""
+    app = current_app._get_current_object()
+    with _start_lock:
+        if not _publisher or not _publisher[0].is_alive():
+            _publisher[:] = [threading.Thread(target=_run, name='luot-events', daemon=True)]
+            _publisher[0].start()
+    _work.put((app, function, args))
+
+
+def _run():
+    while True:
+        app, function, args = _work.get()
+        try:
+            with app.app_context(), db.connection_context():
+                function(*args)
+        except Exception:  # a broadcast failure must never undo or fail the committed change
+            log.exception('could not publish %s', getattr(function, '__name__', function))
+        finally:
+            _work.task_done()
+
+
+def wait_until_published(timeout=5.0):
+    """Block until every queued emission has gone out (tests, and a clean shutdown)."""
+    deadline = time.monotonic() + timeout
+    while _work.unfinished_tasks and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return not _work.unfinished_tasks
+
+
 def _emit(event, payload, rooms):
     try:
         socketio.emit(event, payload, namespace=NAMESPACE, to=rooms)
@@ -42,7 +89,7 @@ def announcement_for(ticket, counter):
 TRACK_NAMESPACE = '/track'
 
 
-def ticket_changed(ticket):
+def _ticket_changed(ticket):
     """Tell the citizen's phone page (room of its track id) that its ticket changed."""
     try:
         socketio.emit('ticket_changed', {'status': ticket.status}, namespace=TRACK_NAMESPACE,
@@ -51,7 +98,7 @@ def ticket_changed(ticket):
         log.exception('could not emit ticket_changed')
 
 
-def line_changed(service_codes):
+def _line_changed(service_codes):
     """Tell phone pages of these lines that the people ahead may have changed."""
     for code in service_codes or []:
         try:
@@ -60,9 +107,9 @@ def line_changed(service_codes):
             log.exception('could not emit line_changed')
 
 
-def ticket_called(ticket, counter, recall=False):
+def _ticket_called(ticket, counter, recall=False):
     """A counter called (or called again) a ticket."""
-    ticket_changed(ticket)
+    _ticket_changed(ticket)
     payload = {'ticket': ticket_dict(ticket, private=False),
                'counter': {'number': counter.number, 'name': counter.name},
                'recall': bool(recall),
@@ -73,12 +120,47 @@ def ticket_called(ticket, counter, recall=False):
 
 def queue_changed(service_codes=None):
     """A waiting line grew or shrank; boards get every line's count and filter themselves."""
-    _emit('queue_changed', {'services': services_state(), 'changed': service_codes},
-          rooms_for(None))
-    line_changed(service_codes)
+    with _dirty_lock:
+        if service_codes is None:
+            _dirty['all'] = True
+        else:
+            _dirty['codes'].update(service_codes)
+        first = not _dirty['pending']
+        _dirty['pending'] = True
+    if first:
+        _publish(_queue_changed)
+
+
+def _queue_changed():
+    with _dirty_lock:
+        codes = None if _dirty['all'] else sorted(_dirty['codes'])
+        _dirty.update(pending=False, codes=set(), all=False)
+    _emit('queue_changed', {'services': services_state(), 'changed': codes}, rooms_for(None))
+    _line_changed(codes if codes is not None else [s['code'] for s in services_state()])
+
+
+def ticket_changed(ticket):
+    """Tell the citizen's phone page (room of its track id) that its ticket changed."""
+    _publish(_ticket_changed, ticket)
+
+
+def ticket_called(ticket, counter, recall=False):
+    """A counter called (or called again) a ticket."""
+    _publish(_ticket_called, ticket, counter, recall)
 
 
 def counter_changed(counter):
+    """A counter's current ticket or state changed (completed, no-show, paused)."""
+    if counter is not None:
+        _publish(_counter_changed, counter)
+
+
+def printer_status(printer_uri, status, detail=''):
+    """A printer went online, offline or ran out of paper: staff pages and kiosks show it."""
+    _publish(_printer_status, printer_uri, status, detail)
+
+
+def _counter_changed(counter):
     """A counter's current ticket or state changed (completed, no-show, paused)."""
     if counter is None:
         return
@@ -86,7 +168,7 @@ def counter_changed(counter):
           rooms_for(None, counter.number))
 
 
-def printer_status(printer_uri, status, detail=''):
+def _printer_status(printer_uri, status, detail=''):
     """A printer went online, offline or ran out of paper: staff pages and kiosks show it."""
     _emit('printer_status', {'printer': printer_uri, 'status': status, 'detail': detail},
           [STAFF_ROOM, 'kiosk'])

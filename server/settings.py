@@ -1,5 +1,6 @@
 """Office settings kept in the database, with defaults that suit a ward office."""
 import json
+import time
 
 from .models import Setting
 
@@ -30,10 +31,26 @@ LIMITS = {
 CHOICES = {'number_reading': ('number', 'digits')}
 
 
+# Settings are read on every ticket and call; a short cache keeps that off the database. Another
+# process's change shows here within FRESH_SECONDS, this process's own change at once.
+FRESH_SECONDS = 2.0
+_cache = {}
+
+
+def forget():
+    """Drop cached values (after a change, or when another database is opened)."""
+    _cache.clear()
+
+
 def get(key):
     """A setting's value, or its default."""
+    cached = _cache.get(key)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
     row = Setting.get_or_none(Setting.key == key)
-    return json.loads(row.value) if row else DEFAULTS.get(key)
+    value = json.loads(row.value) if row else DEFAULTS.get(key)
+    _cache[key] = (value, time.monotonic() + FRESH_SECONDS)
+    return value
 
 
 def all_settings():
@@ -44,6 +61,7 @@ def all_settings():
 
 def put(key, value):
     """Store a setting (the caller holds the transaction)."""
+    _cache.pop(key, None)
     (Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False))
      .on_conflict(conflict_target=[Setting.key], update={Setting.value: json.dumps(value, ensure_ascii=False)})
      .execute())

@@ -27,6 +27,19 @@ def need(condition, reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def published_before_reading(monkeypatch):
+    """Events go out on the publisher thread: a test client reads only after they are published."""
+    from flask_socketio.test_client import SocketIOTestClient
+    from server.events import wait_until_published
+    original = SocketIOTestClient.get_received
+
+    def get_received(self, namespace=None):
+        assert wait_until_published(), 'events were not published within 5 s'
+        return original(self, namespace)
+    monkeypatch.setattr(SocketIOTestClient, 'get_received', get_received)
+
+
 @pytest.fixture
 def app_config(tmp_path):
     return {'DATA_DIR': str(tmp_path / 'data'), 'SCHEDULER': False, 'PRINTING': False, 'TESTING': True}
@@ -36,6 +49,8 @@ def app_config(tmp_path):
 def app(app_config):
     application = create_app(app_config)
     yield application
+    from server.events import wait_until_published
+    wait_until_published()
     if not db.is_closed():
         db.close()
     db.obj.close_all() if hasattr(db.obj, 'close_all') else None

@@ -46,6 +46,8 @@ def busy_app(request, tmp_path):
     for number in range(1, COUNTERS + 1):
         make_counter(number, ['CT'])
     yield app
+    from server.events import wait_until_published
+    wait_until_published(30)
     db.obj.close_all()
 
 
