@@ -44,8 +44,9 @@ def create_app(config=None):
     from .events import wait_until_published
     wait_until_published()  # never swap the database under the publisher thread (tests build many apps)
     db.initialize(open_database(app.config['DATABASE_URL']))
-    from . import settings
+    from . import queue, settings
     settings.forget()
+    queue.forget_estimates()
     upgrade_schema()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories='translations')
     app.jinja_env.globals['get_locale'] = get_locale

@@ -48,32 +48,30 @@ def _create_token(args):
 
 
 def _serve(args):
-    from . import create_app, demo, jobs
-    from .extensions import db, socketio
+    from . import create_app, demo, jobs, serving
+    from .extensions import db
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
-    app = create_app(config)
     if args.demo:
-        with app.app_context(), db.connection_context():
+        create_app(dict(config, SCHEDULER=False, PRINTING=False))
+        with db.connection_context():
             logins = demo.load_demo()
+        db.obj.close_all()  # the serving process opens its own connections
         demo.print_logins(logins)
     addresses = [args.host] if args.host not in ('0.0.0.0', '::') else lan_addresses()
-    print('Lượt đang chạy / Lượt is running:')
+    print('Lượt đang chạy / Lượt is running (%s):' % serving.choose_server())
     for address in addresses:
         base = 'http://%s:%d' % (address, args.port)
         for page in ('', 'kiosk', 'counter', 'display', 'desk', 'admin'):
             print('  %s/%s' % (base, page))
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop_on_signal)
-    try:
-        socketio.run(app, host=args.host, port=args.port, use_reloader=False, log_output=False,
-                     allow_unsafe_werkzeug=True)
-    except KeyboardInterrupt:
-        pass
-    finally:
+
+    def stop_background(app):
         jobs.stop()
         spooler = app.extensions.get('luot_spooler')
         if spooler:
             spooler.stop()
+    serving.serve(lambda: create_app(config), args.host, args.port, stop_background)
 
 
 def _stop_on_signal(_signum, _frame):

@@ -1,6 +1,7 @@
 """Reading the queue: ticket answers, people ahead, wait estimates and the board snapshot."""
 import datetime
 import math
+import time
 
 from flask import current_app, has_request_context, url_for
 
@@ -23,6 +24,25 @@ def people_ahead(ticket):
     if ticket.priority:
         return same_line.where(Ticket.priority == True, earlier).count()  # noqa: E712
     return same_line.where((Ticket.priority == True) | earlier).count()  # noqa: E712
+
+
+# The estimate's inputs change slowly; recomputing them for every ticket answer was a third of the
+# cost of issuing a ticket. They are kept for a few seconds per line.
+ESTIMATE_FRESH_SECONDS = 5.0
+_estimates = {}
+
+
+def forget_estimates():
+    _estimates.clear()
+
+
+def _fresh(key, compute):
+    cached = _estimates.get(key)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    value = compute()
+    _estimates[key] = (value, time.monotonic() + ESTIMATE_FRESH_SECONDS)
+    return value
 
 
 def minutes_per_citizen(service_id, now=None):
@@ -49,8 +69,9 @@ def estimated_wait(ticket, ahead):
         return 0
     if ahead == 0:
         return 0
-    counters = max(1, open_counters(ticket.service_id))
-    return int(math.ceil(ahead * minutes_per_citizen(ticket.service_id) / counters))
+    counters = max(1, _fresh(('counters', ticket.service_id), lambda: open_counters(ticket.service_id)))
+    minutes = _fresh(('minutes', ticket.service_id), lambda: minutes_per_citizen(ticket.service_id))
+    return int(math.ceil(ahead * minutes / counters))
 
 
 def track_url(ticket):

@@ -50,12 +50,11 @@ def find_ticket(ticket_id):
 
 def next_sequence(service, day):
     """Allocate the next number of a service for a day; one statement, safe under concurrency."""
-    (DailySequence.insert(service=service, day=day, last_number=1)
-     .on_conflict(conflict_target=[DailySequence.service, DailySequence.day],
-                  update={DailySequence.last_number: DailySequence.last_number + 1})
-     .execute())
-    return (DailySequence.select(DailySequence.last_number)
-            .where(DailySequence.service == service, DailySequence.day == day).scalar())
+    cursor = (DailySequence.insert(service=service, day=day, last_number=1)
+              .on_conflict(conflict_target=[DailySequence.service, DailySequence.day],
+                           update={DailySequence.last_number: DailySequence.last_number + 1})
+              .returning(DailySequence.last_number).tuples().execute())
+    return list(cursor)[0][0]
 
 
 def issue_ticket(service_code, priority=False, priority_reason=None, name=None, phone=None,
