@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from . import printing, tickets
 from .auth import requires
 from .errors import Invalid, QueueError
-from .models import PRIORITY_REASONS, Ticket
+from .models import PRIORITY_REASONS, Counter, Ticket
 from .queue import board_for, queue_state, ticket_dict
 from .validation import MAX_NAME, boolean, json_body, phone_number, text
 
@@ -60,6 +60,13 @@ def list_tickets():
     service = request.args.get('service')
     if service:
         query = query.join_from(Ticket, tickets.Service).where(tickets.Service.code == service)
+    counter = request.args.get('counter', type=int)
+    if counter is not None and not 1 <= counter <= 999:
+        raise Invalid(_('Số quầy phải từ 1 đến 999.'), 'out_of_range')
+    if counter is not None:
+        query = query.join_from(Ticket, Counter).where(Counter.number == counter)
+    if request.args.get('order') == 'queue':   # the order call-next takes: priority first, then by place
+        query = query.order_by(Ticket.priority.desc(), Ticket.queued_at, Ticket.id)
     return jsonify([ticket_dict(t) for t in query.limit(200)])
 
 

@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
-from . import settings
+from . import events, settings
 from .api import ANY, bp, actor
 from .auth import requires
 from .errors import Conflict, Invalid, NotFound
@@ -62,6 +62,7 @@ def create_service():
         with db.atomic():
             service = Service.create(**fields)
             audit(None, 'service_created', actor(), code=service.code)
+            db.after_commit(events.office_changed)
     except IntegrityError:
         raise Conflict(_('Đã có lĩnh vực mã "%(code)s".', code=fields['code']), 'duplicate_service')
     return jsonify(service_dict(service)), 201
@@ -77,6 +78,7 @@ def update_service(code):
     with db.atomic():
         Service.update(**fields).where(Service.id == service.id).execute()
         audit(None, 'service_changed', actor(), code=code, fields=sorted(fields))
+        db.after_commit(events.office_changed)
     return jsonify(service_dict(Service.get_by_id(service.id)))
 
 
@@ -137,7 +139,6 @@ def update_counter(number):
         if 'services' in body:
             _set_counter_services(counter, string_list(body, 'services', default=[]))
         audit(None, 'counter_changed', actor(), number=number, fields=sorted(body))
-    from . import events
     db.after_commit(lambda: events.counter_changed(counter))
     return jsonify(counter_dict(counter))
 
@@ -165,6 +166,7 @@ def create_board():
     with db.atomic():
         board = Board.create(name=text(body, 'name', 100, required=True), service_codes=json.dumps(codes),
                              counter_numbers=json.dumps(counters), notice=text(body, 'notice', 500, default=''))
+        db.after_commit(events.office_changed)
     return jsonify(board_dict(board)), 201
 
 
@@ -239,4 +241,5 @@ def update_settings():
         for key, value in body.items():
             settings.put(key, value)
         audit(None, 'settings_changed', actor(), keys=sorted(body))
+        db.after_commit(events.office_changed)
     return jsonify(settings.all_settings())

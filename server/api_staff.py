@@ -8,6 +8,7 @@ from peewee import IntegrityError
 
 from printer.transports import PrinterURIError, validate_uri
 
+from . import events
 from .api import actor, bp
 from .api_admin import _services_by_code, board_dict
 from .auth import hash_password, requires
@@ -248,4 +249,5 @@ def update_board(board_id):
         if fields:
             Board.update(**fields).where(Board.id == board.id).execute()
         audit(None, 'board_changed', actor(), id=board.id, fields=sorted(fields))
+        db.after_commit(events.office_changed)
     return jsonify(board_dict(Board.get_by_id(board.id)))

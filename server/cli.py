@@ -81,7 +81,13 @@ def _stop_on_signal(_signum, _frame):
 def run(argv=None):
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     args = _parser().parse_args(argv)
-    if args.command == 'token':
-        _create_token(args)
-    else:
-        _serve(args)
+    from peewee import OperationalError
+    try:
+        if args.command == 'token':
+            _create_token(args)
+        else:
+            _serve(args)
+    except (OperationalError, ValueError) as error:
+        # A database that cannot be opened or a bad setting: say so plainly, no traceback.
+        print('Lượt: không mở được cơ sở dữ liệu / cannot open the database: %s' % error, file=sys.stderr)
+        sys.exit(2)

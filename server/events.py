@@ -139,6 +139,18 @@ def _queue_changed():
     _line_changed(codes if codes is not None else [s['code'] for s in services_state()])
 
 
+def office_changed():
+    """Services, boards or settings changed: every board gets a fresh snapshot of its own."""
+    _publish(_office_changed)
+
+
+def _office_changed():
+    from .queue import snapshot
+    _emit('snapshot', snapshot(None), [ALL_ROOM, STAFF_ROOM])
+    for board in Board.select():
+        _emit('snapshot', snapshot(board), [board_room(board.id)])
+
+
 def ticket_changed(ticket):
     """Tell the citizen's phone page (room of its track id) that its ticket changed."""
     _publish(_ticket_changed, ticket)

@@ -244,7 +244,10 @@ def paths():
             'get': op("Today's tickets, newest first (at most 200)", ('desk', 'counter'), array('Ticket'), params=[
                 query('q', string(), 'Part of the number, name or phone.'),
                 query('status', {'enum': list(STATUSES)}, 'Only this status.'),
-                query('service', string(16), 'Only this service code.')])},
+                query('service', string(16), 'Only this service code.'),
+                query('counter', {'type': 'integer', 'minimum': 1, 'maximum': 999}, 'Only tickets at this counter.'),
+                query('order', {'enum': ['issued', 'queue']},
+                      '"queue": the order call-next takes (priority first, then by place in line).')])},
         '/tickets/{ticket_id}': {'get': op('A ticket', ANY, ref('Ticket'), errors=(404,), params=[TICKET_ID])},
         '/tickets/{ticket_id}/recall': ticket_action('Announce a called ticket again', ('counter',)),
         '/tickets/{ticket_id}/start': ticket_action('The citizen came to the counter', ('counter',)),

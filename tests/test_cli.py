@@ -32,3 +32,11 @@ def test_demo_office_serves_and_stops_cleanly_on_sigterm(live_server):
     output = server.log_text()
     assert 'luot-admin' in output and '/kiosk?token=' in output and '/display?token=' in output
     assert server.stop() == 0
+
+
+def test_unreachable_database_is_a_plain_message(tmp_path):
+    import os
+    env = dict(os.environ, LUOT_DATABASE_URL='postgresql://nobody@127.0.0.1:1/none')
+    out = subprocess.run([sys.executable, str(ROOT / 'run.py'), 'token', 'create', '--role', 'kiosk', '--name', 'x',
+                          '--data-dir', str(tmp_path)], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2 and 'không mở được cơ sở dữ liệu' in out.stderr and 'Traceback' not in out.stderr

@@ -129,3 +129,13 @@ def test_two_processes_share_one_office_through_redis(live_server, tmp_path):
         assert got and got[0]['announcement']['text'] == 'Mời số A001 đến quầy số 3'
     finally:
         board.disconnect()
+
+
+def test_settings_and_service_changes_resend_the_snapshot(client, office, tokens, display):
+    display.get_received(NS)
+    client.patch('/api/v1/settings', json={'board_notice': 'Nghỉ trưa từ 11h30'}, headers=bearer(tokens['admin']))
+    snapshots = received(display, 'snapshot')
+    assert snapshots and snapshots[-1]['office']['notice'] == 'Nghỉ trưa từ 11h30'
+    client.patch('/api/v1/services/HT', json={'active': False}, headers=bearer(tokens['admin']))
+    services = {s['code']: s['active'] for s in received(display, 'snapshot')[-1]['services']}
+    assert services == {'CT': True, 'HT': False}

@@ -153,3 +153,14 @@ def test_old_days_are_closed(app, office):
         old = tickets.issue_ticket('CT', now=yesterday)
         assert tickets.close_previous_days() == 1
         assert Ticket.get_by_id(old.id).status == 'cancelled'
+
+
+def test_ticket_list_in_queue_order_and_by_counter(client, office, tokens):
+    first = issue(client, tokens['kiosk'])
+    urgent = issue(client, tokens['kiosk'], priority=True, priority_reason='pregnant')
+    listed = client.get('/api/v1/tickets?status=waiting&order=queue', headers=bearer(tokens['desk'])).get_json()
+    assert [t['id'] for t in listed] == [urgent['id'], first['id']]
+    call(client, tokens['counter'], 2)
+    at_two = client.get('/api/v1/tickets?counter=2', headers=bearer(tokens['counter'])).get_json()
+    assert [t['id'] for t in at_two] == [urgent['id']]
+    assert client.get('/api/v1/tickets?counter=1', headers=bearer(tokens['counter'])).get_json() == []
