@@ -115,5 +115,5 @@ def speech():
 @audio_view
 def chime():
     """The short two-tone chime played before each call."""
-    from .voice import chime_wav
+    from .wavfiles import chime_wav
     return _wav_response(chime_wav(Path(current_app.config['DATA_DIR']) / 'voice-cache' / 'chime.wav'))

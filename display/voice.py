@@ -4,20 +4,19 @@ import ctypes
 import hashlib
 import json
 import logging
-import math
 import os
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import unicodedata
 import wave
 from array import array
 
 from .numbers import read_number, spoken_ticket_number
+from .wavfiles import chime_wav, join_wavs, wav_ok, write_atomically, write_wav  # noqa: F401  (chime_wav is public here)
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,6 @@ TITLES = ("ông", "bà", "anh", "chị")
 DEFAULT_TITLE = "công dân"
 ENGINE_CLI = "espeak-ng"
 ENGINE_LIB = "espeakng-loader"
-CHIME_RATE = 22050
 
 # Words (letter names such as "e-lờ" keep their hyphen) and the punctuation that means a pause.
 _PACK_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*|[,;:.!?]")
@@ -76,61 +74,6 @@ def announcement(number: str, counter_number: int, name: str | None = None,
 def clip_name(word: str) -> str:
     """File name of a voice-pack clip for one word ("Mời" -> "mời.wav")."""
     return _clean(word).lower().replace(" ", "_") + ".wav"
-
-
-def _wav_ok(path):
-    """True when path is a readable WAV with at least one frame."""
-    try:
-        with wave.open(str(path), "rb") as w:
-            return w.getnframes() > 0
-    except (OSError, EOFError, wave.Error):
-        return False
-
-
-def _write_wav(path, samples, rate):
-    """Write mono 16-bit samples (array('h'), native byte order) as a little-endian WAV."""
-    if sys.byteorder == "big":
-        samples = array("h", samples)
-        samples.byteswap()
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.tobytes())
-
-
-def _write_atomically(dest, produce):
-    """Call produce(tmp) to write a temporary file, then move it onto dest in one step."""
-    dest = pathlib.Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=".wav")
-    os.close(fd)  # Windows would not let another process (espeak-ng) write an open file.
-    tmp = pathlib.Path(tmp)
-    try:
-        produce(tmp)
-        if not _wav_ok(tmp):
-            raise RuntimeError(f"engine produced no audio for {dest.name}")
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
-
-
-def _join_wavs(clips, out):
-    """Concatenate WAV clips that share channels, sample width and rate into out."""
-    params, frames = None, []
-    for clip in clips:
-        with wave.open(str(clip), "rb") as w:
-            p = (w.getnchannels(), w.getsampwidth(), w.getframerate())
-            if params is not None and p != params:
-                raise ValueError(f"{clip.name} has format {p}, expected {params}")
-            params = p
-            frames.append(w.readframes(w.getnframes()))
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(params[0])
-        w.setsampwidth(params[1])
-        w.setframerate(params[2])
-        w.writeframes(b"".join(frames))
 
 
 def _cli_path():
@@ -241,7 +184,7 @@ def _synthesise(engine, text, out, voice, speed, amplitude):
                        check=True, creationflags=_NO_WINDOW)
     elif engine == ENGINE_LIB:
         lib = _library()
-        _write_wav(out, lib.synthesise(text, voice, speed, amplitude), lib.rate)
+        write_wav(out, lib.synthesise(text, voice, speed, amplitude), lib.rate)
     else:
         raise ValueError(f"unknown engine {engine!r}")
 
@@ -305,19 +248,19 @@ class VoiceRenderer:
             # The clips' sizes and times are in the key so a re-recorded pack is not served stale.
             stamp = [(c.name, c.stat().st_size, c.stat().st_mtime_ns) for c in clips]
             dest = self._cache_path("pack", str(self.voice_pack_dir.resolve()), stamp, text)
-            if _wav_ok(dest):
+            if wav_ok(dest):
                 return dest
-            return self._store(dest, lambda tmp: _join_wavs(clips, tmp))
+            return self._store(dest, lambda tmp: join_wavs(clips, tmp))
         except (OSError, EOFError, wave.Error, ValueError, RuntimeError) as exc:
             log.warning("voice pack cannot say %r: %s", text, exc)
             return None
 
     def _render_engine(self, engine, text):
         dest = self._cache_path(engine, self.voice, self.speed, self.amplitude, text)
-        if _wav_ok(dest):
+        if wav_ok(dest):
             return dest
         with _SYNTH_LOCK:
-            if _wav_ok(dest):  # another thread made it while we waited
+            if wav_ok(dest):  # another thread made it while we waited
                 return dest
             try:
                 return self._store(dest, lambda tmp: _synthesise(
@@ -329,7 +272,7 @@ class VoiceRenderer:
 
     def _store(self, dest, produce):
         """Write dest atomically, then drop the oldest cached files beyond the limit."""
-        _write_atomically(dest, produce)
+        write_atomically(dest, produce)
         try:
             # Only our own "say-" files: the folder may hold other audio, such as the chime.
             files = sorted(self.cache_dir.glob("say-*.wav"), key=lambda p: p.stat().st_mtime)
@@ -339,30 +282,3 @@ class VoiceRenderer:
         except OSError as exc:  # pruning is housekeeping; another process may be at it too
             log.info("cache pruning skipped: %s", exc)
         return dest
-
-
-def _chime_samples(rate=CHIME_RATE, seconds=1.2):
-    """A bell-like "ding-dong": E5 then C5, each with overtones and an exponential decay."""
-    total = int(rate * seconds)
-    mix = [0.0] * total
-    for start, freq in ((0.0, 659.25), (0.45, 523.25)):
-        first = int(start * rate)
-        for i in range(total - first):
-            t = i / rate
-            attack = min(1.0, t / 0.008)  # a few ms of ramp avoids a click
-            tone = (math.sin(2 * math.pi * freq * t) + 0.35 * math.sin(4 * math.pi * freq * t)
-                    + 0.12 * math.sin(6 * math.pi * freq * t))
-            mix[first + i] += attack * math.exp(-3.5 * t) * tone
-    fade = int(0.05 * rate)
-    for i in range(fade):  # ends at exactly zero: no click when the file stops
-        mix[total - 1 - i] *= i / fade
-    peak = max(abs(s) for s in mix) or 1.0
-    return array("h", (int(s / peak * 0.55 * 32767) for s in mix))
-
-
-def chime_wav(path) -> pathlib.Path:
-    """Write (once) a short two-tone chime, 16-bit mono 22050 Hz, to path and return it."""
-    path = pathlib.Path(path)
-    if not _wav_ok(path):
-        _write_atomically(path, lambda tmp: _write_wav(tmp, _chime_samples(), CHIME_RATE))
-    return path

@@ -13,7 +13,7 @@ from .api import actor, bp
 from .api_admin import _services_by_code, board_dict
 from .auth import hash_password, requires
 from .clock import iso
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
 from .models import STAFF_ROLES, Board, Counter, Printer, Staff
 from .tickets import audit
@@ -50,10 +50,8 @@ def _role(body, required):
 
 
 def find_staff(staff_id):
-    staff = Staff.get_or_none(Staff.id == staff_id)
-    if staff is None:
-        raise NotFound(_('Không có tài khoản số %(id)s.', id=staff_id), 'unknown_staff')
-    return staff
+    return must_exist(Staff.get_or_none(Staff.id == staff_id),
+                      _('Không có tài khoản số %(id)s.', id=staff_id), 'unknown_staff')
 
 
 @bp.get('/staff')
@@ -167,10 +165,8 @@ def _printer_fields(body, creating):
 
 
 def find_printer(printer_id):
-    printer = Printer.get_or_none(Printer.id == printer_id)
-    if printer is None:
-        raise NotFound(_('Không có máy in số %(id)s.', id=printer_id), 'unknown_printer')
-    return printer
+    return must_exist(Printer.get_or_none(Printer.id == printer_id),
+                      _('Không có máy in số %(id)s.', id=printer_id), 'unknown_printer')
 
 
 @bp.get('/printers')

@@ -28,6 +28,13 @@ class NotFound(QueueError):
     status, code = 404, 'not_found'
 
 
+def must_exist(row, message, code):
+    """The row, or a 404 with this message and code."""
+    if row is None:
+        raise NotFound(message, code)
+    return row
+
+
 class Conflict(QueueError):
     status, code = 409, 'conflict'
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext
 from . import events, settings
 from .clock import office_day
 from .database import supports_row_locks
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
 from .models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, DailySequence, Service, Ticket, utcnow
 from .validation import mask_phone
@@ -35,17 +35,14 @@ def open_service(code):
 
 
 def find_counter(number):
-    counter = Counter.get_or_none(Counter.number == number)
-    if counter is None:
-        raise NotFound(_('Không có quầy số %(number)s.', number=number), 'unknown_counter')
-    return counter
+    return must_exist(Counter.get_or_none(Counter.number == number),
+                      _('Không có quầy số %(number)s.', number=number), 'unknown_counter')
 
 
 def find_ticket(ticket_id):
-    ticket = Ticket.get_or_none(Ticket.id == ticket_id)
-    if ticket is None:
-        raise NotFound(_('Không có phiếu số %(id)s.', id=ticket_id), 'unknown_ticket')
-    return ticket
+    return must_exist(Ticket.get_or_none(Ticket.id == ticket_id),
+                      _('Không có phiếu số %(id)s.', id=ticket_id),
+                      'unknown_ticket')
 
 
 def next_sequence(service, day):

@@ -11,6 +11,7 @@ from array import array
 import pytest
 
 from display import voice
+from display import wavfiles
 from display.voice import VoiceRenderer, announcement, chime_wav, clip_name
 
 PHRASE = "Mời số A, hai mươi lăm, đến quầy số ba"
@@ -325,5 +326,5 @@ def test_chime(tmp_path):
 def test_chime_is_made_once(tmp_path, monkeypatch):
     path = chime_wav(tmp_path / "chime.wav")
     mtime = path.stat().st_mtime_ns
-    monkeypatch.setattr(voice, "_chime_samples", lambda *a: pytest.fail("chime regenerated"))
+    monkeypatch.setattr(wavfiles, "_chime_samples", lambda *a: pytest.fail("chime regenerated"))
     assert chime_wav(path) == path and path.stat().st_mtime_ns == mtime

@@ -1,0 +1,148 @@
+"""The schemas of the OpenAPI document: answers and request bodies."""
+from .models import PRIORITY_REASONS, STAFF_ROLES, STATUSES, TOKEN_ROLES
+from .settings import DEFAULTS as SETTING_DEFAULTS
+
+ROW_ID = {'type': 'integer', 'format': 'int64', 'minimum': 1, 'maximum': 2 ** 63 - 1}
+PHONE = r'^\s*(0|\+84)[0-9 .\-]{8,12}\s*$'
+
+
+def ref(name):
+    return {'$ref': '#/components/schemas/' + name}
+
+
+def nullable(schema):
+    return {'anyOf': [schema, {'type': 'null'}]}
+
+
+def obj(required=(), **properties):
+    return {'type': 'object', 'required': list(required), 'properties': properties}
+
+
+def string(max_length=None, **extra):
+    schema = {'type': 'string', **extra}
+    if max_length:
+        schema['maxLength'] = max_length
+    return schema
+
+
+def codes(max_length=16):
+    return {'type': 'array', 'items': string(max_length, minLength=1)}
+
+
+TIME = nullable(string(format='date-time'))
+TICKET_FIELDS = {
+    'id': {'type': 'integer'},
+    'number': string(description='The number shown to people, e.g. "A025".', examples=['A025']),
+    'service': string(16, description='The service code.'),
+    'service_name': string(100),
+    'status': {'enum': list(STATUSES)},
+    'priority': {'type': 'boolean'},
+    'priority_reason': {'enum': list(PRIORITY_REASONS) + [None]},
+    'ahead': {'type': 'integer', 'minimum': 0, 'description': 'Waiting tickets called before this one.'},
+    'estimated_wait_min': {'type': 'integer', 'minimum': 0},
+    'issued_at': string(format='date-time', description='ISO 8601 with the office offset.'),
+    'called_at': TIME, 'serving_at': TIME, 'finished_at': TIME,
+    'counter': nullable({'type': 'integer'}),
+    'call_count': {'type': 'integer', 'minimum': 0},
+    'source': string(16, examples=['kiosk', 'desk']),
+    'name': nullable(string(100, description='Masked ("Nguyễn V. A") for kiosk and display tokens.')),
+    'phone': nullable(string(16, description='Staff roles and the issuing device only.')),
+    'track_url': string(format='uri', description="The citizen's live ticket page (its QR code); staff roles "
+                        'and the issuing device only.'),
+}
+TICKET = obj([k for k in TICKET_FIELDS if k not in ('phone', 'track_url')], **TICKET_FIELDS)
+PRINTING = obj(['queued', 'status'], queued={'type': 'boolean'},
+               status=string(examples=['not_requested', 'no_printer', 'ok', 'unknown']), detail=string())
+SETTING_TYPES = {bool: {'type': 'boolean'}, int: {'type': 'integer'}, str: string(1000)}
+SETTINGS = {'type': 'object', 'additionalProperties': False,
+            'properties': {k: SETTING_TYPES[type(v)] for k, v in SETTING_DEFAULTS.items()}}
+SETTINGS_ANSWER = {**SETTINGS, 'required': list(SETTING_DEFAULTS)}
+APPOINTMENT_FIELDS = dict(service=string(16), date=string(format='date'), start=string(5, pattern=r'^\d\d:\d\d$'),
+                          name=string(100, minLength=1), phone=string(16, pattern=PHONE), source=string(16))
+
+
+def schemas():
+    """The answer shapes (server/queue.py, server/api_admin.py) and the request bodies."""
+    service_fields = dict(name=string(100, minLength=1), prefix=string(2, pattern='^[A-Za-z]{1,2}$'),
+                          description=string(200), active={'type': 'boolean'},
+                          sort_order={'type': 'integer', 'minimum': 0, 'maximum': 10000})
+    return {
+        'Error': obj(['error'], error=obj(['code', 'message'], code=string(pattern='^[a-z0-9_]+$'),
+                                          message=string())),
+        'Ticket': TICKET,
+        'TicketIssued': {**TICKET, 'required': TICKET['required'] + ['printing'],
+                         'properties': {**TICKET_FIELDS, 'printing': ref('Printing')}},
+        'Printing': PRINTING,
+        'Service': obj(['code', 'name', 'prefix', 'description', 'active', 'sort_order'],
+                       code=string(16), **service_fields),
+        'Counter': obj(['number', 'name', 'active', 'paused', 'services', 'current'],
+                       number={'type': 'integer'}, name=string(100), active={'type': 'boolean'},
+                       paused={'type': 'boolean'}, services=codes(), current=nullable(ref('Ticket'))),
+        'Queue': obj(['services', 'counters'], counters={'type': 'array', 'items': ref('Counter')},
+                     services={'type': 'array', 'items': obj(
+                         ['code', 'name', 'prefix', 'active', 'waiting'], code=string(16), name=string(100),
+                         prefix=string(2), active={'type': 'boolean'}, waiting={'type': 'integer', 'minimum': 0})}),
+        'Board': obj(['id', 'name', 'services', 'counters', 'notice'], id={'type': 'integer'},
+                     name=string(100), services=codes(), counters={'type': 'array', 'items': {'type': 'integer'}},
+                     notice=string(500)),
+        'Token': obj(['id', 'name', 'role', 'token'], id={'type': 'integer'}, name=string(100),
+                     role={'enum': list(TOKEN_ROLES)},
+                     token=string(description='The secret, shown only in this answer.')),
+        'TokenInfo': obj(['id', 'name', 'role', 'hint', 'revoked', 'printer_id'], id={'type': 'integer'},
+                         name=string(100), role={'enum': list(TOKEN_ROLES)}, hint=string(),
+                         revoked={'type': 'boolean'}, printer_id=nullable({'type': 'integer'})),
+        'Settings': SETTINGS_ANSWER,
+        'SettingsChange': SETTINGS,
+        'Appointment': obj(['code', 'service', 'date', 'start', 'name', 'phone', 'status', 'source'],
+                           code=string(), status=string(), **APPOINTMENT_FIELDS),
+        'Slot': obj(['start', 'end', 'capacity', 'booked'], start=string(5), end=string(5),
+                    capacity={'type': 'integer'}, booked={'type': 'integer'}),
+        'SmsReply': obj(['reply', 'appointment'], reply=string(), appointment=nullable(ref('Appointment'))),
+        # request bodies
+        'NewService': obj(['code', 'name', 'prefix'], code=string(16, pattern='^[A-Za-z0-9_]+$', minLength=1,
+                                                                  description='Upper-cased by the server.'),
+                          **service_fields),
+        'ServiceChange': obj((), **service_fields),
+        'NewCounter': obj(['number'], number={'type': 'integer', 'minimum': 1, 'maximum': 999},
+                          name=string(100), services=codes()),
+        'CounterChange': {**obj((), name=string(100, minLength=1), active={'type': 'boolean'},
+                                paused={'type': 'boolean'}, services=codes()),
+                          'description': 'Counter staff may only send "paused".'},
+        'NewBoard': obj(['name'], name=string(100, minLength=1), services=codes(),
+                        counters={'type': 'array', 'items': {'type': 'integer'}}, notice=string(500)),
+        'NewToken': obj(['role', 'name'], role={'enum': list(TOKEN_ROLES)}, name=string(100, minLength=1),
+                        printer_id=nullable(ROW_ID)),
+        'NewTicket': obj(['service'], service=string(16, minLength=1), priority=nullable({'type': 'boolean'}),
+                         priority_reason={'enum': list(PRIORITY_REASONS) + [None]},
+                         name=nullable(string(100)), phone=nullable(string(16, pattern=PHONE)),
+                         print=nullable({'type': 'boolean', 'description': 'Default: true for a kiosk token.'})),
+        'Transfer': obj(['service'], service=string(16, minLength=1)),
+        'NewAppointment': obj(['service', 'date', 'start', 'name', 'phone'], **APPOINTMENT_FIELDS),
+        'SmsInbound': obj(['from', 'text'], **{'from': string(16), 'text': string(1000)}),
+        **console_schemas(),
+    }
+
+
+def console_schemas():
+    """Staff accounts, printers and board changes (server/api_staff.py)."""
+    staff = dict(full_name=string(100), role={'enum': list(STAFF_ROLES)}, active={'type': 'boolean'},
+                 password=string(200, minLength=8, writeOnly=True, description='Kept as typed (not trimmed).'))
+    printer = dict(name=string(100, minLength=1), uri=string(255, minLength=1, examples=[
+        'tcp://192.168.1.50:9100', 'usb://04b8:0e15', 'dummy://']), paper_width={'enum': [58, 80]})
+    return {
+        'Staff': obj(['id', 'username', 'full_name', 'role', 'active', 'created_at'], id={'type': 'integer'},
+                     username=string(50), created_at=string(format='date-time'),
+                     **{k: v for k, v in staff.items() if k != 'password'}),
+        'NewStaff': obj(['username', 'role', 'password'],
+                        username=string(50, pattern='^[A-Za-z0-9._-]{2,50}$'), **staff),
+        'StaffChange': obj((), **staff),
+        'Printer': obj(['id', 'name', 'uri', 'paper_width', 'status', 'status_detail', 'status_at'],
+                       id={'type': 'integer'}, status=string(16), status_detail=string(255), status_at=TIME,
+                       **printer),
+        'NewPrinter': obj(['name', 'uri'], **printer),
+        'PrinterChange': obj((), **printer),
+        'BoardChange': obj((), name=string(100, minLength=1), services=codes(), notice=string(500),
+                           counters={'type': 'array', 'items': {'type': 'integer', 'minimum': 1, 'maximum': 999}}),
+    }
+
+
