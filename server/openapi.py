@@ -4,10 +4,10 @@ import re
 from importlib import metadata
 
 from .models import STATUSES, TOKEN_ROLES
+from .openapi_schemas import ROW_ID, obj, ref, schemas, string
 
 API = '/api/v1'
 ANY = TOKEN_ROLES  # every role: "any token"
-from .openapi_schemas import ref, obj, string, schemas, ROW_ID
 
 DESCRIPTION = """\
 **Tiếng Việt.** API JSON của Lượt: lấy số, gọi số, xem hàng chờ và cấu hình bộ phận một cửa.
