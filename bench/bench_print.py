@@ -294,7 +294,12 @@ def analyse_phase(name, phase, db_path, printers_by_uri):
     notes = []
     by_ticket = {r['ticket_id']: r for r in records}
     try:
-        jobs_db = print_jobs_by_ticket(db_path, list(by_ticket))
+        # The worker marks a job done just after its last byte went out: give the last one a moment.
+        for _attempt in range(30):
+            jobs_db = print_jobs_by_ticket(db_path, list(by_ticket))
+            if all(job[2] not in ('queued', 'printing') for jobs in jobs_db.values() for job in jobs):
+                break
+            time.sleep(0.1)
         matching = 'PrintJob.id order (server database, read-only)'
     except sqlite3.Error as exc:
         jobs_db = None
@@ -360,7 +365,7 @@ def analyse_phase(name, phase, db_path, printers_by_uri):
         for ticket_id, (connection, data, status_connection) in zip(ticket_ids, jobs):
             per_ticket[ticket_id] = (connection, status_connection)
     notes.extend(cut_notes)
-    first, last, post, status_first, render_send = [], [], [], [], []
+    first, last, post, status_first, status_talk, render_send = [], [], [], [], [], []
     answered_first = 0
     unmatched = 0
     samples = []
@@ -378,7 +383,9 @@ def analyse_phase(name, phase, db_path, printers_by_uri):
             answered_first += 1
         if status_connection is not None and status_connection.first_byte_at is not None:
             status_first.append(status_connection.first_byte_at - record['sent'])
-            render_send.append(connection.first_byte_at - status_connection.first_byte_at)
+            if status_connection.closed_at is not None:
+                status_talk.append(status_connection.closed_at - status_connection.first_byte_at)
+                render_send.append(connection.first_byte_at - status_connection.closed_at)
         samples.append({'ticket': record['number'], 'kiosk': record['kiosk'],
                         'post_ms': round((record['answered'] - record['sent']) * 1000, 2),
                         'first_byte_ms': round((connection.first_byte_at - record['sent']) * 1000, 2)})
@@ -396,7 +403,8 @@ def analyse_phase(name, phase, db_path, printers_by_uri):
         'print_waits_timed_out': phase['print_timeouts'], 'timed_out': phase['timed_out'],
         'wall_s': round(phase['wall_s'], 2),
         'first_byte': ms_summary(first), 'last_byte': ms_summary(last), 'post_answer': ms_summary(post),
-        'status_query_first_byte': ms_summary(status_first), 'status_to_job_first_byte': ms_summary(render_send),
+        'status_query_first_byte': ms_summary(status_first), 'status_query_duration': ms_summary(status_talk),
+        'status_closed_to_job_first_byte': ms_summary(render_send),
         'answered_before_first_byte': answered_first, 'unmatched_tickets': unmatched,
         'jobs_received': jobs_received, 'status_connections': status_connections, 'cuts': cuts,
         'printing_answers': printing_states, 'matching': matching, 'notes': notes, 'slowest': worst,
@@ -416,7 +424,7 @@ def verdicts(results, wanted):
                     'result': 'PASS' if first is not None and first <= TARGET_FIRST_BYTE_P99_MS
                     and result['unmatched_tickets'] == 0 else 'MISS'})
         post = result['post_answer']['p99_ms']
-        out.append({'phase': key, 'figure': 'POST answer p99 (print: true)', 'value': post,
+        out.append({'phase': key, 'figure': 'POST answer p99 (issue target)', 'value': post,
                     'target': '<= %g ms' % TARGET_ISSUE_P99_MS,
                     'result': 'PASS' if post is not None and post <= TARGET_ISSUE_P99_MS else 'MISS'})
         errors = sum(result['errors'].values())
@@ -444,8 +452,9 @@ def print_table(report):
         for label, figure in (('kiosk press -> first byte at printer', 'first_byte'),
                               ('kiosk press -> last byte at printer', 'last_byte'),
                               ('POST /tickets answer', 'post_answer'),
-                              ('kiosk press -> status query (DLE EOT)', 'status_query_first_byte'),
-                              ('status query -> job first byte', 'status_to_job_first_byte')):
+                              ('  press -> status query (DLE EOT 1)', 'status_query_first_byte'),
+                              ('  status query: DLE EOT 1 -> closed', 'status_query_duration'),
+                              ('  status closed -> job first byte', 'status_closed_to_job_first_byte')):
             s = result[figure]
             print('  %-40s %10s %10s %10s %10s' % (label, _fmt(s['median_ms']), _fmt(s['p99_ms']),
                                                    _fmt(s['max_ms']), s['n']))
