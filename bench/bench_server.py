@@ -219,11 +219,27 @@ class Server:
         return {'count': count, 'distinct': found[:limit], 'websocket_close_400_lines': noise}
 
 
+def _own_cpu(pid):
+    fields = Path('/proc/%d/stat' % pid).read_text().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'), int(fields[1])
+
+
 def cpu_seconds(pid):
-    """User + system CPU seconds of a process so far (Linux /proc), or None."""
+    """User + system CPU seconds of a process and its live children so far (Linux /proc), or None.
+
+    Under gunicorn the server's work is done in a worker process, a child of the one started here.
+    """
     try:
-        fields = Path('/proc/%d/stat' % pid).read_text().rsplit(')', 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+        total = _own_cpu(pid)[0]
+        for entry in Path('/proc').iterdir():
+            if entry.name.isdigit() and int(entry.name) != pid:
+                try:
+                    cpu, parent = _own_cpu(int(entry.name))
+                except (OSError, ValueError, IndexError):
+                    continue
+                if parent == pid:
+                    total += cpu
+        return total
     except (OSError, ValueError, IndexError, AttributeError):
         return None
 

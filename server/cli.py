@@ -79,7 +79,10 @@ def _stop_on_signal(_signum, _frame):
 
 
 def run(argv=None):
-    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    logging.basicConfig(level=logging.WARNING, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    # Our own modules tell what they do; libraries (python-escpos logs every connection) only warn.
+    for name in ('server', 'display', 'printer'):
+        logging.getLogger(name).setLevel(logging.INFO)
     args = _parser().parse_args(argv)
     from peewee import OperationalError
     try:
