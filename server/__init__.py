@@ -87,6 +87,7 @@ def _register_display(app):
 def _start_background(app):
     """The print spooler and the scheduled jobs; tests may turn them off."""
     from . import jobs, printing
+    printing.check_default_printer(app)
     if app.config.get('PRINTING', True):
         from printer.spooler import Spooler
         spool = Spooler(on_status=printing.on_printer_status(app))

@@ -116,6 +116,8 @@ def reprint(ticket_id):
     printer = printing.printer_for(g.principal)
     if printer is None:
         raise QueueError(_('Chưa cấu hình máy in cho thiết bị này.'), 'no_printer', 409)
+    if printer.get('error'):
+        raise QueueError(printer['error'], 'invalid_printer_uri', 409)
     printing.print_after_commit(printer)(ticket)
     return jsonify(printing.print_state(printer, True))
 

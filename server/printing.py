@@ -21,7 +21,23 @@ def printer_for(principal):
         return {'uri': token.printer.uri, 'paper_width': token.printer.paper_width,
                 'printer_id': token.printer_id}
     uri = current_app.config.get('PRINTER')
-    return {'uri': uri, 'paper_width': 80, 'printer_id': None} if uri else None
+    if not uri:
+        return None
+    return {'uri': uri, 'paper_width': 80, 'printer_id': None,
+            'error': current_app.config.get('PRINTER_ERROR')}
+
+
+def check_default_printer(app):
+    """At start: a bad LUOT_PRINTER is reported clearly and kept as an error state, not a crash."""
+    from printer.transports import PrinterURIError, validate_uri
+    uri = app.config.get('PRINTER')
+    app.config['PRINTER_ERROR'] = None
+    if uri:
+        try:
+            app.config['PRINTER'] = validate_uri(uri)
+        except PrinterURIError as error:
+            app.config['PRINTER_ERROR'] = str(error)
+            log.error('LUOT_PRINTER: %s; tickets are issued without printing until it is corrected', error)
 
 
 def ticket_payload(ticket):
@@ -39,7 +55,7 @@ def ticket_payload(ticket):
 
 def print_after_commit(printer):
     """A callback for issue_ticket that queues the ticket on the printer (None: no printing)."""
-    if printer is None:
+    if printer is None or printer.get('error'):
         return None
     queue = spooler()
 
@@ -61,8 +77,14 @@ def print_state(printer, wanted):
         return {'queued': False, 'status': 'not_requested'}
     if printer is None:
         return {'queued': False, 'status': 'no_printer'}
+    if printer.get('error'):
+        return {'queued': False, 'status': 'error', 'detail': printer['error']}
     queue = spooler()
-    state = queue.status(printer['uri']) if queue else {'status': 'unknown'}
+    try:
+        state = queue.status(printer['uri']) if queue else {'status': 'unknown'}
+    except Exception as error:  # a printer problem is a state to show, never a failed request
+        log.warning('printer status of %s: %s', printer['uri'], error)
+        state = {'status': 'error', 'detail': str(error)}
     return {'queued': queue is not None, 'status': state.get('status', 'unknown'),
             'detail': state.get('detail', '')}
 
