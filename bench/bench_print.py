@@ -19,7 +19,6 @@ import importlib.util
 import json
 import os
 import random
-import shutil
 import sqlite3
 import string
 import sys
@@ -33,7 +32,7 @@ for _path in (str(ROOT), str(ROOT / 'bench')):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from bench_server import (TARGET_ISSUE_P99_MS, Api, BenchError, Server, expect, load_average,  # noqa: E402
+from bench_server import (TARGET_ISSUE_P99_MS, Api, BenchError, Server, expect, load_average, server_report,  # noqa: E402
                           log, percentile)
 
 
@@ -619,14 +618,8 @@ def main(argv=None):
         for fake in [printer] + extra_printers:
             fake.stop()
         count, warnings = warning_lines(server)
-        report['server'] = {'port': server.port, 'pid': server.proc.pid if server.proc else None,
-                            'stop': server.stop_info, 'problems': server.problems(),
-                            'warning_count': count, 'warnings': warnings}
-        if args.keep_data:
-            report['server']['workdir'] = str(workdir)
-            log('kept %s (server.stderr holds the server log)' % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        report['server'] = dict(server_report(server, workdir, args.keep_data),
+                                warning_count=count, warnings=warnings)
     report['config']['load_average_after'] = load_average()
     report['verdicts'] = verdicts(report['results'], args.tickets)
     if args.json:

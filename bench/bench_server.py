@@ -244,6 +244,18 @@ def cpu_seconds(pid):
         return None
 
 
+def server_report(server, workdir, keep_data):
+    """How the server ended; the work folder is removed unless asked to keep it."""
+    report = {'port': server.port, 'pid': server.proc.pid if server.proc else None,
+              'stop': server.stop_info, 'problems': server.problems()}
+    if keep_data:
+        report['workdir'] = str(workdir)
+        log('kept %s (server.stderr holds the server log)' % workdir)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
 class CpuMeter:
     """CPU used by the server and by the bench process during a phase, as a share of one core."""
 
@@ -968,13 +980,7 @@ def main(argv=None):
             for failure in report['tidy_failures']:
                 log('could not deactivate a bench service or counter: ' + failure)
         server.stop()
-        report['server'] = {'port': server.port, 'pid': server.proc.pid if server.proc else None,
-                            'stop': server.stop_info, 'problems': server.problems()}
-        if args.keep_data:
-            report['server']['workdir'] = str(workdir)
-            log('kept %s (server.stderr holds the server log)' % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        report['server'] = server_report(server, workdir, args.keep_data)
     report['config']['load_average_after'] = load_average()
     report['verdicts'] = verdicts(report['results'])
     if args.json:
