@@ -1,16 +1,16 @@
 """The /display Socket.IO namespace: authenticate, join the board's room, send a snapshot."""
 import logging
 
-from flask import request, session
+from flask import request
 from flask_socketio import Namespace, emit, join_room
 
 from server.events import ALL_ROOM, STAFF_ROOM, board_room
 from server.extensions import db
-from server.models import ApiToken, Staff
+from server.auth import DEVICE_COOKIE, session_staff
+from server.models import ApiToken
 from server.queue import board_for, snapshot
 
 log = logging.getLogger(__name__)
-DEVICE_COOKIE = 'luot_device'
 
 
 def _role(auth):
@@ -20,8 +20,7 @@ def _role(auth):
     token = ApiToken.lookup(raw) if isinstance(raw, str) else None
     if token is not None:
         return token.role
-    staff_id = session.get('staff_id')
-    staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True)) if staff_id else None  # noqa: E712
+    staff = session_staff()
     return staff.role if staff else None
 
 

@@ -16,7 +16,7 @@ import wave
 from array import array
 
 from .numbers import read_number, spoken_ticket_number
-from .wavfiles import chime_wav, join_wavs, wav_ok, write_atomically, write_wav  # noqa: F401  (chime_wav is public here)
+from .wavfiles import join_wavs, wav_ok, write_atomically, write_wav
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from . import printing, tickets
 from .auth import requires
 from .errors import Invalid, QueueError
-from .models import PRIORITY_REASONS, Counter, Ticket
+from .clock import office_day
+from .models import PRIORITY_REASONS, Counter, Service, Ticket
 from .queue import board_for, queue_state, ticket_dict
 from .validation import MAX_NAME, boolean, json_body, phone_number, text
 
@@ -48,7 +49,6 @@ def create_ticket():
 @requires('desk', 'counter')
 def list_tickets():
     """Today's tickets, newest first, filtered by number, name, phone, service or status."""
-    from .clock import office_day
     query = Ticket.select().where(Ticket.day == office_day()).order_by(Ticket.issued_at.desc())
     search = (request.args.get('q') or '').strip()[:100]
     if search:
@@ -59,7 +59,7 @@ def list_tickets():
         query = query.where(Ticket.status == status)
     service = request.args.get('service')
     if service:
-        query = query.join_from(Ticket, tickets.Service).where(tickets.Service.code == service)
+        query = query.join_from(Ticket, Service).where(Service.code == service)
     counter = request.args.get('counter', type=int)
     if counter is not None and not 1 <= counter <= 999:
         raise Invalid(_('Số quầy phải từ 1 đến 999.'), 'out_of_range')

@@ -53,6 +53,14 @@ def _token_principal(raw):
     return Principal(role=token.role, name=token.name, token=token)
 
 
+def session_staff():
+    """The active staff account of the session's login, or None."""
+    staff_id = session.get('staff_id')
+    if not staff_id:
+        return None
+    return Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
+
+
 def load_principal():
     """Before each request: set g.principal from the bearer header, the session or the device cookie."""
     g.principal, g.bearer = None, False
@@ -61,13 +69,11 @@ def load_principal():
         g.bearer = True
         g.principal = _token_principal(header[7:].strip())
         return
-    staff_id = session.get('staff_id')
-    if staff_id:
-        staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
-        if staff:
-            g.principal = Principal(role=staff.role, name=staff.username, staff=staff)
-            return
-        session.pop('staff_id', None)
+    staff = session_staff()
+    if staff:
+        g.principal = Principal(role=staff.role, name=staff.username, staff=staff)
+        return
+    session.pop('staff_id', None)
     if request.cookies.get(DEVICE_COOKIE):
         g.principal = _token_principal(request.cookies[DEVICE_COOKIE])
 

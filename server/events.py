@@ -173,9 +173,6 @@ def printer_status(printer_uri, status, detail=''):
 
 
 def _counter_changed(counter):
-    """A counter's current ticket or state changed (completed, no-show, paused)."""
-    if counter is None:
-        return
     _emit('counter_changed', {'counter': counter_dict(counter, private=False)},
           rooms_for(None, counter.number))
 

@@ -12,7 +12,8 @@ import pytest
 
 from display import voice
 from display import wavfiles
-from display.voice import VoiceRenderer, announcement, chime_wav, clip_name
+from display.voice import VoiceRenderer, announcement, clip_name
+from display.wavfiles import chime_wav
 
 PHRASE = "Mời số A, hai mươi lăm, đến quầy số ba"
 ENGINES = (voice.ENGINE_CLI, voice.ENGINE_LIB)
