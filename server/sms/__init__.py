@@ -1,0 +1,1 @@
+"""SMS: reading booking messages, composing texts, and the transports that carry them."""
