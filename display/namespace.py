@@ -6,8 +6,7 @@ from flask_socketio import Namespace, emit, join_room
 
 from server.events import ALL_ROOM, STAFF_ROOM, board_room
 from server.extensions import db
-from server.auth import DEVICE_COOKIE, session_staff
-from server.models import ApiToken
+from server.auth import DEVICE_COOKIE, lookup_token, session_staff
 from server.queue import board_for, snapshot
 
 log = logging.getLogger(__name__)
@@ -17,7 +16,7 @@ def _role(auth):
     """The role of whoever connects: a token in auth or the device cookie, or a staff session."""
     raw = auth.get('token') if isinstance(auth, dict) else None
     raw = raw or request.cookies.get(DEVICE_COOKIE)
-    token = ApiToken.lookup(raw) if isinstance(raw, str) else None
+    token = lookup_token(raw)
     if token is not None:
         return token.role
     staff = session_staff()

@@ -34,7 +34,8 @@ def select_locale():
 
 def create_app(config=None):
     """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
-    from . import admin, api, api_admin, api_staff, counter, desk, errors, hotline, kiosk, pages  # noqa: F401
+    from . import (admin, api, api_admin, api_appointments, api_calendar, api_staff, counter,  # noqa: F401
+                   desk, errors, hotline, kiosk, pages)
     from .auth import load_principal, protect_forms
     from .database import open_database, upgrade_schema
 
@@ -42,11 +43,12 @@ def create_app(config=None):
     app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
     from .events import wait_until_published
-    wait_until_published()  # never swap the database under the publisher thread (tests build many apps)
+    wait_until_published(60)  # never swap the database under the publisher thread (tests build many apps)
     db.initialize(open_database(app.config['DATABASE_URL']))
-    from . import queue, settings
+    from . import caches, queue, settings
     settings.forget()
     queue.forget_estimates()
+    caches.forget_all()
     upgrade_schema()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories='translations')
     app.jinja_env.globals['get_locale'] = get_locale

@@ -9,23 +9,28 @@ from flask_babel import lazy_gettext
 
 from . import reports, settings
 from .api_admin import board_dict, service_dict
+from .api_calendar import hours_dict, procedure_dict
 from .api_staff import PAPER_WIDTHS, printer_dict, staff_dict
 from .auth import page
 from .clock import day_month_year, office_day
 from .errors import Invalid
-from .models import STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Printer, Service, Staff, utcnow
+from .models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Holiday, InboundMessage,
+                     OutboxMessage, Printer, Procedure, Service, Staff, utcnow)
 from .queue import counter_dict, services_state
+from .validation import mask_phone
 
 bp = Blueprint('admin', __name__)
 
 SECTIONS = [
     ('admin.index', lazy_gettext('Tổng quan')),
     ('admin.services', lazy_gettext('Lĩnh vực')),
+    ('admin.calendar', lazy_gettext('Lịch làm việc')),
     ('admin.counters', lazy_gettext('Quầy')),
     ('admin.boards', lazy_gettext('Màn hình hiển thị')),
     ('admin.devices', lazy_gettext('Thiết bị và mã truy cập')),
     ('admin.printers', lazy_gettext('Máy in')),
     ('admin.staff', lazy_gettext('Tài khoản cán bộ')),
+    ('admin.sms', lazy_gettext('Tin nhắn SMS')),
     ('admin.office_settings', lazy_gettext('Thiết lập')),
     ('admin.report', lazy_gettext('Báo cáo')),
 ]
@@ -40,6 +45,23 @@ PRINTER_STATUS = {
     'cover_open': lazy_gettext('Nắp đang mở'), 'error': lazy_gettext('Lỗi'),
     'unknown': lazy_gettext('Chưa rõ'),
 }
+SMS_STATES = {
+    'pending': lazy_gettext('Chờ gửi'), 'sending': lazy_gettext('Đang gửi'), 'sent': lazy_gettext('Đã gửi'),
+    'delivered': lazy_gettext('Đã đến máy'), 'failed': lazy_gettext('Lỗi'), 'skipped': lazy_gettext('Bỏ qua'),
+    'cancelled': lazy_gettext('Đã hủy'), 'uncertain': lazy_gettext('Chưa rõ đã gửi chưa'),
+}
+RESENDABLE = ('failed', 'uncertain', 'skipped')
+SMS_KINDS = {
+    'confirmation': lazy_gettext('Xác nhận lịch hẹn'), 'cancellation': lazy_gettext('Hủy lịch hẹn'),
+    'reminder': lazy_gettext('Nhắc lịch hẹn'), 'reply': lazy_gettext('Trả lời tin đến'),
+    'turn_near': lazy_gettext('Sắp đến lượt'), 'result_ready': lazy_gettext('Có kết quả'),
+}
+SMS_OUTCOMES = {
+    'booked': lazy_gettext('Đã đặt lịch'), 'cancelled': lazy_gettext('Đã hủy lịch'),
+    'moved': lazy_gettext('Đã đổi lịch'), 'told': lazy_gettext('Đã trả lời tra cứu'),
+    'help': lazy_gettext('Đã gửi hướng dẫn'), 'ignored': lazy_gettext('Bỏ qua'),
+    'flood': lazy_gettext('Bỏ qua: gửi quá nhiều'),
+}
 # The page a paired device opens; admin tokens are for scripts and are never paired into a browser.
 PAIRING_PAGES = {'kiosk': '/kiosk', 'display': '/display', 'desk': '/desk', 'counter': '/counter',
                  'hotline': '/hotline'}
@@ -52,6 +74,9 @@ def js_strings():
         'failed': _('Máy chủ báo lỗi (mã %(status)s).', status='{status}'),
         'saved': _('Đã lưu.'), 'copied': _('Đã chép.'),
         'confirm_revoke': _('Thu hồi mã này? Thiết bị đang dùng mã sẽ ngừng hoạt động ngay.'),
+        'confirm_holiday': _('Bỏ ngày nghỉ này? Ngày đó sẽ theo giờ làm việc thường của thứ trong tuần.'),
+        'session_half': _('%(day)s: hãy nhập đủ giờ bắt đầu và giờ kết thúc của buổi, hoặc để trống cả hai.',
+                          day='{day}'),
         'printer_status': {k: str(v) for k, v in PRINTER_STATUS.items()},
     }
 
@@ -92,6 +117,17 @@ def index():
 @page()
 def services():
     return render_template('admin/services.html', services=_service_choices())
+
+
+@bp.get('/admin/calendar')
+@page()
+def calendar():
+    """The week's hours, this and next year's holidays, and each service's booking settings and procedures."""
+    year = office_day().year
+    holidays = Holiday.select().where(Holiday.day.between(datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)))
+    procedures = [procedure_dict(p) for p in Procedure.select().order_by(Procedure.name)]
+    return render_template('admin/calendar.html', week=hours_dict(), services=_service_choices(),
+                           holidays=holidays.order_by(Holiday.day), procedures=procedures, years=(year, year + 1))
 
 
 @bp.get('/admin/counters')
@@ -170,6 +206,33 @@ def office_settings():
     examples = {mode: spoken_ticket_number('A025', mode) for mode in ('number', 'digits')}
     return render_template('admin/settings.html', values=settings.all_settings(), examples=examples,
                            limits=settings.LIMITS)
+
+
+def outbox_rows(state=None):
+    """The latest 200 outgoing messages (of one state), newest first, for the SMS page."""
+    query = OutboxMessage.select().order_by(OutboxMessage.id.desc())
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    return [{'id': m.id, 'kind': m.kind, 'phone': mask_phone(m.phone), 'text': m.text, 'state': m.state,
+             'attempts': m.attempts, 'last_error': m.last_error, 'send_after': day_month_year(m.send_after),
+             'sent_at': day_month_year(m.sent_at), 'appointment': m.appointment.code if m.appointment_id else None}
+            for m in query.limit(200)]
+
+
+@bp.get('/admin/sms')
+@page()
+def sms():
+    """The SMS gateway's state, the messages going out (with a resend for failed ones) and those that came in."""
+    from .messaging import gateway_state
+    state = request.args.get('state') or None
+    if state not in OUTBOX_STATES:
+        state = None
+    inbox = [{'phone': mask_phone(r.phone), 'text': r.text, 'received_at': day_month_year(r.received_at),
+              'command': r.command, 'outcome': r.outcome, 'reply': r.reply}
+             for r in InboundMessage.select().order_by(InboundMessage.id.desc()).limit(200)]
+    return render_template('admin/sms.html', gateway=gateway_state(current_app._get_current_object()),
+                           outbox=outbox_rows(state), inbox=inbox, state=state, states=SMS_STATES,
+                           kinds=SMS_KINDS, outcomes=SMS_OUTCOMES, resendable=RESENDABLE)
 
 
 def sample_ticket(now=None):

@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from . import printing, tickets
+from . import admission, printing, tickets
 from .auth import requires
 from .errors import Invalid, QueueError
 from .clock import office_day
@@ -36,6 +36,8 @@ def create_ticket():
     name = text(body, 'name', MAX_NAME)
     phone = phone_number(body.get('phone'))
     source = 'kiosk' if g.principal.role == 'kiosk' else 'desk'
+    if source == 'kiosk' and not (priority or reason):
+        admission.check_walk_in()   # the desk's staff decide for themselves
     want_print = boolean(body, 'print', default=source == 'kiosk')
     printer = printing.printer_for(g.principal) if want_print else None
     ticket = tickets.issue_ticket(service, priority or bool(reason), reason, name, phone, source, actor(),
@@ -133,16 +135,3 @@ def queue():
 def openapi():
     from .openapi import spec
     return jsonify(spec(current_app))
-
-
-def not_yet(*_args, **_kwargs):
-    raise QueueError(_('Đặt lịch hẹn và SMS sẽ có trong phiên bản sau.'), 'not_implemented', 501)
-
-
-for rule, endpoint, method, roles in [
-        ('/slots', 'slots', 'GET', ('hotline',)),
-        ('/appointments', 'book', 'POST', ('hotline',)),
-        ('/appointments/<code>/cancel', 'cancel_appointment', 'POST', ('hotline',)),
-        ('/appointments/<code>/check-in', 'check_in', 'POST', ('kiosk', 'desk')),
-        ('/sms/inbound', 'sms_inbound', 'POST', ('admin',))]:
-    bp.add_url_rule(rule, endpoint, requires(*roles)(not_yet), methods=[method])

@@ -22,7 +22,9 @@ PREFIX = re.compile(r'^[A-Z]{1,2}$')
 
 def service_dict(service):
     return {'code': service.code, 'name': service.name, 'prefix': service.prefix,
-            'description': service.description, 'active': service.active, 'sort_order': service.sort_order}
+            'description': service.description, 'active': service.active, 'sort_order': service.sort_order,
+            'bookable': service.bookable, 'slot_minutes': service.slot_minutes,
+            'slot_capacity': service.slot_capacity}
 
 
 def _service_fields(body, creating):
@@ -41,10 +43,12 @@ def _service_fields(body, creating):
         if not PREFIX.match(prefix.upper()):
             raise Invalid(_('Chữ đầu số phải là 1-2 chữ cái không dấu (A, B, ...).'), 'invalid_prefix')
         fields['prefix'] = prefix.upper()
-    if 'active' in body:
-        fields['active'] = boolean(body, 'active')
-    if 'sort_order' in body:
-        fields['sort_order'] = integer(body, 'sort_order', minimum=0, maximum=10000)
+    for flag in ('active', 'bookable'):
+        if flag in body:
+            fields[flag] = boolean(body, flag)
+    for field, low, high in (('sort_order', 0, 10000), ('slot_minutes', 5, 240), ('slot_capacity', 0, 100)):
+        if field in body:
+            fields[field] = integer(body, field, minimum=low, maximum=high)
     return fields
 
 
@@ -217,6 +221,8 @@ def _check_setting(key, value):
     if low is not None and not low <= value <= high:
         raise Invalid(_('Thiết lập "%(key)s" phải từ %(low)s đến %(high)s.', key=key, low=low, high=high),
                       'out_of_range')
+    if key in settings.PATTERNS and not re.match(settings.PATTERNS[key], value):
+        raise Invalid(_('Thiết lập "%(key)s" không đúng định dạng.', key=key), 'invalid_format')
     if key in settings.CHOICES and value not in settings.CHOICES[key]:
         raise Invalid(_('Thiết lập "%(key)s" phải là một trong: %(values)s.', key=key,
                         values=', '.join(settings.CHOICES[key])), 'invalid_choice')

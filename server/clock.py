@@ -46,3 +46,14 @@ def next_local_midnight_utc(now=None):
     midnight = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(),
                                          tzinfo=local.tzinfo)
     return midnight.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def local_naive(now=None):
+    """`now` (naive UTC) as a naive datetime on the office's wall clock, for comparing with slot times."""
+    return as_local(now or utcnow()).replace(tzinfo=None)
+
+
+def utc_from_local(moment):
+    """A naive office wall-clock datetime as naive UTC, the way timestamps are stored."""
+    aware = moment.replace(tzinfo=zone())
+    return aware.astimezone(datetime.timezone.utc).replace(tzinfo=None)

@@ -9,7 +9,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from playhouse.pool import PooledSqliteDatabase
 
 from .extensions import db
-from .models import MODELS, Counter, SchemaVersion
+from .models import MODELS, Counter, SchemaVersion, Service
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +94,18 @@ def _add_counter_priority_streak(migrator):
                                 IntegerField(default=0)))
 
 
+def _add_service_booking(migrator):
+    """Version 4: services take appointments in slots (the appointment tables are created below)."""
+    migrate(migrator.add_column('service', 'bookable', Service.bookable),
+            migrator.add_column('service', 'slot_minutes', Service.slot_minutes),
+            migrator.add_column('service', 'slot_capacity', Service.slot_capacity))
+
+
 # Each entry brings a database from version N-1 to N; never edit one that has shipped.
 MIGRATIONS = {
     2: _add_counter_paused,
     3: _add_counter_priority_streak,
+    4: _add_service_booking,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -120,11 +128,18 @@ def upgrade_schema():
                 SchemaVersion.create(version=SCHEMA_VERSION)
             return SCHEMA_VERSION
         migrator = SchemaMigrator.from_database(db.obj)
-        for target in sorted(v for v in MIGRATIONS if v > version):
-            log.info('migrating the database to schema version %d', target)
-            with db.atomic():
-                MIGRATIONS[target](migrator)
-                SchemaVersion.update(version=target).execute()
+        sqlite = not supports_row_locks()
+        if sqlite:   # SQLite rebuilds a table to change a column: references to it must not block that
+            db.execute_sql('PRAGMA foreign_keys = OFF')
+        try:
+            for target in sorted(v for v in MIGRATIONS if v > version):
+                log.info('migrating the database to schema version %d', target)
+                with db.atomic():
+                    MIGRATIONS[target](migrator)
+                    SchemaVersion.update(version=target).execute()
+        finally:
+            if sqlite:
+                db.execute_sql('PRAGMA foreign_keys = ON')
         # Tables added in later versions are created here; creating is idempotent.
         db.create_tables(MODELS, safe=True)
         return max(version, SCHEMA_VERSION)

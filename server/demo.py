@@ -1,7 +1,7 @@
 """A realistic demo ward office for `python run.py --demo`."""
 from .auth import hash_password
 from .extensions import db
-from .models import ApiToken, Board, Counter, CounterService, Service, Staff
+from .models import ApiToken, Board, Counter, CounterService, Procedure, Service, Staff
 from . import settings
 
 SERVICES = [
@@ -18,6 +18,14 @@ COUNTERS = [
     (4, 'Quầy 4 - Đất đai - Xây dựng', ['DD']),
     (5, 'Quầy 5 - Chính sách xã hội', ['CS', 'TP']),
 ]
+# The procedures citizens name in an SMS booking ("HG, ..., khai sinh, 8h30, 25/11").
+PROCEDURES = {
+    'CT': ['Chứng thực bản sao từ bản chính', 'Chứng thực chữ ký', 'Chứng thực hợp đồng, giao dịch'],
+    'HT': ['Đăng ký khai sinh', 'Đăng ký kết hôn', 'Đăng ký khai tử', 'Xác nhận tình trạng hôn nhân'],
+    'DD': ['Cấp giấy phép xây dựng nhà ở riêng lẻ', 'Xác nhận nguồn gốc đất'],
+    'CS': ['Trợ cấp xã hội hằng tháng', 'Hồ sơ người có công'],
+    'TP': ['Hòa giải cơ sở', 'Trợ giúp pháp lý'],
+}
 STAFF = [
     ('admin', 'Quản trị viên', 'admin', 'luot-admin'),
     ('letan', 'Nguyễn Thị Hoa (lễ tân)', 'desk', 'luot-letan'),
@@ -37,7 +45,12 @@ def load_demo():
                 counter = Counter.create(number=number, name=name)
                 for code in codes:
                     CounterService.create(counter=counter, service=Service.by_code(code))
+            for code, names in PROCEDURES.items():
+                for name in names:
+                    Procedure.create(service=Service.by_code(code), name=name)
             Board.create(name='Màn hình sảnh chính')
+            settings.put('hotline_phone', '0236 3822 111')
+            settings.put('sms_shortcode', '8188')
             settings.put('office_name', 'Bộ phận một cửa UBND phường Hải Châu')
             settings.put('office_address', '270 Trần Phú, phường Hải Châu, TP Đà Nẵng')
             settings.put('ticket_footer', 'Đường dây nóng: 0236 3822 111')

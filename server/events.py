@@ -11,7 +11,7 @@ import time
 
 from flask import current_app
 
-from . import settings
+from . import caches, settings
 from .extensions import db, socketio
 from .models import Board
 from .queue import counter_dict, services_state, ticket_dict
@@ -26,10 +26,13 @@ def board_room(board_id):
     return 'board:%s' % board_id
 
 
+_boards = caches.Fresh()
+
+
 def rooms_for(service_code=None, counter_number=None):
     """The rooms of every board that shows this line or counter (None: every board)."""
     rooms = [ALL_ROOM, STAFF_ROOM]
-    for board in Board.select():
+    for board in _boards.get('all', lambda: list(Board.select())):
         if service_code is None or board.shows(service_code, counter_number):
             rooms.append(board_room(board.id))
     return rooms
@@ -141,6 +144,7 @@ def _queue_changed():
 
 def office_changed():
     """Services, boards or settings changed: every board gets a fresh snapshot of its own."""
+    caches.forget_all()
     _publish(_office_changed)
 
 

@@ -15,14 +15,54 @@ def close_old_days(app):
             log.info('closed %d tickets left from earlier days', closed)
 
 
+def seed_calendar(app):
+    """Add this year's and next year's public holidays once (the admin may then edit them)."""
+    from . import office_hours, settings
+    from .clock import office_day
+    with app.app_context(), db.connection_context():
+        year = office_day().year
+        seeded = set(settings.get('holidays_seeded') or [])
+        missing = [y for y in (year, year + 1) if y not in seeded]
+        if not missing:
+            return
+        added = office_hours.seed_holidays(missing)
+        with db.atomic():
+            settings.put('holidays_seeded', sorted(seeded | set(missing)))
+        log.info('added %d public holidays of %s', added, ', '.join(map(str, missing)))
+
+
+def sms_round(app):
+    """Receive and send SMS (every few seconds)."""
+    from . import messaging
+    with app.app_context(), db.connection_context():
+        messaging.sms_round(app)
+
+
+def appointment_round(app):
+    """No-shows of bookings whose slot has passed, and "your turn is near" notices."""
+    from . import appointments, messaging
+    with app.app_context(), db.connection_context():
+        appointments.sweep_no_shows()
+        messaging.notify_turn_near()
+
+
 def schedule(app):
     """Register the jobs and start the scheduler in the office's time zone."""
+    from . import outbox
+    with app.app_context(), db.connection_context():
+        outbox.recover_interrupted()
     scheduler.configure(timezone=app.config['TIMEZONE'])
-    scheduler.add_job(close_old_days, 'cron', hour=0, minute=0, second=5, args=[app],
-                      id='close_old_days', replace_existing=True, misfire_grace_time=3600, coalesce=True)
-    # Also a minute after start, for an office PC that was off at midnight.
-    scheduler.add_job(close_old_days, 'date', args=[app], id='close_old_days_at_start',
-                      replace_existing=True)
+    every_day = dict(replace_existing=True, misfire_grace_time=3600, coalesce=True)
+    scheduler.add_job(close_old_days, 'cron', hour=0, minute=0, second=5, args=[app], id='close_old_days',
+                      **every_day)
+    scheduler.add_job(seed_calendar, 'cron', hour=0, minute=1, args=[app], id='seed_calendar', **every_day)
+    # Also at start, for an office PC that was off at midnight.
+    scheduler.add_job(close_old_days, 'date', args=[app], id='close_old_days_at_start', replace_existing=True)
+    scheduler.add_job(seed_calendar, 'date', args=[app], id='seed_calendar_at_start', replace_existing=True)
+    often = dict(replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=30)
+    scheduler.add_job(sms_round, 'interval', seconds=app.config.get('SMS_INTERVAL', 5), args=[app], id='sms_round',
+                      **often)
+    scheduler.add_job(appointment_round, 'interval', seconds=30, args=[app], id='appointment_round', **often)
     if not scheduler.running:
         scheduler.start()
 

@@ -6,9 +6,12 @@ from . import printing, settings
 from .api_admin import service_dict
 from .auth import page
 from .models import Service
+from .sms.parser import CODE_ALPHABET
 
 bp = Blueprint('kiosk', __name__)
 SPEECH_RULE = '/display/speech.wav'
+# The booking-code keyboard: every digit (a phone number works too), then the letters a code may hold.
+CODE_KEYS = '1234567890' + ''.join(c for c in CODE_ALPHABET if c.isalpha())
 
 
 def kiosk_services():
@@ -43,7 +46,8 @@ def kiosk_strings():
         'hello_ms': _('Xin chào bà {name}'),
         'hello': _('Xin chào {name}'),
         'phone_invalid': _('Số điện thoại phải gồm 10 chữ số và bắt đầu bằng số 0.'),
-        'code_invalid': _('Vui lòng nhập mã lịch hẹn.'),
+        'code_invalid': _('Mã lịch hẹn gồm 6 ký tự (chữ và số), hoặc nhập số điện thoại 10 chữ số đã dùng khi đặt lịch.'),
+        'appointment': _('Có lịch hẹn: được ưu tiên gọi'),
         'network': _('Không gửi được yêu cầu tới máy chủ. Xin thử lại hoặc hỏi cán bộ hướng dẫn.'),
         'ahead': _('Trước bạn còn %(n)s người', n='{n}'),
         'ahead_none': _('Không có ai đứng trước bạn'),
@@ -65,5 +69,4 @@ def index():
     """The kiosk's single page; kiosk.js switches its screens and listens on /display."""
     return render_template('kiosk/index.html', services=kiosk_services(), printer=kiosk_printer(),
                            strings=kiosk_strings(), speech_url=speech_url(),
-                           office_name=settings.get('office_name'),
-                           appointments_enabled=bool(current_app.config.get('APPOINTMENTS_ENABLED', False)))
+                           office_name=settings.get('office_name'), code_keys=CODE_KEYS)

@@ -34,6 +34,9 @@ class Service(BaseModel):
     description = CharField(max_length=200, default='')
     active = BooleanField(default=True)
     sort_order = IntegerField(default=0)
+    bookable = BooleanField(default=True)         # takes appointments (hotline, SMS)
+    slot_minutes = IntegerField(default=30)       # length of an appointment slot
+    slot_capacity = IntegerField(default=4)       # appointments per slot
 
     @classmethod
     def ordered(cls):
@@ -218,9 +221,114 @@ class PrintJob(BaseModel):
     printed_at = DateTimeField(null=True)
 
 
+class Procedure(BaseModel):
+    """An administrative procedure (thủ tục) of a service, as citizens name it in an SMS."""
+    service = ForeignKeyField(Service, backref='procedures', on_delete='CASCADE')
+    name = CharField(max_length=200)
+    active = BooleanField(default=True)
+
+
+class OpeningHours(BaseModel):
+    """One session (morning or afternoon) of one weekday (0 = Monday) when the office receives citizens."""
+    weekday = IntegerField()
+    session = CharField(max_length=16)   # morning, afternoon
+    start = CharField(max_length=5)      # HH:MM, office time
+    end = CharField(max_length=5)
+
+    class Meta:
+        indexes = ((('weekday', 'session'), True),)
+
+
+class Holiday(BaseModel):
+    day = DateField(unique=True)
+    name = CharField(max_length=100)
+
+
+APPOINTMENT_STATUSES = ('booked', 'checked_in', 'cancelled', 'no_show')
+APPOINTMENT_SOURCES = ('hotline', 'sms', 'desk', 'api')
+
+
+class Appointment(BaseModel):
+    code = CharField(max_length=8, unique=True)
+    service = ForeignKeyField(Service, backref='appointments')
+    procedure = ForeignKeyField(Procedure, null=True, on_delete='SET NULL')
+    date = DateField()
+    start = CharField(max_length=5)      # HH:MM, office time
+    end = CharField(max_length=5)
+    name = CharField(max_length=100)
+    phone = CharField(max_length=16)
+    status = CharField(max_length=16, default='booked')
+    source = CharField(max_length=16, default='hotline')
+    note = CharField(max_length=200, default='')
+    created_by = CharField(max_length=100, default='')
+    created_at = DateTimeField(default=utcnow)
+    changed_at = DateTimeField(default=utcnow)
+    checked_in_at = DateTimeField(null=True)
+    ticket = ForeignKeyField(Ticket, null=True, on_delete='SET NULL')
+
+    class Meta:
+        indexes = ((('service', 'date', 'start'), False), (('phone', 'date'), False))
+
+    @classmethod
+    def taken(cls, service, day, start=None):
+        """Appointments that hold a place in a slot (every status but cancelled)."""
+        query = cls.select().where(cls.service == service, cls.date == day, cls.status != 'cancelled')
+        return query.where(cls.start == start) if start is not None else query
+
+
+OUTBOX_STATES = ('pending', 'sending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled', 'uncertain')
+
+
+class OutboxMessage(BaseModel):
+    """An SMS to send, exactly once: the key makes enqueueing idempotent, the state makes sending so."""
+    key = CharField(max_length=100, unique=True)
+    kind = CharField(max_length=24)
+    phone = CharField(max_length=20)
+    text = TextField()
+    unicode = BooleanField(default=False)
+    state = CharField(max_length=16, default='pending', index=True)
+    send_after = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(null=True)        # not worth sending after this (a reminder after the slot)
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow)
+    last_error = CharField(max_length=255, default='')
+    message_id = CharField(max_length=100, null=True, index=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    delivered_at = DateTimeField(null=True)
+    appointment = ForeignKeyField(Appointment, null=True, backref='messages', on_delete='SET NULL')
+
+
+class InboundMessage(BaseModel):
+    """An SMS a citizen sent, with what it did: the flood limit and the admin console read these."""
+    phone = CharField(max_length=20, index=True)
+    text = TextField()
+    received_at = DateTimeField(default=utcnow, index=True)
+    command = CharField(max_length=16, default='')
+    outcome = CharField(max_length=32, default='')
+    reply = TextField(default='')
+
+
+DOSSIER_STATUSES = ('ready', 'collected')
+
+
+class Dossier(BaseModel):
+    """A file (hồ sơ) whose result is ready for the citizen to collect by a deadline."""
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=100)
+    phone = CharField(max_length=16, null=True)
+    service = ForeignKeyField(Service, null=True, on_delete='SET NULL')
+    status = CharField(max_length=16, default='ready')
+    ready_at = DateTimeField(default=utcnow)
+    pickup_by = DateField()
+    collected_at = DateTimeField(null=True)
+    created_by = CharField(max_length=100, default='')
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
 MODELS = [Service, Counter, CounterService, Staff, Printer, ApiToken, Board, Setting,
-          DailySequence, Ticket, AuditEvent, PrintJob, SchemaVersion]
+          DailySequence, Ticket, AuditEvent, PrintJob, Procedure, OpeningHours, Holiday, Appointment,
+          OutboxMessage, InboundMessage, Dossier, SchemaVersion]

@@ -4,6 +4,7 @@ import re
 from importlib import metadata
 
 from .models import STATUSES, TOKEN_ROLES
+from .openapi_appointments import appointment_paths
 from .openapi_schemas import ROW_ID, obj, ref, schemas, string
 
 API = '/api/v1'
@@ -47,8 +48,7 @@ def console_paths():
 ERRORS = {400: 'Bad input (invalid_json, missing_field, invalid_type, too_long, ...) or csrf_failed.',
           401: 'No valid token or session (unauthorized).', 403: 'The role may not do this (forbidden).',
           404: 'No such ticket, counter, service, ... (unknown_*, not_found).',
-          409: 'The state does not allow it (queue_empty, invalid_state, duplicate_*, ...).',
-          501: 'Not in this version yet (not_implemented): appointments and SMS.'}
+          409: 'The state does not allow it (queue_empty, invalid_state, duplicate_*, slot_full, ...).'}
 
 
 def json_content(schema):
@@ -85,7 +85,6 @@ def array(name):
 
 TICKET_ID = path_param('ticket_id', ROW_ID, 'The ticket id.')
 COUNTER_NO = path_param('number', {'type': 'integer', 'minimum': 1, 'maximum': 999}, 'The counter number.')
-CODE = path_param('code', string(16), 'The appointment code.')
 
 
 def ticket_action(summary, roles, errors=(404, 409), body=None, description=None):
@@ -149,31 +148,27 @@ def paths():
         '/openapi.json': {'get': {'summary': 'This document (no token needed)', 'tags': ['setup'], 'security': [],
                                   'responses': {'200': {'description': 'The OpenAPI document',
                                                         'content': json_content({'type': 'object'})}}}},
-        '/slots': {'get': op('Free appointment slots', ('hotline',), array('Slot'), errors=(501,),
-                             tag='appointments', params=[query('service', string(16), 'Service code.', True),
-                                                         query('date', string(format='date'), 'The day.', True)])},
-        '/appointments': {'post': op('Book an appointment', ('hotline',), ref('Appointment'), 'NewAppointment',
-                                     201, (404, 409, 501), 'appointments', description='409 slot_full.')},
-        '/appointments/{code}/cancel': {'post': op('Cancel an appointment', ('hotline',), ref('Appointment'),
-                                                   errors=(404, 409, 501), tag='appointments', params=[CODE])},
-        '/appointments/{code}/check-in': {'post': op('Check in: issues the ticket', ('kiosk', 'desk'),
-                                                     ref('Ticket'), errors=(404, 409, 501), tag='appointments',
-                                                     params=[CODE])},
-        '/sms/inbound': {'post': sms_inbound()},
+        '/sms/inbound': {'post': sms_inbound(), 'get': sms_inbound(get=True)},
+        **appointment_paths(op, path_param, query, array),
         **console_paths(),
     }
 
 
-def sms_inbound():
-    item = op('An SMS from a citizen (the gateway token)', ('admin',), ref('SmsReply'), 'SmsInbound',
-              errors=(501,), tag='appointments', description=(
+def sms_inbound(get=False):
+    item = op('An SMS from a citizen (the gateway token)', ('admin',), ref('SmsReply'), None if get else 'SmsInbound',
+              tag='appointments', description=(
                   'Gateways that can neither send JSON nor set headers (Kannel) send `token`, `from` and `text` '
-                  'as query or form parameters; the answer is then the reply as text/plain.'))
+                  'as query or form parameters; the answer is then the reply as text/plain (header '
+                  '`X-Kannel-Coding: 2` when it needs UCS-2). GET is for Kannel\'s get-url, which can only GET.'))
+    item['responses']['400'] = {'$ref': '#/components/responses/E400'}
     item['security'] = [{'bearerAuth': []}, {'staffSession': []}, {'gatewayToken': []}]
     item['parameters'] = [query(name, string(max_length), 'For gateways without JSON.')
                           for name, max_length in (('from', 16), ('text', 1000))]
-    item['requestBody'] = {'required': False, 'content': {
-        **json_content(ref('SmsInbound')), 'application/x-www-form-urlencoded': {'schema': ref('SmsInbound')}}}
+    if not get:
+        item['requestBody'] = {'required': False, 'content': {
+            **json_content(ref('SmsInbound')), 'application/x-www-form-urlencoded': {'schema': ref('SmsInbound')}}}
+    else:
+        item['responses']['200'] = {'description': 'The reply', 'content': {'text/plain': {'schema': string()}}}
     item['responses']['200']['content']['text/plain'] = {'schema': string()}
     return item
 
@@ -204,7 +199,7 @@ def spec(app=None):
         'servers': [{'url': '/'}],
         'tags': [{'name': 'queue', 'description': 'Tickets and calls / Lấy số và gọi số'},
                  {'name': 'setup', 'description': 'Services, counters, boards, tokens, settings / Cấu hình'},
-                 {'name': 'appointments', 'description': 'Appointments and SMS (501 for now) / Lịch hẹn và SMS'}],
+                 {'name': 'appointments', 'description': 'Appointments and SMS / Lịch hẹn và SMS'}],
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
         'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {

@@ -57,15 +57,17 @@ SETTING_TYPES = {bool: {'type': 'boolean'}, int: {'type': 'integer'}, str: strin
 SETTINGS = {'type': 'object', 'additionalProperties': False,
             'properties': {k: SETTING_TYPES[type(v)] for k, v in SETTING_DEFAULTS.items()}}
 SETTINGS_ANSWER = {**SETTINGS, 'required': list(SETTING_DEFAULTS)}
-APPOINTMENT_FIELDS = dict(service=string(16), date=string(format='date'), start=string(5, pattern=r'^\d\d:\d\d$'),
-                          name=string(100, minLength=1), phone=string(16, pattern=PHONE), source=string(16))
-
 
 def schemas():
     """The answer shapes (server/queue.py, server/api_admin.py) and the request bodies."""
+    from .openapi_appointments import appointment_schemas   # it builds on this module's helpers
     service_fields = dict(name=string(100, minLength=1), prefix=string(2, pattern='^[A-Za-z]{1,2}$'),
                           description=string(200), active={'type': 'boolean'},
-                          sort_order={'type': 'integer', 'minimum': 0, 'maximum': 10000})
+                          sort_order={'type': 'integer', 'minimum': 0, 'maximum': 10000},
+                          bookable={'type': 'boolean', 'description': 'Takes appointments.'},
+                          slot_minutes={'type': 'integer', 'minimum': 5, 'maximum': 240},
+                          slot_capacity={'type': 'integer', 'minimum': 0, 'maximum': 100,
+                                         'description': 'Appointments per slot.'})
     return {
         'Error': obj(['error'], error=obj(['code', 'message'], code=string(pattern='^[a-z0-9_]+$'),
                                           message=string())),
@@ -73,7 +75,8 @@ def schemas():
         'TicketIssued': {**TICKET, 'required': TICKET['required'] + ['printing'],
                          'properties': {**TICKET_FIELDS, 'printing': ref('Printing')}},
         'Printing': PRINTING,
-        'Service': obj(['code', 'name', 'prefix', 'description', 'active', 'sort_order'],
+        'Service': obj(['code', 'name', 'prefix', 'description', 'active', 'sort_order', 'bookable',
+                        'slot_minutes', 'slot_capacity'],
                        code=string(16), **service_fields),
         'Counter': obj(['number', 'name', 'active', 'paused', 'services', 'current'],
                        number={'type': 'integer'}, name=string(100), active={'type': 'boolean'},
@@ -93,11 +96,6 @@ def schemas():
                          revoked={'type': 'boolean'}, printer_id=nullable({'type': 'integer'})),
         'Settings': SETTINGS_ANSWER,
         'SettingsChange': SETTINGS,
-        'Appointment': obj(['code', 'service', 'date', 'start', 'name', 'phone', 'status', 'source'],
-                           code=string(), status=string(), **APPOINTMENT_FIELDS),
-        'Slot': obj(['start', 'end', 'capacity', 'booked'], start=string(5), end=string(5),
-                    capacity={'type': 'integer'}, booked={'type': 'integer'}),
-        'SmsReply': obj(['reply', 'appointment'], reply=string(), appointment=nullable(ref('Appointment'))),
         # request bodies
         'NewService': obj(['code', 'name', 'prefix'], code=string(16, pattern='^[A-Za-z0-9_]+$', minLength=1,
                                                                   description='Upper-cased by the server.'),
@@ -117,9 +115,8 @@ def schemas():
                          name=nullable(string(100)), phone=nullable(string(16, pattern=PHONE)),
                          print=nullable({'type': 'boolean', 'description': 'Default: true for a kiosk token.'})),
         'Transfer': obj(['service'], service=string(16, minLength=1)),
-        'NewAppointment': obj(['service', 'date', 'start', 'name', 'phone'], **APPOINTMENT_FIELDS),
-        'SmsInbound': obj(['from', 'text'], **{'from': string(16), 'text': string(1000)}),
         **console_schemas(),
+        **appointment_schemas(),
     }
 
 
@@ -144,5 +141,6 @@ def console_schemas():
         'BoardChange': obj((), name=string(100, minLength=1), services=codes(), notice=string(500),
                            counters={'type': 'array', 'items': {'type': 'integer', 'minimum': 1, 'maximum': 999}}),
     }
+
 
 

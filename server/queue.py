@@ -5,7 +5,7 @@ import time
 
 from flask import current_app, has_request_context, url_for
 
-from . import settings
+from . import settings, statements
 from .clock import iso, office_day
 from .models import Board, Counter, CounterService, Service, Ticket, utcnow
 from .validation import mask_name
@@ -18,12 +18,7 @@ def people_ahead(ticket):
     """How many waiting tickets of the same line will be called before this one."""
     if ticket.status != 'waiting':
         return 0
-    earlier = ((Ticket.queued_at < ticket.queued_at)
-               | ((Ticket.queued_at == ticket.queued_at) & (Ticket.id < ticket.id)))
-    same_line = Ticket.waiting([ticket.service_id], ticket.day)
-    if ticket.priority:
-        return same_line.where(Ticket.priority == True, earlier).count()  # noqa: E712
-    return same_line.where((Ticket.priority == True) | earlier).count()  # noqa: E712
+    return statements.count_ahead(ticket)
 
 
 # The estimate's inputs change slowly; recomputing them for every ticket answer was a third of the
@@ -111,7 +106,7 @@ def counter_dict(counter, private=True):
 
 
 def services_state(board=None, now=None):
-    waiting = Ticket.count_waiting_by_service(office_day(now))
+    waiting = statements.count_waiting_by_service(office_day(now))
     shown = board.services_shown if board else []
     return [{'code': s.code, 'name': s.name, 'prefix': s.prefix, 'active': s.active,
              'waiting': waiting.get(s.id, 0)}

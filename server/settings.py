@@ -17,6 +17,22 @@ DEFAULTS = {
     'number_reading': 'number',      # "number": hai mươi lăm; "digits": không hai năm
     'voice_repeat': 1,
     'voice_volume': 100,
+    # Appointments
+    'booking_days_ahead': 30,        # how far ahead a citizen may book
+    'max_bookings_per_phone': 3,     # open bookings one phone number may hold
+    'checkin_early_minutes': 30,     # a booking may check in this long before its slot
+    'checkin_late_minutes': 15,      # ... and this long after the slot began
+    'appointment_grace_minutes': 15, # after the slot ends plus this, an unchecked booking is a no-show
+    'admission_cap': 20,             # walk-ins wait outside once this many are in (0: no cap)
+    'hotline_phone': '',             # said to walk-ins turned away and in SMS replies
+    'sms_shortcode': '',
+    # SMS
+    'sms_diacritics': False,         # Vietnamese with diacritics (UCS-2, 70 characters a part)
+    'reminder_evening_time': '19:00',  # the day-before reminder; empty: none
+    'reminder_before_minutes': 60,   # the reminder before the slot; 0: none
+    'turn_near_ahead': 3,            # "your turn is near" when this many are ahead (0: never)
+    'pickup_days': 3,                # days to collect a ready result
+    'sms_max_per_hour': 10,          # inbound messages one phone may send an hour before it is ignored
 }
 
 
@@ -27,8 +43,20 @@ LIMITS = {
     'default_service_minutes': (1, 240),
     'voice_repeat': (1, 5),
     'voice_volume': (0, 100),
+    'booking_days_ahead': (1, 366),
+    'max_bookings_per_phone': (1, 50),
+    'checkin_early_minutes': (0, 240),
+    'checkin_late_minutes': (0, 240),
+    'appointment_grace_minutes': (0, 240),
+    'admission_cap': (0, 10000),
+    'reminder_before_minutes': (0, 24 * 60),
+    'turn_near_ahead': (0, 50),
+    'pickup_days': (1, 60),
+    'sms_max_per_hour': (1, 1000),
 }
 CHOICES = {'number_reading': ('number', 'digits')}
+PATTERNS = {'reminder_evening_time': r'^(|([01][0-9]|2[0-3]):[0-5][0-9])$',
+            'hotline_phone': r'^[0-9 +.]{0,20}$', 'sms_shortcode': r'^[0-9A-Za-z]{0,16}$'}
 
 
 # Settings are read on every ticket and call; a short cache keeps that off the database. Another
@@ -55,7 +83,8 @@ def get(key):
 
 def all_settings():
     values = dict(DEFAULTS)
-    values.update({row.key: json.loads(row.value) for row in Setting.select()})
+    # Only the office's settings: other rows (such as which years' holidays were added) are internal.
+    values.update({row.key: json.loads(row.value) for row in Setting.select().where(Setting.key.in_(list(DEFAULTS)))})
     return values
 
 

@@ -6,27 +6,32 @@ import logging
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from . import events, settings
+from . import caches, events, settings, statements
 from .clock import office_day
 from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
-from .models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, DailySequence, Service, Ticket, utcnow
+from .models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, Service, Ticket, utcnow
 from .validation import mask_phone
 
 log = logging.getLogger(__name__)
 
 
 def audit(ticket, action, actor, from_status=None, counter=None, **detail):
-    """Record a state change of a ticket (inside the caller's transaction)."""
-    AuditEvent.create(ticket=ticket, action=action, actor=actor or '', from_status=from_status,
-                      to_status=ticket.status if ticket else None,
-                      counter_number=counter.number if counter else None,
-                      detail=json.dumps(detail, ensure_ascii=False, default=str))
+    """Record a state change of a ticket, or without one an office change (inside the caller's transaction)."""
+    statements.insert(AuditEvent(ticket=ticket, action=action, actor=actor or '', from_status=from_status,
+                                 to_status=ticket.status if ticket else None,
+                                 counter_number=counter.number if counter else None,
+                                 detail=json.dumps(detail, ensure_ascii=False, default=str)))
+    if ticket is None:  # a token, service, counter, board or printer changed: cached copies are stale
+        db.after_commit(caches.forget_all)
+
+
+_services = caches.Fresh()
 
 
 def open_service(code):
-    service = Service.by_code(code) if isinstance(code, str) else None
+    service = _services.get(code, lambda: Service.by_code(code)) if isinstance(code, str) else None
     if service is None:
         raise NotFound(_('Không có lĩnh vực "%(code)s".', code=code), 'unknown_service')
     if not service.active:
@@ -47,11 +52,7 @@ def find_ticket(ticket_id):
 
 def next_sequence(service, day):
     """Allocate the next number of a service for a day; one statement, safe under concurrency."""
-    cursor = (DailySequence.insert(service=service, day=day, last_number=1)
-              .on_conflict(conflict_target=[DailySequence.service, DailySequence.day],
-                           update={DailySequence.last_number: DailySequence.last_number + 1})
-              .returning(DailySequence.last_number).tuples().execute())
-    return list(cursor)[0][0]
+    return statements.next_number(service.id, day)
 
 
 def issue_ticket(service_code, priority=False, priority_reason=None, name=None, phone=None,
@@ -61,13 +62,14 @@ def issue_ticket(service_code, priority=False, priority_reason=None, name=None, 
     service = open_service(service_code)
     if priority and not priority_reason:
         priority_reason = 'other'
-    with db.atomic():
-        day = office_day(now)
-        sequence = next_sequence(service, day)
-        ticket = Ticket.create(service=service, origin=service, day=day, sequence=sequence,
-                               number='%s%03d' % (service.prefix, sequence), priority=bool(priority),
-                               priority_reason=priority_reason if priority else None, name=name,
-                               phone=phone, source=source, issued_at=now, queued_at=now)
+    day = office_day(now)
+    ticket = Ticket(service=service, origin=service, day=day, priority=bool(priority),
+                    priority_reason=priority_reason if priority else None, name=name, phone=phone,
+                    source=source, issued_at=now, queued_at=now)
+    with db.atomic():  # only the statements inside: other writers wait for this transaction
+        ticket.sequence = next_sequence(service, day)
+        ticket.number = '%s%03d' % (service.prefix, ticket.sequence)
+        statements.insert(ticket)
         audit(ticket, 'issued', actor, priority_reason=ticket.priority_reason, source=source)
         db.after_commit(lambda: events.queue_changed([service.code]))
         if on_commit:

@@ -50,7 +50,8 @@ def app(app_config):
     application = create_app(app_config)
     yield application
     from server.events import wait_until_published
-    wait_until_published()
+    # Closing the pool under the publisher thread's query crashes SQLite: wait for it, however loaded the machine.
+    assert wait_until_published(timeout=120), 'the publisher thread did not finish within 120 s'
     if not db.is_closed():
         db.close()
     db.obj.close_all() if hasattr(db.obj, 'close_all') else None

@@ -100,9 +100,10 @@ def test_admin_setup_errors(client, office, tokens):
     assert error_of(client.patch('/api/v1/settings', json={'priority_max_in_row': 'two'}, headers=admin), 400)['code'] == 'invalid_type'
 
 
-def test_appointment_rows_answer_501_until_built(client, tokens):
+def test_an_empty_booking_names_the_missing_field(client, tokens):
     response = client.post('/api/v1/appointments', json={}, headers=bearer(tokens['hotline']))
-    assert error_of(response, 501)['code'] == 'not_implemented'
+    error = error_of(response, 400)
+    assert error['code'] == 'missing_field' and '"service"' in error['message']
 
 
 def test_pages_answer_html_errors(client):

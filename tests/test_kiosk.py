@@ -94,7 +94,7 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
     expect(page.locator('#ticket-ahead')).to_have_text('Trước bạn còn 1 người')
     expect(page.locator('#ticket-wait')).to_contain_text('phút')
     expect(page.locator('#ticket-print')).to_contain_text('xin ghi nhớ số của bạn: A002')  # no printer here
-    assert page.locator('#appointment-button').count() == 0     # appointments come in a later issue
+    expect(page.locator('#appointment-button')).to_be_visible()
 
 
 @pytest.mark.browser
@@ -303,20 +303,19 @@ def test_language_toggle_keeps_the_kiosk(page_in, demo):
 
 
 @pytest.mark.browser
-def test_the_appointment_button_appears_only_when_the_server_says_so(page_in, live_server, tmp_path):
-    data = tmp_path / 'with-appointments'
-    data.mkdir()
-    (data / 'config.py').write_text('APPOINTMENTS_ENABLED = True\n', encoding='utf-8')
+def test_an_unknown_booking_code_is_said_in_vietnamese(page_in, demo):
     from playwright.sync_api import expect
-    server = live_server(demo=True, data_dir=data)
-    page = open_kiosk(page_in, server)
+    page = open_kiosk(page_in, demo)
     page.click('#appointment-button')
-    for digit in '2511':
-        page.click('#screen-appointment .key[data-key="%s"]' % digit)
+    for key in '2511':
+        page.click('#screen-appointment .key[data-key="%s"]' % key)
     expect(page.locator('#code-display')).to_have_text('2511')
+    page.click('#check-in')    # four characters are neither a code nor a phone number: nothing is sent
+    expect(page.locator('#appointment-error')).to_contain_text('Mã lịch hẹn gồm 6 ký tự')
+    for key in 'KM':
+        page.click('#screen-appointment .key[data-key="%s"]' % key)
     page.click('#check-in')
-    # The check-in answers 501 until the appointments issue lands: the citizen reads why.
-    expect(page.locator('#appointment-error')).to_have_text('Đặt lịch hẹn và SMS sẽ có trong phiên bản sau.')
+    expect(page.locator('#appointment-error')).to_have_text('Không có lịch hẹn mã "2511KM".')
     shot(page, 'appointment-1280x800')
 
 
@@ -348,10 +347,10 @@ def test_the_page_lists_the_services_and_hides_the_top_bar(client, tokens, offic
     assert 'data-printer-status="no_printer"' in html
 
 
-def test_the_appointment_button_waits_for_the_feature(app, client, tokens, office):
-    assert 'appointment-button' not in paired(client, tokens).get_data(as_text=True)
-    app.config['APPOINTMENTS_ENABLED'] = True
-    assert 'id="appointment-button"' in client.get('/kiosk').get_data(as_text=True)
+def test_the_appointment_button_is_always_there(client, tokens, office):
+    html = paired(client, tokens).get_data(as_text=True)
+    assert 'id="appointment-button"' in html and 'id="screen-appointment"' in html
+    assert '/static/checkin.js' in html
 
 
 def test_the_kiosk_knows_its_printer(app, client, tokens, office):

@@ -4,7 +4,7 @@ import sqlite3
 from server import create_app, tickets
 from server.database import SCHEMA_VERSION
 from server.extensions import db
-from server.models import Counter, SchemaVersion, Service, Ticket
+from server.models import Appointment, Counter, SchemaVersion, Service, Ticket
 
 
 def make_version_1_database(path, tmp_path):
@@ -20,6 +20,11 @@ def make_version_1_database(path, tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute('ALTER TABLE counter DROP COLUMN paused')
         conn.execute('ALTER TABLE counter DROP COLUMN priority_streak')
+        for column in ('bookable', 'slot_minutes', 'slot_capacity'):
+            conn.execute('ALTER TABLE service DROP COLUMN ' + column)
+        for table in ('appointment', 'outbox_message', 'inbound_message', 'dossier', 'procedure', 'opening_hours',
+                      'holiday'):
+            conn.execute('DROP TABLE ' + table)
         conn.execute('UPDATE schema_version SET version = 1')
 
 
@@ -35,6 +40,9 @@ def test_upgrade_keeps_data_and_adds_columns(tmp_path):
         counter = Counter.get(Counter.number == 1)
         assert counter.name == 'Quầy 1' and counter.paused is False and counter.priority_streak == 0
         assert [t.number for t in Ticket.select()] == ['A001']
+        service = Service.get(Service.code == 'CT')
+        assert service.bookable is True and service.slot_minutes == 30 and service.slot_capacity == 4
+        assert Appointment.select().count() == 0   # the tables of version 4 exist
     db.obj.close_all()
     # Starting again is a no-op.
     create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),

@@ -202,15 +202,16 @@ def test_admin_console_answers_as_documented(office, tokens, client, contract):
      'duplicate_service'),
     ('GET', '/tickets/{ticket_id}', '/tickets/999', 'display', None, 404, 'unknown_ticket'),
     ('POST', '/tickets/{ticket_id}/complete', '/tickets/1/complete', 'counter', None, 404, 'unknown_ticket'),
-    ('GET', '/slots', '/slots?service=CT&date=2026-11-25', 'hotline', None, 501, 'not_implemented'),
+    ('GET', '/slots', '/slots?service=XX&date=2030-03-04', 'hotline', None, 404, 'unknown_service'),
+    ('GET', '/slots', '/slots?service=CT&date=04/03/2030', 'hotline', None, 400, 'invalid_date'),
     ('POST', '/appointments', '/appointments', 'hotline', {
-        'service': 'CT', 'date': '2026-11-25', 'start': '08:00', 'name': 'Nguyễn Văn An', 'phone': '0905123456',
-        'source': 'hotline'}, 501, 'not_implemented'),
-    ('POST', '/appointments/{code}/cancel', '/appointments/AB12/cancel', 'hotline', None, 501, 'not_implemented'),
-    ('POST', '/appointments/{code}/check-in', '/appointments/AB12/check-in', 'kiosk', None, 501,
-     'not_implemented'),
-    ('POST', '/sms/inbound', '/sms/inbound', 'admin', {'from': '0905123456', 'text': 'HG'}, 501,
-     'not_implemented'),
+        'service': 'CT', 'date': '2020-01-01', 'start': '08:00', 'name': 'Nguyễn Văn An', 'phone': '0905123456',
+        'source': 'hotline'}, 409, 'date_out_of_range'),
+    ('POST', '/appointments/{code}/cancel', '/appointments/AB12/cancel', 'hotline', None, 404,
+     'unknown_appointment'),
+    ('POST', '/appointments/{code}/check-in', '/appointments/AB12/check-in', 'kiosk', None, 404,
+     'unknown_appointment'),
+    ('POST', '/sms/inbound', '/sms/inbound', 'admin', {'from': '0905123456'}, 400, 'missing_field'),
 ])
 def test_errors_answer_as_documented(office, tokens, client, contract, method, path, url, role, body, status, code):
     headers = bearer(tokens[role]) if role else {}

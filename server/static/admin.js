@@ -59,6 +59,24 @@
     return body;
   }
 
+  // The week's hours table -> [{weekday, sessions: {morning: {start, end}, ...}}] for all 7 days;
+  // a session with both times empty is closed, one with a single time is a mistake to show.
+  function weekValue(form) {
+    return [...form.querySelectorAll('tr[data-weekday]')].map((row) => {
+      const sessions = {};
+      const times = {};
+      row.querySelectorAll('input[data-session]').forEach((input) => {
+        times[input.dataset.session] = times[input.dataset.session] || {};
+        times[input.dataset.session][input.dataset.edge] = input.value;
+      });
+      for (const [session, {start, end}] of Object.entries(times)) {
+        if (start && end) sessions[session] = {start, end};
+        else if (start || end) throw new Error(strings.session_half.replace('{day}', row.dataset.dayName));
+      }
+      return {weekday: Number(row.dataset.weekday), sessions};
+    });
+  }
+
   // An API answer -> the fields of an edit form (and the [data-fill] labels in its dialog).
   function fill(form, data) {
     form.reset();
@@ -85,7 +103,8 @@
     box.textContent = '';
     button.disabled = true;
     try {
-      const result = await call(form.dataset.method || 'POST', form.dataset.url, formValue(form));
+      const body = form.dataset.shape === 'week' ? weekValue(form) : formValue(form);
+      const result = await call(form.dataset.method || 'POST', form.dataset.url, body);
       if (form.dataset.then === 'token') showToken(result);
       else if (form.dataset.then === 'stay') saved();
       else reloadWith(strings.saved);
@@ -216,6 +235,10 @@
     else if ('action' in button.dataset) act(button);
     else if (button.dataset.copy) copy(button);
     else if ('close' in button.dataset) button.closest('dialog').close();
+  });
+
+  document.querySelectorAll('select[data-autosubmit]').forEach((select) => {
+    select.addEventListener('change', () => select.form.submit());
   });
 
   const tokenForm = document.getElementById('add-token');

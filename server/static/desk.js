@@ -101,7 +101,8 @@ async function act(action, ticket, button) {
     say(message, error.message, 'error');
   } finally {
     button.disabled = false;
-    searchSoon();
+    if (action === collect) dossiersSoon();
+    else searchSoon();
   }
 }
 
@@ -177,9 +178,64 @@ async function refreshWaiting() {
   renderLines();
 }
 
+/* Results to collect: mark a file ready (the citizen gets an SMS), hand it over; overdue ones first. */
+
+const dayMonthYear = date => date ? date.slice(0, 10).split('-').reverse().join('/') : '';
+
+function dossierRow(dossier) {
+  const service = state.services.find(s => s.code === dossier.service);
+  return el('tr', {'data-dossier': dossier.code, class: dossier.overdue ? 'overdue' : ''},
+            el('td', {class: 'number'}, dossier.code), el('td', {}, dossier.name),
+            el('td', {}, maskPhone(dossier.phone)), el('td', {}, service ? service.name : dossier.service || ''),
+            el('td', {}, dayMonthYear(dossier.ready_at)),
+            el('td', {}, dayMonthYear(dossier.pickup_by),
+               dossier.overdue ? el('span', {class: 'pill overdue-pill'}, strings.overdue) : ''),
+            el('td', {class: 'row-actions'}, el('button', {
+              type: 'button', class: 'row-action', 'data-action': 'collected',
+              onclick: event => act(collect, dossier, event.currentTarget)}, strings.collected)));
+}
+
+async function refreshDossiers() {
+  const ready = await api('GET', '/api/v1/dossiers?status=ready');
+  ready.sort((a, b) => (b.overdue - a.overdue) || a.pickup_by.localeCompare(b.pickup_by) || a.code.localeCompare(b.code));
+  $('dossiers').tBodies[0].replaceChildren(...ready.map(dossierRow));
+  $('dossiers').hidden = !ready.length;
+  $('dossiers-empty').hidden = ready.length > 0;
+  $('dossier-count').textContent = ready.length
+    ? fill(strings.dossiers_n, {n: ready.length, late: ready.filter(d => d.overdue).length}) : '';
+}
+
+async function collect(dossier) {
+  if (!confirm(fill(strings.confirm_collected, dossier))) return null;
+  await api('POST', `/api/v1/dossiers/${encodeURIComponent(dossier.code)}/collected`);
+  return fill(strings.dossier_collected, dossier);
+}
+
+async function markReady(event) {
+  event.preventDefault();
+  const form = event.target, data = new FormData(form);
+  const body = {code: data.get('code').trim(), name: data.get('name').trim(),
+                phone: data.get('phone').trim() || null, service: data.get('service') || null};
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  try {
+    const dossier = await api('POST', '/api/v1/dossiers', body);
+    say(message, fill(strings.dossier_ready, {code: dossier.code, date: dayMonthYear(dossier.pickup_by)}) +
+        (dossier.phone ? ' ' + strings.dossier_sms : ''), 'ok');
+    form.reset();
+  } catch (error) {
+    say(message, error.message, 'error');
+    if (/phone/.test(error.code)) form.elements.phone.focus();
+  } finally {
+    button.disabled = false;
+    dossiersSoon();
+  }
+}
+
 const guarded = fn => () => fn().catch(error => say(message, error.message, 'error'));
 const searchSoon = debounce(guarded(search), 200);
 const waitingSoon = debounce(guarded(refreshWaiting));
+const dossiersSoon = debounce(guarded(refreshDossiers));
 
 function setLines(services) {
   if (services) state.lines = services;
@@ -200,9 +256,13 @@ async function start() {
   });
   $('issued-reprint').addEventListener('click', event => act(reprint, state.issued, event.currentTarget));
   const updatePrinter = printerLine($('printers'), JSON.parse($('printer-states').textContent));
+  $('dossier-form').addEventListener('submit', markReady);
   try {
     state.services = await api('GET', '/api/v1/services');
     renderServiceChoices();
+    $('dossier-service').append(...state.services.map(s => el('option', {value: s.code}, s.name)));
+    dossiersSoon();
+    setInterval(dossiersSoon, 60000);   // another desk may hand a file over too
   } catch (error) {
     say(message, error.message, 'error');
   }

@@ -17,7 +17,7 @@
                    no_printer: 'notice_no_printer'};
   const state = {
     lines: {}, stale: false, connected: false, busy: false, printer: root.dataset.printerStatus, screen: 'start',
-    service: null, reason: '', phone: '', code: '', citizen: null, ticket: null, shownAt: 0,
+    service: null, reason: '', phone: '', citizen: null, ticket: null, shownAt: 0,
   };
   const timers = {};
   const $ = (id) => document.getElementById(id);
@@ -150,14 +150,14 @@
   }
 
   function pressKey(name, key) {
-    const max = name === 'phone' ? 10 : 12;
+    const max = 10;
     let value = state[name];
     if (key === 'clear') value = '';
     else if (key === 'back') value = value.slice(0, -1);
     else if (value.length < max) value += key;
     state[name] = value;
     renderEntry(name);
-    showError(name === 'phone' ? 'options-error' : 'appointment-error', '');
+    showError('options-error', '');
   }
 
   /* Issuing and the answer */
@@ -173,6 +173,7 @@
       const data = await response.json().catch(() => ({}));
       if (response.ok) return data;
       const error = data.error || {};
+      if (error.code === 'office_full') return showFull(error.message);
       showError(errorId, error.message || T.network);
       if (error.code === 'csrf_failed') setTimeout(() => window.location.reload(), 4000);
     } catch (error) {
@@ -196,15 +197,11 @@
     if (ticket) showTicket(ticket);
   }
 
-  async function checkIn() {
-    if (state.busy || !state.connected) return;
-    if (!state.code) {
-      showError('appointment-error', T.code_invalid);
-      return;
-    }
-    const ticket = await post('/api/v1/appointments/' + encodeURIComponent(state.code) + '/check-in', {},
-                              'appointment-error');
-    if (ticket) showTicket(ticket);
+  // The area is full: walk-ins are told kindly, in large type, when to come back (priority and bookings still pass).
+  function showFull(message) {
+    $('full-message').textContent = message;
+    show('full');
+    return null;
   }
 
   function printProblem() {
@@ -352,13 +349,13 @@
     else if (button.classList.contains('choice')) chooseReason(button.dataset.reason);
     else if (button.dataset.key) pressKey(button.closest('[data-keypad]').dataset.keypad, button.dataset.key);
     else if (button.id === 'issue') issue();
-    else if (button.id === 'check-in') checkIn();
-    else if (button.id === 'appointment-button') { state.code = ''; renderEntry('code'); show('appointment'); }
     else if (button.dataset.action === 'start') {
       if (state.screen === 'ticket' && performance.now() - state.shownAt < DOUBLE_TAP_MS) return;
       toStart(state.screen !== 'ticket');
     }
   });
+  // The appointment check-in lives in checkin.js and uses these.
+  window.LuotKiosk = {post, showTicket, show, showError, ready: () => !state.busy && state.connected};
   window.addEventListener('keydown', onKeydown, true);
   document.addEventListener('pointerdown', armIdle, true);
   window.addEventListener('resize', layoutServices);

@@ -1,0 +1,154 @@
+"""An SMS from a citizen: read it, act on it (book, cancel, move, tell), and compose the reply."""
+import datetime
+import logging
+
+import phonenumbers
+
+from .. import appointments, settings
+from ..clock import local_naive
+from ..errors import QueueError
+from ..extensions import db
+from ..models import InboundMessage, Procedure, Service, utcnow
+from ..validation import mask_phone
+from . import messages
+from .parser import SYNTAX, Book, Cancel, Candidate, Invalid, Move, Query, parse_message
+from .text import outgoing_text, strip_diacritics
+
+log = logging.getLogger(__name__)
+
+FIELD_NAMES = {'name': 'ho ten', 'office': 'ten co quan', 'procedure': 'thu tuc', 'time': 'gio',
+               'date': 'ngay', 'code': 'ma hen', 'format': 'cu phap'}
+# One SMS (at most 160 characters): the booking syntax with an example, then the other commands.
+HELP = '%s. Huy: HUY ma hen. Doi: DOI ma hen, gio, ngay. Xem: KT ma hen' % SYNTAX['HG']
+
+
+def sender_number(raw):
+    """A sender as the gateway gave it (+84905..., 84905..., 0905...) in the national form when Vietnamese."""
+    compact = ''.join(ch for ch in raw if ch.isdigit() or ch == '+')[:20]
+    try:
+        parsed = phonenumbers.parse(compact if not compact.startswith('84') else '+' + compact, 'VN')
+    except phonenumbers.NumberParseException:
+        return compact or raw[:20]
+    if parsed.country_code == 84 and phonenumbers.is_valid_number(parsed):
+        return '0' + str(parsed.national_number)
+    return compact
+
+
+def candidates():
+    """What a citizen may name as the procedure: the bookable services and their procedures."""
+    found = []
+    services = list(Service.select().where(Service.active == True, Service.bookable == True))  # noqa: E712
+    for service in services:
+        found.append(Candidate(('service', service.code), service.name, service.code))
+    for procedure in (Procedure.select(Procedure, Service).join(Service)
+                      .where(Procedure.active == True, Service.active == True,  # noqa: E712
+                             Service.bookable == True)):  # noqa: E712
+        found.append(Candidate(('procedure', procedure.id), procedure.name, procedure.service.code))
+    return found
+
+
+def office_names():
+    name = settings.get('office_name') or ''
+    names = [name] if name else []
+    for prefix in ('Bộ phận một cửa ', 'UBND ', 'Ủy ban nhân dân '):
+        names += [n[len(prefix):] for n in list(names) if n.startswith(prefix)]
+    return names
+
+
+def _flooding(phone, now):
+    """True when this phone sent more than the hourly limit (then it gets no reply at all)."""
+    since = now - datetime.timedelta(hours=1)
+    count = InboundMessage.select().where(InboundMessage.phone == phone, InboundMessage.received_at > since).count()
+    return count > int(settings.get('sms_max_per_hour'))
+
+
+def _helped_recently(phone, now):
+    since = now - datetime.timedelta(days=1)
+    return (InboundMessage.select().where(InboundMessage.phone == phone, InboundMessage.outcome == 'help',
+                                          InboundMessage.received_at > since).exists())
+
+
+def _refusal(error, command):
+    """The reply for a refused action, with the nearest free slots when there are some."""
+    text = strip_diacritics(str(error.message))
+    alternatives = getattr(error, 'alternatives', None)
+    if alternatives:
+        text += ' Con cho: %s.' % messages.slot_list(alternatives)
+    if command in ('HG', 'DOI'):
+        text += ' Cu phap: %s' % SYNTAX[command]
+    return text
+
+
+def _act(command, phone, now):
+    """Carry out a parsed command; returns (outcome, reply, appointment or None)."""
+    if isinstance(command, Book):
+        kind, value = command.procedure.key
+        procedure = Procedure.get_or_none(Procedure.id == value) if kind == 'procedure' else None
+        booked = appointments.book(command.procedure.service_code, command.date, command.start, command.name,
+                                   phone, 'sms', 'sms', procedure=procedure, now=now, confirm=False)
+        return 'booked', messages.confirmation(booked), booked
+    if isinstance(command, Cancel):
+        appointment = appointments.cancel(_own(command.code, phone).code, 'sms', now, notify=False)
+        return 'cancelled', messages.cancelled(appointment), appointment
+    if isinstance(command, Move):
+        appointment = _own(command.code, phone)
+        appointment = appointments.move(appointment.code, command.date, command.start, 'sms', now, confirm=False)
+        return 'moved', messages.moved(appointment), appointment
+    appointment = _own(command.code, phone)
+    label = strip_diacritics(str(appointments.STATUS_LABELS[appointment.status]))
+    return 'told', messages.status(appointment, label), appointment
+
+
+def _own(code, phone):
+    """A booking the sender may act on: only the phone that booked it."""
+    appointment = appointments.find(code)
+    if appointment.phone != phone:
+        raise QueueError('Ma hen %s khong thuoc so dien thoai nay.' % appointment.code, 'not_yours', 403)
+    return appointment
+
+
+def handle(phone, text, now=None):
+    """Handle one inbound SMS; returns (reply or None, appointment or None, the InboundMessage row).
+
+    The reply (the confirmation, the refusal or the help text) is the caller's to send: queued in the
+    outbox, or answered to a gateway that sends it back itself. None: send nothing (a flood, or help
+    already sent today)."""
+    now = now or utcnow()
+    text = (text or '')[:1000]
+    with db.atomic():
+        row = InboundMessage.create(phone=phone, text=text, received_at=now)
+    if _flooding(phone, now):
+        _record(row, '', 'flood', '')
+        log.warning('SMS from %s ignored: over the hourly limit', mask_phone(phone))
+        return None, None, row
+    command = parse_message(text, candidates=candidates(), today=local_naive(now).date(),
+                            office_names=office_names())
+    name = type(command).__name__.upper()
+    if isinstance(command, Invalid):
+        reply = 'Sai %s "%s". Cu phap dung: %s' % (FIELD_NAMES.get(command.field, command.field),
+                                                   strip_diacritics(command.value)[:40], SYNTAX[command.command])
+        if command.suggestions:
+            reply += ' Goi y: %s.' % ', '.join(strip_diacritics(s.label) for s in command.suggestions)
+        return _record(row, command.command, 'invalid_' + command.field, reply), None, row
+    if not isinstance(command, (Book, Cancel, Move, Query)):
+        if _helped_recently(phone, now):
+            return _record(row, '', 'ignored', None), None, row
+        return _record(row, '', 'help', HELP), None, row
+    try:
+        outcome, reply, appointment = _act(command, phone, now)
+    except QueueError as error:
+        return _record(row, name, error.code, _refusal(error, _command_word(command))), None, row
+    return _record(row, name, outcome, reply), appointment, row
+
+
+def _command_word(command):
+    return {'BOOK': 'HG', 'CANCEL': 'HUY', 'MOVE': 'DOI', 'QUERY': 'KT'}[type(command).__name__.upper()]
+
+
+def _record(row, command, outcome, reply):
+    if reply:
+        reply = outgoing_text(reply, with_diacritics=bool(settings.get('sms_diacritics')))
+    with db.atomic():
+        InboundMessage.update(command=command[:16], outcome=outcome[:32], reply=reply or '').where(
+            InboundMessage.id == row.id).execute()
+    return reply

@@ -1,0 +1,323 @@
+"""Reading a citizen's SMS: HG books ("HG, họ tên, [cơ quan,] thủ tục, giờ, ngày"), HUY cancels, DOI moves, KT asks.
+
+Pure functions: the caller passes the office's services and procedures as candidates, the names the office
+answers to and today's date. The answer says what the citizen asked for, or exactly which field is wrong.
+Fields may be separated by punctuation or by spaces only: the time and the date are found by their form
+wherever they are, and what is left is read by field, or cut where the best-matching procedure name starts."""
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from .text import date_of, find_time_and_date, fold, incoming_text, time_of
+
+CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
+CODE_LENGTH = 6
+SYNTAX = {'HG': 'HG, ho ten, thu tuc, gio, ngay (vd: HG, Nguyen Van An, chung thuc, 8h30, 25/11)',
+          'HUY': 'HUY <ma hen>', 'DOI': 'DOI <ma hen>, <gio>, <ngay>', 'KT': 'KT <ma hen>'}
+COMMANDS = {'hg': 'HG', 'huy': 'HUY', 'doi': 'DOI', 'kt': 'KT'}
+
+MAX_INPUT = 1000          # no real message is longer; the cut bounds the work done on junk
+MAX_RUN_WORDS = 12        # the longest run of words tried as procedure or office when only spaces separate
+PROCEDURE_MATCH = 70      # scores (0-100) below this are not taken as the procedure...
+PROCEDURE_SUGGEST = 50    # ...but from here they are offered as suggestions
+AMBIGUITY_MARGIN = 4      # two different procedures this close: ask rather than guess ("dang ky")
+OFFICE_MATCH = 85         # high, so that "Hòa Cường Nam" does not pass for "Hòa Cường Bắc"
+LONGER_TAIL_MARGIN = 3    # points a longer run of words must gain to be taken as the procedure instead
+TYPICAL_NAME_WORDS = 3    # where to cut the name from an unrecognised procedure
+NAME_LENGTH = (2, 100)
+
+COMMAND_RE = re.compile(r'[\W_]*([^\W\d_]+)')
+STRONG_SEPARATOR = re.compile(r'[,;|+\n\r\t]|\s-+\s')
+DOT_SEPARATOR = re.compile(r'(?<!\d)\.|\.(?!\d)')  # a full stop, but not the one in 8.30 or 25.11
+OFFICE_WORDS = re.compile(r'\b(?:uy ban nhan dan|ubnd|phuong|thi tran|xa|tt|p)\b')
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A service or procedure that can be booked; key is the caller's own (hashable) identifier for it."""
+    key: object
+    label: str
+    service_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Book:
+    name: str
+    office: str | None
+    procedure: Candidate
+    start: datetime.time
+    date: datetime.date
+
+
+@dataclass(frozen=True)
+class Cancel:
+    code: str
+
+
+@dataclass(frozen=True)
+class Move:
+    code: str
+    start: datetime.time
+    date: datetime.date
+
+
+@dataclass(frozen=True)
+class Query:
+    code: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    text: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A known command with a wrong field: 'name', 'office', 'procedure', 'time', 'date', 'code', or 'format'
+    when fields are missing; suggestions are the Candidates closest to a wrong procedure."""
+    command: str
+    field: str
+    value: str
+    suggestions: tuple = ()
+
+
+class _BadField(Exception):
+    """A wrong field found deep in the parser; parse_message answers it as Invalid."""
+
+    def __init__(self, field, value, suggestions=()):
+        super().__init__(field)
+        self.field, self.value, self.suggestions = field, value, tuple(suggestions)
+
+
+def parse_message(text, *, candidates, today, office_names=()):
+    """What an SMS asks for: Book, Cancel, Move or Query; Invalid naming the wrong field; else Unknown."""
+    text = incoming_text(text, MAX_INPUT)
+    found = COMMAND_RE.match(text)
+    command = COMMANDS.get(fold(found[1])) if found else None
+    if command is None:
+        return Unknown(text.strip())
+    fields = _split_fields(text[found.end():])
+    try:
+        if command == 'HG':
+            return _read_booking(fields, tuple(candidates), today, tuple(office_names))
+        code, fields = _take_code(fields)
+        if command == 'DOI':
+            words = _to_words(fields)
+            return Move(code, *_read_spans(words, *_locate_time_and_date(words, fields, expected_fields=2), today))
+        return Cancel(code) if command == 'HUY' else Query(code)
+    except _BadField as error:
+        return Invalid(command, error.field, error.value, error.suggestions)
+
+
+def _split_fields(text):
+    """The fields: split on , ; | + newlines or a spaced dash, else on full stops that are not in a number
+    (when they make at least three fields: one or two are rather initials, as in "UBND P. Hòa Cường")."""
+    fields = [field for field in map(_trim, STRONG_SEPARATOR.split(text)) if field]
+    if len(fields) <= 1:
+        by_dots = [field for field in map(_trim, DOT_SEPARATOR.split(text)) if field]
+        fields = by_dots if len(by_dots) >= 3 else fields
+    return fields
+
+
+def _trim(text):
+    return text.strip().strip('.:-').strip()
+
+
+def normalise_code(text):
+    """A booking code in canonical form (upper case, no spaces or dashes), or None if it cannot be one."""
+    if not isinstance(text, str):
+        return None
+    code = re.sub(r'[\s-]+', '', text).upper()
+    return code if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code) else None
+
+
+def _take_code(fields):
+    """The booking code at the start of the fields ("ABC 234" or "ABC234 9h 26/11"), and the fields after it."""
+    if not fields:
+        raise _BadField('format', '')
+    code = normalise_code(fields[0])
+    if code:
+        return code, fields[1:]
+    first, _, after = fields[0].partition(' ')
+    code = normalise_code(first)
+    if code is None:
+        raise _BadField('code', first)
+    return code, ([after.strip()] if after.strip() else []) + fields[1:]
+
+
+def _read_booking(fields, candidates, today, office_names):
+    """A Book from the fields after HG: the time and date found by form, then name, [office,] procedure
+    taken by field when there are two or three left, else cut by the best-matching procedure."""
+    words = _to_words(fields)
+    time_span, date_span = _locate_time_and_date(words, fields, expected_fields=4)
+    left = [word for index, word in enumerate(words) if not _inside(index, time_span) and not _inside(index, date_span)]
+    groups = [' '.join(word[0] for word in left if word[2] == number) for number in sorted({w[2] for w in left})]
+    if len(groups) in (2, 3):
+        name_raw, office_raw, procedure_raw = groups[0], (groups[1] if len(groups) == 3 else None), groups[-1]
+    else:
+        name_raw, office_raw, procedure_raw = _cut_by_procedure(left, candidates, office_names)
+    name = _read_name(name_raw)
+    office = _read_office(office_raw, office_names)
+    procedure, suggestions = match_procedure(procedure_raw, candidates)
+    if procedure is None:
+        raise _BadField('procedure', procedure_raw.strip(), suggestions)
+    return Book(name, office, procedure, *_read_spans(words, time_span, date_span, today))
+
+
+def _cut_by_procedure(words, candidates, office_names):
+    """Name, office and procedure from words with no separators: the procedure is the best-matching tail,
+    the office (recognisable only from office_names) the best-matching run just before it."""
+    raws = [word[0] for word in words]
+    if len(raws) < 2:
+        raise _BadField('format', ' '.join(raws))
+    score, cut = -1, len(raws) - 1
+    for start in range(len(raws) - 1, max(1, len(raws) - MAX_RUN_WORDS) - 1, -1):
+        # a longer tail must do clearly better, so that "Nguyễn Văn Khai khai sinh" keeps "Khai" in the name
+        query = ' '.join(word[1] for word in words[start:])
+        tail = max((_procedure_score(query, candidate) for candidate in candidates), default=0)
+        if tail > score + LONGER_TAIL_MARGIN:
+            score, cut = tail, start
+    if score < PROCEDURE_MATCH:
+        cut = min(TYPICAL_NAME_WORDS, len(raws) - 1)
+    office = _office_start(raws, cut, office_names) or cut
+    return ' '.join(raws[:office]), ' '.join(raws[office:cut]) or None, ' '.join(raws[cut:])
+
+
+def _office_start(raws, end, office_names):
+    """Where a run of words ending at end that names the office starts (never at the name's first word)."""
+    if not office_names or end < 2:
+        return None
+    # on a tie the longer run, which takes words like "UBND" or "P." away from the name
+    score, start = max((_match_office(' '.join(raws[start:end]), office_names)[0], -start)
+                       for start in range(max(1, end - MAX_RUN_WORDS), end))
+    return -start if score >= OFFICE_MATCH else None
+
+
+def _read_name(raw):
+    """The citizen's name with single spaces and each word capitalised, diacritics as typed."""
+    words = raw.split()
+    text = ' '.join(words)
+    allowed = all(ch.isalpha() or ch in " .'-" or unicodedata.category(ch).startswith('M') for ch in text)
+    if not (NAME_LENGTH[0] <= len(text) <= NAME_LENGTH[1] and allowed and any(ch.isalpha() for ch in text)):
+        raise _BadField('name', raw.strip())
+    return ' '.join(word[:1].upper() + word[1:].lower() for word in words)
+
+
+def _read_office(raw, office_names):
+    """The office the citizen named: the matching office name, or the text as typed when none are known."""
+    if raw is None:
+        return None
+    if not office_names:
+        return ' '.join(raw.split())
+    score, name = _match_office(raw, office_names)
+    if score < OFFICE_MATCH:
+        raise _BadField('office', raw.strip())
+    return name
+
+
+def match_procedure(text, candidates):
+    """The candidate the text names (None if none is close enough, or two different ones are about as close)
+    and up to three suggestions, best first."""
+    query = fold(text)
+    # best first; among equals (a service code shared by the service and its procedures) the shortest label,
+    # which is the service's own, general name
+    ranked = sorted(((_procedure_score(query, candidate), candidate) for candidate in candidates),
+                    key=lambda row: (-row[0], len(_folded_label(row[1]))))
+    suggestions = []
+    for score, candidate in ranked:
+        if score >= PROCEDURE_SUGGEST and len(suggestions) < 3 and \
+                _folded_label(candidate) not in {_folded_label(other) for other in suggestions}:
+            suggestions.append(candidate)
+    if not ranked or ranked[0][0] < PROCEDURE_MATCH:
+        return None, suggestions
+    best_score, best = ranked[0]
+    rivals = [score for score, candidate in ranked if _folded_label(candidate) != _folded_label(best)]
+    if best_score < 100 and rivals and rivals[0] > best_score - AMBIGUITY_MARGIN:
+        return None, suggestions
+    return best, suggestions
+
+
+def _procedure_score(query, candidate):
+    """0-100: the service code, the label or its initials ("dkks") score high; otherwise how well each word
+    typed is found among the label's words, which lets "khai sinh" name "Đăng ký khai sinh" and "chun thuc"
+    "Chứng thực", tempered by the similarity of the whole texts so that the closest label wins."""
+    label, code, label_initials = _folded_forms(candidate)
+    if not query or not label:
+        return 0
+    if query in (label, code):
+        return 100
+    if len(query) >= 2 and query.replace(' ', '') == label_initials:
+        return 95
+    words, label_words = query.split(), label.split()
+    coverage = sum(process.extractOne(word, label_words, scorer=fuzz.ratio)[1] for word in words) / len(words)
+    return 0.6 * coverage + 0.4 * fuzz.ratio(query, label)
+
+
+@lru_cache(maxsize=4096)
+def _folded_forms(candidate):
+    """(label, service code, initials of the label) folded, once per candidate."""
+    label = fold(candidate.label)
+    return label, fold(candidate.service_code or ''), _initials(label)
+
+
+def _folded_label(candidate):
+    return _folded_forms(candidate)[0]
+
+
+def _initials(folded):
+    return ''.join(word[0] for word in folded.split())
+
+
+def _match_office(text, office_names):
+    """(score, office name) of the office name closest to the text, ignoring words such as UBND or phường."""
+    core = _office_core(text)
+    best = (0, None)
+    for name in office_names:
+        target = _office_core(name)
+        if core and target:
+            score = 100 if core.replace(' ', '') == _initials(target) else fuzz.ratio(core, target)
+            best = max(best, (score, name), key=lambda pair: pair[0])
+    return best
+
+
+def _office_core(text):
+    words = re.sub(r'[\W_]+', ' ', fold(text))
+    return ' '.join(OFFICE_WORDS.sub(' ', words).split())
+
+
+def _to_words(fields):
+    """(raw word, folded word, field number) for every word of the fields."""
+    return [(raw, folded, number) for number, field in enumerate(fields)
+            for raw in field.split() if (folded := fold(raw))]
+
+
+def _locate_time_and_date(words, fields, expected_fields):
+    """The word spans (first, end, match) of the time and of the date; a missing one is a _BadField naming
+    a stray number, or the field where it was due when the message has expected_fields fields."""
+    time, date = find_time_and_date([[word[1] for word in words if word[2] == number]
+                                     for number in sorted({word[2] for word in words})])
+    for field, span, other, due in (('time', time, date, -2), ('date', date, time, -1)):
+        if span is None:
+            stray = [word[0] for index, word in enumerate(words)
+                     if not _inside(index, other) and any(ch.isdigit() for ch in word[0])]
+            if stray or len(fields) >= expected_fields:
+                raise _BadField(field, stray[0] if stray else fields[due])
+            raise _BadField('format', ', '.join(fields))
+    return time, date
+
+
+def _read_spans(words, time_span, date_span, today):
+    """The time and the date the spans mean; a _BadField quoting the words of one that means nothing."""
+    start, day = time_of(time_span[2]), date_of(date_span[2], today)
+    for field, span, value in (('time', time_span, start), ('date', date_span, day)):
+        if value is None:
+            raise _BadField(field, ' '.join(word[0] for word in words[span[0]:span[1]]))
+    return start, day
+
+
+def _inside(index, span):
+    return span is not None and span[0] <= index < span[1]

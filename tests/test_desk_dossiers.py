@@ -1,0 +1,103 @@
+"""The desk's "results to collect" section: mark a file ready (SMS queued), list overdue ones first, hand over."""
+import datetime
+import re
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from server.extensions import db
+from server.models import Dossier, OutboxMessage
+from tests.conftest import make_staff
+from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, log_in, log_in_client
+
+
+def test_the_desk_page_has_the_results_section(client, office):
+    make_staff('letan', 'desk')
+    log_in_client(client, 'letan')
+    html = client.get('/desk').get_data(as_text=True)
+    for text in ('Trả kết quả', 'Báo hồ sơ đã có kết quả', 'Mã hồ sơ', 'Họ tên người nộp', 'Hồ sơ chờ trả',
+                 'Hạn nhận', 'Báo có kết quả'):
+        assert text in html, text
+    assert 'id="dossier-form"' in html and 'name="code" required maxlength="32"' in html
+    strings = embedded_json(html, 'strings')
+    assert strings['collected'] == 'Đã trả' and strings['overdue'] == 'Quá hạn'
+    assert strings['dossier_collected'] == 'Đã trả kết quả hồ sơ {code}.'
+
+
+def test_the_api_the_section_uses(app, client, office):
+    """Ready files with a phone queue one SMS; overdue ones are flagged; a hand-over is final."""
+    make_staff('letan', 'desk')
+    log_in_client(client, 'letan')
+    page = client.get('/desk').get_data(as_text=True)
+    csrf = {'X-CSRFToken': re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)}
+    made = client.post('/api/v1/dossiers', headers=csrf, json={'code': 'HS-1', 'name': 'Lê Văn Tám',
+                                                              'phone': '0905123456', 'service': 'CT'})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    assert client.post('/api/v1/dossiers', headers=csrf, json={'code': 'HS-2', 'name': 'Võ Thị Sáu'}).status_code == 201
+    with app.app_context(), db.connection_context():
+        assert OutboxMessage.select().where(OutboxMessage.kind == 'result_ready').count() == 1
+        Dossier.update(pickup_by=datetime.date(2020, 1, 1)).where(Dossier.code == 'HS-2').execute()
+    ready = client.get('/api/v1/dossiers?status=ready').get_json()
+    assert [(d['code'], d['overdue']) for d in ready] == [('HS-2', True), ('HS-1', False)]
+    assert client.post('/api/v1/dossiers/HS-1/collected', headers=csrf).status_code == 200
+    assert client.post('/api/v1/dossiers/HS-1/collected', headers=csrf).status_code == 409
+    assert [d['code'] for d in client.get('/api/v1/dossiers?status=ready').get_json()] == ['HS-2']
+
+
+@pytest.mark.browser
+def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    page = page_in(1920, 1080)
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    log_in(page, server, '/desk', 'letan', 'luot-letan')
+    expect(page.locator('#dossiers-empty')).to_be_visible()
+
+    form = page.locator('#dossier-form')
+    form.locator('[name=code]').fill('HS-2026-0153')
+    form.locator('[name=name]').fill('Nguyễn Thị Hoa')
+    form.locator('[name=phone]').fill('0905 123 456')
+    form.locator('[name=service]').select_option('HT')
+    with page.expect_response(lambda r: r.url.endswith('/api/v1/dossiers') and r.request.method == 'POST') as answer:
+        form.locator('button[type=submit]').click()
+    assert answer.value.status == 201, answer.value.text()
+    pickup = datetime.date.fromisoformat(answer.value.json()['pickup_by']).strftime('%d/%m/%Y')
+    expect(page.locator('#message')).to_have_text(
+        'Đã báo hồ sơ HS-2026-0153 có kết quả, hạn nhận %s. Tin nhắn báo đã được xếp gửi.' % pickup)
+    row = page.locator('#dossiers tr[data-dossier="HS-2026-0153"]')
+    expect(row).to_contain_text('Nguyễn Thị Hoa')
+    expect(row).to_contain_text('Hộ tịch')
+    expect(row).to_contain_text('0905 *** 456')
+    expect(row).to_contain_text(pickup)
+    expect(form.locator('[name=code]')).to_have_value('')
+
+    form.locator('[name=code]').fill('HS-2026-0153')
+    form.locator('[name=name]').fill('Trùng mã')
+    form.locator('button[type=submit]').click()
+    expect(page.locator('#message')).to_have_text('Hồ sơ HS-2026-0153 đã được báo có kết quả.')
+
+    form.locator('[name=code]').fill('HS-2026-0099')
+    form.locator('[name=name]').fill('Phan Văn Khải')
+    form.locator('[name=phone]').fill('')
+    form.locator('button[type=submit]').click()
+    expect(page.locator('#dossiers tbody tr')).to_have_count(2)
+    # The older file passes its deadline (as if days went by): it comes first, marked.
+    with closing(sqlite3.connect(str(server.data_dir / 'luot.db'))) as connection, connection:
+        connection.execute("UPDATE dossier SET pickup_by = '2020-01-01' WHERE code = 'HS-2026-0099'")
+    page.reload()
+    first = page.locator('#dossiers tbody tr').first
+    expect(first).to_have_attribute('data-dossier', 'HS-2026-0099')
+    expect(first).to_have_class(re.compile(r'\boverdue\b'))
+    expect(first).to_contain_text('Quá hạn')
+    expect(page.locator('#dossier-count')).to_have_text('(2 hồ sơ, 1 quá hạn)')
+    page.screenshot(path=SHOTS + 'desk-dossiers-1920x1080.png', full_page=True)
+
+    page.once('dialog', lambda dialog: dialog.accept())
+    row.locator('[data-action=collected]').click()
+    expect(page.locator('#message')).to_have_text('Đã trả kết quả hồ sơ HS-2026-0153.')
+    expect(page.locator('#dossiers tbody tr')).to_have_count(1)
+    status, collected = call_api(server, 'GET', '/api/v1/dossiers?status=collected', server.token('desk'))
+    assert status == 200 and [d['code'] for d in collected] == ['HS-2026-0153']
+    assert errors == []

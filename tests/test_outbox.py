@@ -1,0 +1,185 @@
+"""The SMS outbox with an injected clock: reminders at the right time, quiet hours, retries, exactly once."""
+import datetime
+
+import pytest
+
+from server import appointments, messaging, outbox, settings
+from server.clock import utc_from_local
+from server.extensions import db
+from server.models import OutboxMessage
+from server.sms.transports import SmsSendError, open_transport
+
+MONDAY = datetime.date(2030, 3, 4)   # a working Monday, far from any holiday in the test database
+
+
+class Crash(BaseException):
+    """The process dies here (not an Exception: nothing in the server may catch it)."""
+
+
+class RecordingGateway:
+    """The transport interface over the real log:// transport, recording what went out and failing on demand."""
+    scheme, receives = 'test', False
+
+    def __init__(self):
+        self.inner = open_transport('log://')
+        self.sent, self.fail, self.crash = [], [], None
+
+    def send(self, phone, text, *, unicode, reference):
+        if self.crash == 'before':
+            raise Crash()
+        if self.fail:
+            raise self.fail.pop(0)
+        self.sent.append((phone, text, reference))
+        message_id = self.inner.send(phone, text, unicode=unicode, reference=reference)
+        if self.crash == 'after':
+            raise Crash()
+        return message_id
+
+
+def local(day, hour, minute=0):
+    return utc_from_local(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@pytest.fixture
+def gateway(office):
+    with office.app_context(), db.connection_context():
+        yield RecordingGateway()
+
+
+def book(start=datetime.time(9, 0), day=MONDAY, booked_at=None):
+    return appointments.book('CT', day, start, 'Lê Văn Cường', '0905123456',
+                             now=booked_at or local(day - datetime.timedelta(days=5), 10))
+
+
+def sends_at(gateway, moment):
+    before = len(gateway.sent)
+    outbox.deliver_due(gateway, now=moment)
+    return [kind_of(reference) for _phone, _text, reference in gateway.sent[before:]]
+
+
+def kind_of(reference):
+    return reference.split(':')[0] + (':' + reference.rsplit(':', 1)[1] if reference.startswith('remind') else '')
+
+
+def test_confirmation_then_both_reminders_each_exactly_once(gateway):
+    appointment = book()
+    sunday = MONDAY - datetime.timedelta(days=1)
+    assert sends_at(gateway, local(sunday - datetime.timedelta(days=4), 10)) == ['confirm']
+    assert sends_at(gateway, local(sunday, 18, 59)) == []
+    assert sends_at(gateway, local(sunday, 19, 0)) == ['remind:evening']
+    assert sends_at(gateway, local(sunday, 19, 1)) == []
+    assert sends_at(gateway, local(MONDAY, 7, 59)) == []
+    assert sends_at(gateway, local(MONDAY, 8, 0)) == ['remind:before']
+    assert sends_at(gateway, local(MONDAY, 8, 30)) == []
+    texts = [text for _p, text, _r in gateway.sent]
+    assert all(appointment.code in text and text.isascii() and len(text) <= 160 for text in texts)
+    assert 'Nhac lich hen' in texts[1] and '09:00 04/03/2030' in texts[1]
+
+
+def test_a_reminder_that_would_fall_in_quiet_hours_comes_at_seven(gateway):
+    book(start=datetime.time(7, 30))
+    due = {m.key.rsplit(':', 1)[1]: m.send_after for m in OutboxMessage.select().where(OutboxMessage.kind == 'reminder')}
+    assert due['before'] == local(MONDAY, 7, 0)   # 06:30 is in the quiet hours
+
+
+def test_the_worker_holds_quiet_messages_until_morning(gateway):
+    with db.atomic():
+        outbox.enqueue('ready:HS1', '0905123456', 'Ho so HS1 da co ket qua.', 'result_ready',
+                       now=local(MONDAY, 20, 50))
+        outbox.enqueue('reply:1', '0905123456', 'Da dat lich.', 'reply', now=local(MONDAY, 20, 50))
+    assert sends_at(gateway, local(MONDAY, 21, 30)) == ['reply']
+    assert sends_at(gateway, local(MONDAY + datetime.timedelta(days=1), 6, 59)) == []
+    assert sends_at(gateway, local(MONDAY + datetime.timedelta(days=1), 7, 0)) == ['ready']
+
+
+def test_a_late_reminder_is_skipped_not_sent(gateway):
+    book()
+    outbox.deliver_due(gateway, now=local(MONDAY, 9, 1))   # the server was off until after the slot began
+    states = {m.key.rsplit(':', 1)[1]: m.state for m in OutboxMessage.select().where(OutboxMessage.kind == 'reminder')}
+    assert states == {'evening': 'skipped', 'before': 'skipped'}
+
+
+def test_enqueue_is_idempotent(gateway):
+    with db.atomic():
+        assert outbox.enqueue('reply:7', '0905123456', 'Xin chao', 'reply')
+        assert not outbox.enqueue('reply:7', '0905123456', 'Xin chao', 'reply')
+    assert OutboxMessage.select().count() == 1
+
+
+def test_temporary_failures_retry_with_backoff_then_give_up(gateway):
+    with db.atomic():
+        outbox.enqueue('reply:1', '0905123456', 'Xin chao', 'reply', now=local(MONDAY, 9))
+    gateway.fail = [SmsSendError('gateway down', temporary=True)] * 2
+    assert sends_at(gateway, local(MONDAY, 9)) == []
+    message = OutboxMessage.get()
+    assert message.state == 'pending' and message.attempts == 1 and 'gateway down' in message.last_error
+    assert sends_at(gateway, local(MONDAY, 9, 0) + datetime.timedelta(seconds=29)) == []
+    assert sends_at(gateway, local(MONDAY, 9, 0) + datetime.timedelta(seconds=30)) == []   # second failure
+    assert OutboxMessage.get().next_attempt_at == local(MONDAY, 9) + datetime.timedelta(seconds=90)
+    assert sends_at(gateway, local(MONDAY, 9, 2)) == ['reply']
+    assert OutboxMessage.get().state == 'sent'
+    with db.atomic():
+        outbox.enqueue('reply:2', '0905123456', 'Xin chao', 'reply', now=local(MONDAY, 9))
+    gateway.fail = [SmsSendError('number barred', temporary=False)]
+    outbox.deliver_due(gateway, now=local(MONDAY, 9, 3))
+    assert OutboxMessage.get(OutboxMessage.key == 'reply:2').state == 'failed'
+
+
+@pytest.mark.parametrize('when', ['after', 'before'])
+def test_a_crash_while_sending_never_sends_twice(gateway, when):
+    """The process dies after the gateway took the message (or just before): the restart does not send again."""
+    book()
+    gateway.crash = when
+    with pytest.raises(Crash):
+        outbox.deliver_due(gateway, now=local(MONDAY - datetime.timedelta(days=4), 10))
+    assert OutboxMessage.get(OutboxMessage.kind == 'confirmation').state == 'sending'
+    gateway.crash = None
+    assert outbox.recover_interrupted() == 1      # what the next start does
+    for moment in (local(MONDAY - datetime.timedelta(days=4), 10, 5), local(MONDAY, 8)):
+        outbox.deliver_due(gateway, now=moment)
+    confirmations = [r for _p, _t, r in gateway.sent if r.startswith('confirm')]
+    assert len(confirmations) == (1 if when == 'after' else 0)
+    confirmation = OutboxMessage.get(OutboxMessage.kind == 'confirmation')
+    assert confirmation.state == 'uncertain'
+    assert sorted(kind_of(r) for _p, _t, r in gateway.sent if r.startswith('remind')) == [
+        'remind:before', 'remind:evening']
+    # Staff who know it did not arrive send it again, once.
+    assert outbox.resend(confirmation.id, now=local(MONDAY, 8, 1))
+    outbox.deliver_due(gateway, now=local(MONDAY, 8, 1))
+    outbox.deliver_due(gateway, now=local(MONDAY, 8, 2))
+    assert len([r for _p, _t, r in gateway.sent if r.startswith('confirm')]) == (2 if when == 'after' else 1)
+
+
+def test_delivery_reports_mark_messages(gateway):
+    with db.atomic():
+        outbox.enqueue('reply:9', '0905123456', 'Xin chao', 'reply', now=local(MONDAY, 9))
+    outbox.deliver_due(gateway, now=local(MONDAY, 9))
+    assert outbox.record_delivery('reply:9', True, now=local(MONDAY, 9, 1))
+    assert OutboxMessage.get().state == 'delivered'
+    assert not outbox.record_delivery('nothing', True)
+
+
+def test_diacritics_are_kept_when_the_office_chooses(gateway):
+    with db.atomic():
+        settings.put('sms_diacritics', True)
+        outbox.enqueue('reply:1', '0905123456', 'Đã đặt lịch hẹn', 'reply')
+    message = OutboxMessage.get()
+    assert message.text == 'Đã đặt lịch hẹn' and message.unicode
+
+
+def test_turn_near_is_sent_once_per_ticket(gateway, office):
+    from server import tickets
+    with db.atomic():
+        settings.put('turn_near_ahead', 1)
+    now = local(MONDAY, 9)
+    first = tickets.issue_ticket('CT', now=now)
+    second = tickets.issue_ticket('CT', phone='0905123456', now=now)
+    third = tickets.issue_ticket('CT', phone='0912345678', now=now)
+    assert messaging.notify_turn_near(now=now) == 1          # the second has one ahead, the third two
+    assert messaging.notify_turn_near(now=now) == 0
+    tickets.call_next(1, now=now)
+    assert messaging.notify_turn_near(now=now) == 1          # now the third has one ahead
+    keys = sorted(m.key for m in OutboxMessage.select())
+    assert keys == ['turn_near:%d' % second.id, 'turn_near:%d' % third.id]
+    assert first.phone is None
+    assert 'A003' in OutboxMessage.get(OutboxMessage.key == 'turn_near:%d' % third.id).text
