@@ -31,10 +31,11 @@ def parse_clock(value, field='start'):
 
 def parse_day(value, field='date'):
     """'YYYY-MM-DD' as a date, or a 400 naming the field."""
-    try:
-        return datetime.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        pass
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise Invalid(_('Trường "%(field)s" phải là ngày dạng YYYY-MM-DD.', field=field), 'invalid_date')
 
 

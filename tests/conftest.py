@@ -92,6 +92,16 @@ def make_counter(number, codes, name=None):
         return counter
 
 
+def open_weekday(days=2):
+    """A Monday-to-Friday date at least `days` ahead in office time (the default hours open both sessions)."""
+    import datetime
+    from server.clock import local_naive
+    day = local_naive().date() + datetime.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def make_staff(username, role, password='mat-khau-1'):
     with db.connection_context():
         return Staff.create(username=username, full_name=username, role=role, password_hash=hash_password(password))

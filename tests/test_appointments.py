@@ -8,17 +8,13 @@ from server import appointments, settings
 from server.clock import local_naive, utc_from_local
 from server.extensions import db
 from server.models import Appointment, Holiday, OutboxMessage, Ticket
-from tests.conftest import bearer
+from tests.conftest import bearer, open_weekday
 
 API = '/api/v1'
 
 
 def open_day(days=2):
-    """A Monday-to-Friday date at least `days` ahead (the default hours open both sessions)."""
-    day = local_naive().date() + datetime.timedelta(days=days)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
+    return open_weekday(days)
 
 
 def booking(service='CT', day=None, start='08:00', name='Nguyễn Văn An', phone='0905123456', **extra):

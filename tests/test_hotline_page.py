@@ -200,6 +200,8 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     page.click('.slot[data-start="08:00"]')
     expect(page.locator('input[name=name]')).to_be_focused()
     page.keyboard.type('Nguyễn Văn An')
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=SHOTS + 'hotline-form-1366x768.png')
     status, booked = answer_of(page, lambda: page.keyboard.press('Enter'), '/api/v1/appointments')
     assert status == 201, booked
     code = booked['code']
@@ -271,7 +273,7 @@ def the_day_list(page, server, day, code, expect):
     page.set_viewport_size({'width': 1920, 'height': 1080})
     assert no_horizontal_scroll(page)
     page.screenshot(path=SHOTS + 'hotline-form-1920x1080.png')
-    page.fill('.day-list-form input[name=date]', day.isoformat())
+    page.fill('.day-list-form input[name=date]', day.strftime('%d/%m/%Y'))
     with page.context.expect_page() as opened:
         page.click('.day-list-form button:has-text("Xem và in")')
     sheet = opened.value

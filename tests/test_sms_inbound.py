@@ -7,16 +7,13 @@ import pytest
 from server.clock import local_naive
 from server.extensions import db
 from server.models import Appointment, InboundMessage, OutboxMessage, Procedure, Service
-from tests.conftest import bearer
+from tests.conftest import bearer, open_weekday
 
 API = '/api/v1'
 
 
 def open_day(days=3):
-    day = local_naive().date() + datetime.timedelta(days=days)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
+    return open_weekday(days)
 
 
 @pytest.fixture

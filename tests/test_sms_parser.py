@@ -18,7 +18,8 @@ KET_HON = Candidate(('procedure', 2), 'Đăng ký kết hôn', 'HT')
 KHAI_TU = Candidate(('procedure', 3), 'Đăng ký khai tử', 'HT')
 BAN_SAO = Candidate(('procedure', 4), 'Chứng thực bản sao từ bản chính', 'CT')
 CHU_KY = Candidate(('procedure', 5), 'Chứng thực chữ ký', 'CT')
-CANDIDATES = (CHUNG_THUC, HO_TICH, KHAI_SINH, KET_HON, KHAI_TU, BAN_SAO, CHU_KY)
+TRICH_LUC = Candidate(('procedure', 6), 'Cấp bản sao trích lục', 'HT')
+CANDIDATES = (CHUNG_THUC, HO_TICH, KHAI_SINH, KET_HON, KHAI_TU, BAN_SAO, CHU_KY, TRICH_LUC)
 OFFICE = 'UBND phường Hòa Cường Bắc'
 OFFICE_NAMES = (OFFICE, 'Hòa Cường Bắc')
 TODAY = datetime.date(2026, 11, 10)
@@ -89,6 +90,14 @@ BOOKINGS = [
      booking('Nguyen Van An', CHUNG_THUC, 8, 30, office=OFFICE)),
     ('HG, Nguyen Van An, chung thuc, 25/11, 8h30', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
     ('HG, Nguyen Van An, chung thuc 8h30, 25/11', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
+    ('HG Nguyen Van An chung thuc luc 8h30 ngay 25/11', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
+    ('HG Nguyen Van An chung thuc vao luc 8h30 vao ngay 25/11', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
+    ('HG Le Minh cap ban sao trich luc 8h30 25/11', booking('Le Minh', TRICH_LUC, 8, 30)),
+    ('HG Nguyen Van An 8h30 25/11 chung thuc', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
+    # words after the time and date are chatter
+    ('HG, Nguyen Van An, chung thuc, 8h30, 25/11 cam on', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
+    ('HG, Nguyen Van An, chung thuc, 8h30, 25/11, xin cảm ơn ạ', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
+    ('HG Nguyen Van An chung thuc 8h30 25/11 nhe', booking('Nguyen Van An', CHUNG_THUC, 8, 30)),
     # diacritics decomposed (NFD), stray control and invisible characters
     (unicodedata.normalize('NFD', 'HG, Nguyễn Văn An, Chứng thực, 8h30, 25/11'),
      booking('Nguyễn Văn An', CHUNG_THUC, 8, 30)),
@@ -163,6 +172,11 @@ def test_an_ambiguous_procedure_is_refused_with_suggestions():
     assert set(result.suggestions) == {KHAI_SINH, KET_HON, KHAI_TU}
 
 
+def test_a_procedure_named_by_words_two_labels_share_is_ambiguous():
+    best, suggestions = match_procedure('ban sao', CANDIDATES)
+    assert best is None and set(suggestions[:2]) == {BAN_SAO, TRICH_LUC}
+
+
 def test_a_close_procedure_is_suggested():
     result = parse('HG, Nguyen Van An, khai sinh cho con, 8h30, 25/11')
     assert result.field == 'procedure' and result.suggestions[0] == KHAI_SINH
@@ -171,7 +185,8 @@ def test_a_close_procedure_is_suggested():
 @pytest.mark.parametrize('text, expected', [
     ('chung thuc', CHUNG_THUC), ('Chứng thực', CHUNG_THUC), ('chun thuc', CHUNG_THUC), ('CT', CHUNG_THUC),
     ('ct', CHUNG_THUC), ('khai sinh', KHAI_SINH), ('Đăng ký khai sinh', KHAI_SINH), ('dang ki khai sinh', KHAI_SINH),
-    ('DKKS', KHAI_SINH), ('ket hon', KET_HON), ('ban sao', BAN_SAO), ('chu ky', CHU_KY), ('ho tich', HO_TICH),
+    ('DKKS', KHAI_SINH), ('ket hon', KET_HON), ('ban sao tu ban chinh', BAN_SAO), ('chu ky', CHU_KY),
+    ('ho tich', HO_TICH), ('trich luc', TRICH_LUC),
     ('HT', HO_TICH), ('thuc', CHUNG_THUC),
 ])
 def test_match_procedure(text, expected):

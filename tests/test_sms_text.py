@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.sms.text import (DATE_RE, GSM7_BASIC, GSM7_EXTENSION, TIME_RE, date_of, fold, incoming_text, is_gsm7,
-                             outgoing_text, sms_parts, strip_diacritics, time_of)
+from server.sms.transports.sms_text import GSM_BASIC
+from server.sms.text import (DATE_RE, GSM7_EXTENSION, TIME_RE, date_of, find_time_and_date, fold,
+                             incoming_text, initials, is_gsm7, outgoing_text, similarity, sms_parts, strip_diacritics,
+                             time_of)
 
 # Every Vietnamese vowel with every tone, and đ: each must lose its marks.
 VOWELS = {'a': 'aàáảãạăằắẳẵặâầấẩẫậ', 'e': 'eèéẻẽẹêềếểễệ', 'i': 'iìíỉĩị', 'o': 'oòóỏõọôồốổỗộơờớởỡợ',
@@ -78,7 +80,7 @@ def test_helpers_take_any_text(text):
 
 
 def test_gsm7_alphabet():
-    assert len(GSM7_BASIC) == 127 and len(GSM7_EXTENSION) == 10
+    assert len(GSM_BASIC.replace('\x1b', '')) == 127 and len(GSM7_EXTENSION) == 10
     assert is_gsm7('Dat lich: HG, Nguyen Van An, chung thuc, 8h30, 25/11 @£$¥ èéùìò ÄÖÑÜ§¿äöñüà')
     assert is_gsm7('{}[]~^|\\€\f')
     assert is_gsm7('')
@@ -188,3 +190,38 @@ def test_29_february_without_a_leap_year_this_year_or_next_is_no_date():
 def test_a_date_without_year_in_the_coming_300_days_reads_back(today, ahead):
     day = today + datetime.timedelta(days=ahead)
     assert date_of(DATE_RE.fullmatch('%d/%d' % (day.day, day.month)), today) == day
+
+
+def test_similarity_prefers_the_closest_label():
+    assert similarity('khai sinh', 'dang ky khai sinh') > similarity('khai sinh', 'dang ky khai tu') + 20
+    assert similarity('chun thuc', 'chung thuc') > similarity('chun thuc', 'chung thuc chu ky') + 5
+    assert similarity('chung thuc', 'chung thuc') == 100
+    assert similarity('', 'chung thuc') == similarity('chung thuc', '') == 0
+    assert similarity('nguyen van an', 'chung thuc ban sao tu ban chinh') < 60
+
+
+def test_initials():
+    assert initials('dang ky khai sinh') == 'dkks' and initials('') == ''
+
+
+def spans_text(groups, spans):
+    words = [word for group in groups for word in group]
+    return [None if span is None else ' '.join(words[span[0]:span[1]]) for span in spans]
+
+
+@pytest.mark.parametrize('groups, time, date', [
+    ([['nguyen', 'van', 'an'], ['chung', 'thuc'], ['8h30'], ['25/11']], '8h30', '25/11'),
+    ([['nguyen', 'van', 'an', 'ct', '8', 'gio', '30', 'sang', 'ngay', '25/11']], '8 gio 30 sang', 'ngay 25/11'),
+    ([['an', 'ct', '25/11', '8h30']], '8h30', '25/11'),
+    ([['an', 'ct', '8.30', '25.11']], '8.30', '25.11'),      # both dotted: the time comes first
+    ([['an', 'ct', '8h30', '25.11']], '8h30', '25.11'),
+    ([['an', 'ct', '8.30', '25/11']], '8.30', '25/11'),
+    ([['7h'], ['10', 'thang', '11']], '7h', '10 thang 11'),  # "7h 10" would cross two fields
+    ([['an', '7h', '10', 'thang', '11']], '7h', '10 thang 11'),
+    ([['an', 'luc', '8h', 'vao', 'ngay', '25/11']], 'luc 8h', 'vao ngay 25/11'),
+    ([['an', 'ct', '830', '25/11']], None, '25/11'),
+    ([['an', 'ct']], None, None),
+    ([], None, None),
+])
+def test_find_time_and_date(groups, time, date):
+    assert spans_text(groups, find_time_and_date(groups)) == [time, date]

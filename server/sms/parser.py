@@ -10,9 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from .text import date_of, find_time_and_date, fold, incoming_text, time_of
+from .text import date_of, find_time_and_date, fold, incoming_text, initials, similarity, time_of
 
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
 CODE_LENGTH = 6
@@ -24,7 +24,7 @@ MAX_INPUT = 1000          # no real message is longer; the cut bounds the work d
 MAX_RUN_WORDS = 12        # the longest run of words tried as procedure or office when only spaces separate
 PROCEDURE_MATCH = 70      # scores (0-100) below this are not taken as the procedure...
 PROCEDURE_SUGGEST = 50    # ...but from here they are offered as suggestions
-AMBIGUITY_MARGIN = 4      # two different procedures this close: ask rather than guess ("dang ky")
+AMBIGUITY_MARGIN = 6      # two different procedures this close: ask rather than guess ("dang ky", "ban sao")
 OFFICE_MATCH = 85         # high, so that "Hòa Cường Nam" does not pass for "Hòa Cường Bắc"
 LONGER_TAIL_MARGIN = 3    # points a longer run of words must gain to be taken as the procedure instead
 TYPICAL_NAME_WORDS = 3    # where to cut the name from an unrecognised procedure
@@ -150,22 +150,35 @@ def _take_code(fields):
 
 
 def _read_booking(fields, candidates, today, office_names):
-    """A Book from the fields after HG: the time and date found by form, then name, [office,] procedure
-    taken by field when there are two or three left, else cut by the best-matching procedure."""
+    """A Book from the fields after HG: the time and the date found by form, then the rest read by field."""
     words = _to_words(fields)
-    time_span, date_span = _locate_time_and_date(words, fields, expected_fields=4)
-    left = [word for index, word in enumerate(words) if not _inside(index, time_span) and not _inside(index, date_span)]
-    groups = [' '.join(word[0] for word in left if word[2] == number) for number in sorted({w[2] for w in left})]
+    spans = _locate_time_and_date(words, fields, expected_fields=4)
+    left = [word for index, word in enumerate(words) if not any(_inside(index, span) for span in spans)]
+    # words after the time and the date are chatter ("cam on") when those before make a booking by themselves
+    before = [word for index, word in enumerate(words) if index < min(span[0] for span in spans)]
+    first_error = None
+    for attempt in ([before, left] if 2 <= len(before) < len(left) else [left]):
+        try:
+            return Book(*_read_name_office_procedure(attempt, candidates, office_names),
+                        *_read_spans(words, *spans, today))
+        except _BadField as error:
+            first_error = first_error or error
+    raise first_error
+
+
+def _read_name_office_procedure(words, candidates, office_names):
+    """Name, [office,] procedure: by field when there are two or three, else cut by the best-matching procedure."""
+    groups = [' '.join(word[0] for word in words if word[2] == number) for number in sorted({w[2] for w in words})]
     if len(groups) in (2, 3):
         name_raw, office_raw, procedure_raw = groups[0], (groups[1] if len(groups) == 3 else None), groups[-1]
     else:
-        name_raw, office_raw, procedure_raw = _cut_by_procedure(left, candidates, office_names)
+        name_raw, office_raw, procedure_raw = _cut_by_procedure(words, candidates, office_names)
     name = _read_name(name_raw)
     office = _read_office(office_raw, office_names)
     procedure, suggestions = match_procedure(procedure_raw, candidates)
     if procedure is None:
         raise _BadField('procedure', procedure_raw.strip(), suggestions)
-    return Book(name, office, procedure, *_read_spans(words, time_span, date_span, today))
+    return name, office, procedure
 
 
 def _cut_by_procedure(words, candidates, office_names):
@@ -242,9 +255,7 @@ def match_procedure(text, candidates):
 
 
 def _procedure_score(query, candidate):
-    """0-100: the service code, the label or its initials ("dkks") score high; otherwise how well each word
-    typed is found among the label's words, which lets "khai sinh" name "Đăng ký khai sinh" and "chun thuc"
-    "Chứng thực", tempered by the similarity of the whole texts so that the closest label wins."""
+    """0-100: the service code, the label or its initials ("dkks") score high; else text similarity."""
     label, code, label_initials = _folded_forms(candidate)
     if not query or not label:
         return 0
@@ -252,24 +263,18 @@ def _procedure_score(query, candidate):
         return 100
     if len(query) >= 2 and query.replace(' ', '') == label_initials:
         return 95
-    words, label_words = query.split(), label.split()
-    coverage = sum(process.extractOne(word, label_words, scorer=fuzz.ratio)[1] for word in words) / len(words)
-    return 0.6 * coverage + 0.4 * fuzz.ratio(query, label)
+    return similarity(query, label)
 
 
 @lru_cache(maxsize=4096)
 def _folded_forms(candidate):
     """(label, service code, initials of the label) folded, once per candidate."""
     label = fold(candidate.label)
-    return label, fold(candidate.service_code or ''), _initials(label)
+    return label, fold(candidate.service_code or ''), initials(label)
 
 
 def _folded_label(candidate):
     return _folded_forms(candidate)[0]
-
-
-def _initials(folded):
-    return ''.join(word[0] for word in folded.split())
 
 
 def _match_office(text, office_names):
@@ -279,7 +284,7 @@ def _match_office(text, office_names):
     for name in office_names:
         target = _office_core(name)
         if core and target:
-            score = 100 if core.replace(' ', '') == _initials(target) else fuzz.ratio(core, target)
+            score = 100 if core.replace(' ', '') == initials(target) else fuzz.ratio(core, target)
             best = max(best, (score, name), key=lambda pair: pair[0])
     return best
 

@@ -1,17 +1,17 @@
-"""SMS text helpers: Vietnamese without diacritics, the GSM 03.38 alphabet, counting SMS parts, incoming and
-outgoing text, and finding and reading the times and dates citizens write ("8h30", "2h chiều", "25/11")."""
+"""SMS text helpers: Vietnamese without diacritics and forgiving comparison, the GSM 03.38 alphabet, counting
+SMS parts, incoming and outgoing text, and finding and reading the times and dates citizens write."""
 import bisect
 import datetime
 import itertools
 import re
 import unicodedata
 
-# GSM 03.38 default alphabet in table order; 0x1B is the escape to the extension table, not a character.
-GSM7_TABLE = ('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?'
-              '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà')
-GSM7_BASIC = frozenset(GSM7_TABLE) - {'\x1b'}
-GSM7_EXTENSION = frozenset('\f^{}\\[~]|€')  # each is sent as escape + character: two septets
+from rapidfuzz import fuzz, process
 
+from .transports.sms_text import GSM_EXTENSION, fits_gsm7
+
+# Extension-table characters go as escape + character: two septets.
+GSM7_EXTENSION = frozenset(GSM_EXTENSION)
 GSM7_SINGLE, GSM7_PART = 160, 153   # a concatenated part loses 7 septets to its header
 UCS2_SINGLE, UCS2_PART = 70, 67     # in UTF-16 code units
 
@@ -38,9 +38,25 @@ def fold(text):
     return ' '.join(strip_diacritics(text.lower()).split())
 
 
+def similarity(typed, label):
+    """0-100: how well folded text a citizen typed names a folded label. Each typed word is looked for among
+    the label's words, so that "khai sinh" names "dang ky khai sinh" and "chun thuc" "chung thuc"; the
+    similarity of the whole texts then makes the closest label win ("chung thuc" over "chung thuc chu ky")."""
+    words, label_words = typed.split(), label.split()
+    if not words or not label_words:
+        return 0
+    found = sum(process.extractOne(word, label_words, scorer=fuzz.ratio)[1] for word in words) / len(words)
+    return 0.6 * found + 0.4 * fuzz.ratio(typed, label)
+
+
+def initials(folded):
+    """The first letters of the words: "dang ky khai sinh" -> "dkks"."""
+    return ''.join(word[0] for word in folded.split())
+
+
 def is_gsm7(text):
     """Whether every character is in the GSM 03.38 default alphabet or its extension table."""
-    return all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text)
+    return fits_gsm7(text)
 
 
 def sms_parts(text, unicode=None):
@@ -95,9 +111,10 @@ def outgoing_text(text, with_diacritics=False):
 PERIODS = r'sang|trua|chieu|toi|dem|am|pm'
 # On folded text ("8 giờ 30 sáng" -> "8 gio 30 sang"), whole words only. The numbers are range-checked
 # afterwards, so that "25h" or "31/02" can be reported as a wrong time or date rather than overlooked.
-TIME_RE = re.compile(r"(?<!\S)(?P<hour>\d+) ?(?:(?P<unit>gio|h|g|:|\.) ?(?:(?P<minute>\d+) ?(?:phut|ph|p|')?)?)?"
+TIME_RE = re.compile(r'(?<!\S)(?:(?:vao )?luc ?)?(?P<hour>\d+) ?'
+                     r"(?:(?P<unit>gio|h|g|:|\.) ?(?:(?P<minute>\d+) ?(?:phut|ph|p|')?)?)?"
                      r'(?: ?(?P<period>' + PERIODS + r'))?(?!\S)')
-DATE_RE = re.compile(r'(?<!\S)(?P<prefix>ngay ?)?(?P<day>\d+) ?(?P<sep>[/.-]|thang) ?(?P<month>\d+)'
+DATE_RE = re.compile(r'(?<!\S)(?P<prefix>(?:vao )?ngay ?)?(?P<day>\d+) ?(?P<sep>[/.-]|thang) ?(?P<month>\d+)'
                      r'(?: ?(?:[/.-]|nam) ?(?P<year>\d+))?(?!\S)')
 ROLLOVER_DAYS = 60   # a day and month without a year this far in the past means next year
 
