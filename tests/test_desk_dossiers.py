@@ -19,7 +19,7 @@ def test_the_desk_page_has_the_results_section(client, office):
     for text in ('Trả kết quả', 'Báo hồ sơ đã có kết quả', 'Mã hồ sơ', 'Họ tên người nộp', 'Hồ sơ chờ trả',
                  'Hạn nhận', 'Báo có kết quả'):
         assert text in html, text
-    assert 'id="dossier-form"' in html and 'name="code" required maxlength="32"' in html
+    assert 'id="dossier-form"' in html and 'name="dossier_code" required maxlength="32"' in html
     strings = embedded_json(html, 'strings')
     assert strings['collected'] == 'Đã trả' and strings['overdue'] == 'Quá hạn'
     assert strings['dossier_collected'] == 'Đã trả kết quả hồ sơ {code}.'
@@ -56,10 +56,10 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     expect(page.locator('#dossiers-empty')).to_be_visible()
 
     form = page.locator('#dossier-form')
-    form.locator('[name=code]').fill('HS-2026-0153')
-    form.locator('[name=name]').fill('Nguyễn Thị Hoa')
-    form.locator('[name=phone]').fill('0905 123 456')
-    form.locator('[name=service]').select_option('HT')
+    form.locator('[name=dossier_code]').fill('HS-2026-0153')
+    form.locator('[name=dossier_name]').fill('Nguyễn Thị Hoa')
+    form.locator('[name=dossier_phone]').fill('0905 123 456')
+    form.locator('[name=dossier_service]').select_option('HT')
     with page.expect_response(lambda r: r.url.endswith('/api/v1/dossiers') and r.request.method == 'POST') as answer:
         form.locator('button[type=submit]').click()
     assert answer.value.status == 201, answer.value.text()
@@ -71,16 +71,16 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     expect(row).to_contain_text('Hộ tịch')
     expect(row).to_contain_text('0905 *** 456')
     expect(row).to_contain_text(pickup)
-    expect(form.locator('[name=code]')).to_have_value('')
+    expect(form.locator('[name=dossier_code]')).to_have_value('')
 
-    form.locator('[name=code]').fill('HS-2026-0153')
-    form.locator('[name=name]').fill('Trùng mã')
+    form.locator('[name=dossier_code]').fill('HS-2026-0153')
+    form.locator('[name=dossier_name]').fill('Trùng mã')
     form.locator('button[type=submit]').click()
     expect(page.locator('#message')).to_have_text('Hồ sơ HS-2026-0153 đã được báo có kết quả.')
 
-    form.locator('[name=code]').fill('HS-2026-0099')
-    form.locator('[name=name]').fill('Phan Văn Khải')
-    form.locator('[name=phone]').fill('')
+    form.locator('[name=dossier_code]').fill('HS-2026-0099')
+    form.locator('[name=dossier_name]').fill('Phan Văn Khải')
+    form.locator('[name=dossier_phone]').fill('')
     form.locator('button[type=submit]').click()
     expect(page.locator('#dossiers tbody tr')).to_have_count(2)
     # The older file passes its deadline (as if days went by): it comes first, marked.

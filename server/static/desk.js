@@ -214,8 +214,8 @@ async function collect(dossier) {
 async function markReady(event) {
   event.preventDefault();
   const form = event.target, data = new FormData(form);
-  const body = {code: data.get('code').trim(), name: data.get('name').trim(),
-                phone: data.get('phone').trim() || null, service: data.get('service') || null};
+  const body = {code: data.get('dossier_code').trim(), name: data.get('dossier_name').trim(),
+                phone: data.get('dossier_phone').trim() || null, service: data.get('dossier_service') || null};
   const button = form.querySelector('button[type=submit]');
   button.disabled = true;
   try {
@@ -225,7 +225,7 @@ async function markReady(event) {
     form.reset();
   } catch (error) {
     say(message, error.message, 'error');
-    if (/phone/.test(error.code)) form.elements.phone.focus();
+    if (/phone/.test(error.code)) form.elements.dossier_phone.focus();
   } finally {
     button.disabled = false;
     dossiersSoon();
