@@ -84,3 +84,30 @@ def test_reminders_go_out_through_kannel_at_their_time(kannel, office):  # noqa:
     assert len(reminders) == 2
     assert all('09:30 04/03/2030' in m.text and booked.code in m.text and m.receiver == '0987654321'
                for m in reminders)
+
+
+def test_sms_booking_through_a_usb_modem(tmp_path):
+    """gsm://: the SMS round reads the message off the modem, books, and the reply goes back out the modem."""
+    from server import create_app, messaging
+    from server.models import Appointment
+    from tests.conftest import make_service, open_weekday
+    from tests.fake_modem import FakeModem, decode_submit, deliver_pdu
+    with FakeModem() as modem:
+        app = create_app({'DATA_DIR': str(tmp_path / 'data'), 'SCHEDULER': False, 'PRINTING': False,
+                          'TESTING': True, 'SMS': 'gsm://%s?baud=115200' % modem.path})
+        make_service('CT', 'Chứng thực', 'A')
+        day = open_weekday(3)
+        modem.receive(deliver_pdu('+84905123456', 'HG, Nguyễn Văn An, chứng thực, 9h, %s' % day.strftime('%d/%m'),
+                                  ucs2=True))
+        try:
+            with app.app_context(), db.connection_context():
+                messaging.sms_round(app)
+                appointment = Appointment.get()
+            assert (appointment.phone, appointment.name, appointment.start) == ('0905123456', 'Nguyễn Văn An', '09:00')
+            assert modem.storage == {}    # read and deleted
+            [reply] = [decode_submit(pdu) for _length, pdu in modem.submitted]
+            assert reply['number'] == '+84905123456' and appointment.code in reply['text']
+        finally:
+            messaging.forget()
+            db.close() if not db.is_closed() else None
+            db.obj.close_all()
