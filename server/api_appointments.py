@@ -15,7 +15,7 @@ from .models import InboundMessage, OutboxMessage, Procedure
 from .queue import ticket_dict
 from .sms import inbound
 from .sms.text import is_gsm7
-from .validation import MAX_NAME, json_body, phone_number, text
+from .validation import MAX_NAME, json_body, mask_phone, phone_number, text
 
 HOTLINE = ('hotline',)
 
@@ -187,7 +187,6 @@ def sms_delivery():
 
 
 def outbox_dict(message):
-    from .validation import mask_phone
     return {'id': message.id, 'kind': message.kind, 'phone': mask_phone(message.phone), 'text': message.text,
             'state': message.state, 'attempts': message.attempts, 'last_error': message.last_error,
             'send_after': iso(message.send_after), 'sent_at': iso(message.sent_at),
@@ -215,7 +214,6 @@ def resend(message_id):
 @bp.get('/sms/inbox')
 @requires('admin')
 def list_inbox():
-    from .validation import mask_phone
     rows = InboundMessage.select().order_by(InboundMessage.id.desc()).limit(200)
     return jsonify([{'id': r.id, 'phone': mask_phone(r.phone), 'text': r.text, 'received_at': iso(r.received_at),
                      'command': r.command, 'outcome': r.outcome, 'reply': r.reply} for r in rows])

@@ -16,7 +16,7 @@ from .models import Appointment, Service, Ticket, utcnow
 from .office_hours import clock, free_slots_near, holiday_name, parse_clock, sessions_on, slot_starts
 from .sms import messages
 from .sms.parser import CODE_ALPHABET, CODE_LENGTH, normalise_code
-from .validation import mask_phone
+from .validation import mask_phone, phone_number
 
 log = logging.getLogger(__name__)
 OPEN = ('booked',)
@@ -187,7 +187,6 @@ def slot_moment(appointment):
 
 def _for_check_in(code_or_phone, now):
     """The booking a kiosk entry means: a code, or today's open booking of a phone number."""
-    from .validation import phone_number
     text = (code_or_phone or '').strip()
     if text[:1] in '0+' and text:
         phone = phone_number(text)
