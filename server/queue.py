@@ -5,7 +5,7 @@ import time
 
 from flask import current_app, has_request_context, url_for
 
-from . import settings, statements
+from . import caches, settings, statements
 from .clock import iso, office_day
 from .models import Board, Counter, CounterService, Service, Ticket, utcnow
 from .validation import mask_name
@@ -105,12 +105,20 @@ def counter_dict(counter, private=True):
             'current': ticket_dict(current, private) if current else None}
 
 
+# Every queue change sends every line's count to the boards; the lines themselves rarely change.
+_lines = caches.Fresh()
+
+
+def _ordered_lines():
+    return [(s.id, s.code, s.name, s.prefix, s.active) for s in Service.ordered()]
+
+
 def services_state(board=None, now=None):
     waiting = statements.count_waiting_by_service(office_day(now))
     shown = board.services_shown if board else []
-    return [{'code': s.code, 'name': s.name, 'prefix': s.prefix, 'active': s.active,
-             'waiting': waiting.get(s.id, 0)}
-            for s in Service.ordered() if not shown or s.code in shown]
+    return [{'code': code, 'name': name, 'prefix': prefix, 'active': active, 'waiting': waiting.get(id_, 0)}
+            for id_, code, name, prefix, active in _lines.get('ordered', _ordered_lines)
+            if not shown or code in shown]
 
 
 def queue_state(board=None, private=True, now=None):

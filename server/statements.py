@@ -1,9 +1,8 @@
-"""Precompiled SQL for the statements that run for every ticket: built once per database, not per call.
+"""Precompiled SQL for the statements of every ticket and call: built once per database, not per call.
 
 Peewee spends more CPU building a statement's text than SQLite spends running it (a third of the
 server's CPU per ticket went there), so the hot path keeps the text and only binds new parameters.
-The text is plain SQL that SQLite and PostgreSQL both accept; values pass through each field's
-db_value, exactly as peewee would bind them.
+The text is plain SQL that SQLite and PostgreSQL both accept; the values are bound as peewee binds them.
 """
 from peewee import SqliteDatabase
 
@@ -76,3 +75,23 @@ def count_waiting_by_service(day):
         'SELECT "service_id", COUNT(*) FROM "ticket" WHERE "status" = %s AND "day" = %s '
         'GROUP BY "service_id"' % (p, p)))
     return dict(db.execute_sql(sql, ('waiting', day)).fetchall())
+
+
+def next_in_line(counter_id, day, priority_first, limit=5):
+    """Ids of the first waiting tickets of a counter's open lines, in the order they are called."""
+    order = 'DESC' if priority_first else 'ASC'
+    sql = _text('next_in_line_' + order, lambda p: (
+        'SELECT "t"."id" FROM "ticket" AS "t" JOIN "service" AS "s" ON "t"."service_id" = "s"."id" '
+        'WHERE "t"."status" = {p} AND {day} = {p} AND "s"."active" = {p} AND "t"."service_id" IN '
+        '(SELECT "service_id" FROM "counter_service" WHERE "counter_id" = {p}) '
+        'ORDER BY "t"."priority" {order}, "t"."queued_at", "t"."id" LIMIT {p}').format(
+            p=p, day=_day_column().replace('"day"', '"t"."day"'), order=order))
+    return [row[0] for row in db.execute_sql(sql, ('waiting', day, True, counter_id, limit)).fetchall()]
+
+
+def claim(ticket_id, counter_id, staff_id, now):
+    """Call a waiting ticket; 1 if this counter got it, 0 if another was first (a conditional update)."""
+    sql = _text('claim', lambda p: (
+        'UPDATE "ticket" SET "status" = {p}, "counter_id" = {p}, "staff_id" = {p}, "called_at" = {p}, '
+        '"call_count" = "call_count" + 1 WHERE "id" = {p} AND "status" = {p}').format(p=p))
+    return db.execute_sql(sql, ('called', counter_id, staff_id, now, ticket_id, 'waiting')).rowcount

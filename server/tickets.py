@@ -11,7 +11,7 @@ from .clock import office_day
 from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
-from .models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, Service, Ticket, utcnow
+from .models import ACTIVE_STATUSES, AuditEvent, Counter, Service, Ticket, utcnow
 from .validation import mask_phone
 
 log = logging.getLogger(__name__)
@@ -83,15 +83,12 @@ def _lock_counter(counter):
     """Serialise actions on one counter: a row lock on PostgreSQL; SQLite's IMMEDIATE lock already does."""
     if supports_row_locks():
         return Counter.select().where(Counter.id == counter.id).for_update().get()
-    return Counter.get_by_id(counter.id)
+    return counter  # read inside the IMMEDIATE transaction, so already current
 
 
 def _candidates(counter, day, streak_full):
-    services = CounterService.select(CounterService.service).where(CounterService.counter == counter)
-    waiting = Ticket.waiting(services, day).join(Service).where(Service.active == True)  # noqa: E712
     # Priority tickets go first, but never more than the configured number in a row while others wait.
-    order = [Ticket.priority.asc() if streak_full else Ticket.priority.desc(), Ticket.queued_at, Ticket.id]
-    return waiting.order_by(*order).limit(5)
+    return statements.next_in_line(counter.id, day, priority_first=not streak_full)
 
 
 def _finish_current(counter, actor, now):
@@ -114,11 +111,8 @@ def call_next(counter_number, staff=None, actor='', now=None):
         max_in_row = int(settings.get('priority_max_in_row'))
         for candidate in _candidates(counter, office_day(now), counter.priority_streak >= max_in_row):
             # A conditional update: of two counters racing for one ticket exactly one changes a row.
-            claimed = (Ticket.update(status='called', counter=counter, staff=staff, called_at=now,
-                                     call_count=Ticket.call_count + 1)
-                       .where(Ticket.id == candidate.id, Ticket.status == 'waiting').execute())
-            if claimed == 1:
-                called = Ticket.get_by_id(candidate.id)
+            if statements.claim(candidate, counter.id, staff.id if staff else None, now) == 1:
+                called = Ticket.get_by_id(candidate)
                 break
         if called:
             counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
