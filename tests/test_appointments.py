@@ -266,3 +266,15 @@ def test_public_holidays_seed_once(app):
     with db.connection_context():
         assert Holiday.select().count() == count - 1
         assert settings.get('holidays_seeded') == [year, year + 1]
+
+
+def test_a_checked_in_booking_is_served_before_earlier_walk_ins(app, office):
+    from server import tickets
+    slot = datetime.datetime.combine(open_day(), datetime.time(9, 0))
+    code = book_now(app, slot)
+    with app.app_context(), db.connection_context():
+        walk_ins = [tickets.issue_ticket('CT', now=at(slot - datetime.timedelta(minutes=20 - i))) for i in range(3)]
+        ticket = appointments.check_in(code, now=at(slot - datetime.timedelta(minutes=5)))
+        called = tickets.call_next(1, now=at(slot))
+        assert called.id == ticket.id and called.number == 'A004'
+        assert tickets.call_next(1, now=at(slot)).id == walk_ins[0].id
