@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from server import tickets
 from server.extensions import db
@@ -324,10 +325,19 @@ def test_bad_report_dates_are_a_clear_400(client, tokens, query, fragment):
 
 # The console in a real browser -------------------------------------------------------------------
 
-def shoot(page, name):
+def shoot(page, name, attempts=3):
+    """Keep a screenshot for people to look at; Chromium sometimes refuses one under load, so try again."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
-    page.screenshot(path=str(SHOTS / ('admin-%s-%dx%d.png' % (name, size['width'], size['height']))))
+    path = str(SHOTS / ('admin-%s-%dx%d.png' % (name, size['width'], size['height'])))
+    for attempt in range(attempts):
+        try:
+            page.screenshot(path=path)
+            return
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(500)
 
 
 def browser_login(page, server):

@@ -129,9 +129,10 @@ def test_admin_sets_the_calendar_in_a_browser(live_server, page_in):
     page.locator('#week-hours button[type="submit"]').click()
     expect(page.locator('#week-hours .form-error')).to_contain_text('Thứ Bảy: hãy nhập đủ giờ bắt đầu')
     saturday.locator('input[data-session="morning"][data-edge="end"]').fill('')
-    page.locator('#week-hours button[type="submit"]').click()
+    # Saving reloads the page (the notice of the holiday's save is still showing until then).
+    with page.expect_navigation(timeout=10000):
+        page.locator('#week-hours button[type="submit"]').click()
     expect(page.locator('#notice')).to_have_text('Đã lưu.', timeout=10000)
-    page.reload()
     tuesday = page.locator('tr[data-weekday="1"]')
     expect(tuesday.locator('input[data-session="morning"][data-edge="start"]')).to_have_value('08:00')
     expect(tuesday.locator('input[data-session="afternoon"][data-edge="end"]')).to_have_value('16:30')
