@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from server.clock import local_naive
 from server.extensions import db
 from server.models import Appointment, InboundMessage, OutboxMessage, Procedure, Service
 from tests.conftest import bearer, open_weekday

@@ -8,11 +8,10 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rapidfuzz import fuzz
-
-from .text import date_of, find_time_and_date, fold, incoming_text, initials, similarity, time_of
+from .matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, match_office, match_procedure,  # noqa: F401
+                       procedure_score)
+from .text import date_of, find_time_and_date, fold, incoming_text, time_of
 
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
 CODE_LENGTH = 6
@@ -22,10 +21,6 @@ COMMANDS = {'hg': 'HG', 'huy': 'HUY', 'doi': 'DOI', 'kt': 'KT'}
 
 MAX_INPUT = 1000          # no real message is longer; the cut bounds the work done on junk
 MAX_RUN_WORDS = 12        # the longest run of words tried as procedure or office when only spaces separate
-PROCEDURE_MATCH = 70      # scores (0-100) below this are not taken as the procedure...
-PROCEDURE_SUGGEST = 50    # ...but from here they are offered as suggestions
-AMBIGUITY_MARGIN = 6      # two different procedures this close: ask rather than guess ("dang ky", "ban sao")
-OFFICE_MATCH = 85         # high, so that "Hòa Cường Nam" does not pass for "Hòa Cường Bắc"
 LONGER_TAIL_MARGIN = 3    # points a longer run of words must gain to be taken as the procedure instead
 TYPICAL_NAME_WORDS = 3    # where to cut the name from an unrecognised procedure
 NAME_LENGTH = (2, 100)
@@ -33,15 +28,6 @@ NAME_LENGTH = (2, 100)
 COMMAND_RE = re.compile(r'[\W_]*([^\W\d_]+)')
 STRONG_SEPARATOR = re.compile(r'[,;|+\n\r\t]|\s-+\s')
 DOT_SEPARATOR = re.compile(r'(?<!\d)\.|\.(?!\d)')  # a full stop, but not the one in 8.30 or 25.11
-OFFICE_WORDS = re.compile(r'\b(?:uy ban nhan dan|ubnd|phuong|thi tran|xa|tt|p)\b')
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A service or procedure that can be booked; key is the caller's own (hashable) identifier for it."""
-    key: object
-    label: str
-    service_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +177,7 @@ def _cut_by_procedure(words, candidates, office_names):
     for start in range(len(raws) - 1, max(1, len(raws) - MAX_RUN_WORDS) - 1, -1):
         # a longer tail must do clearly better, so that "Nguyễn Văn Khai khai sinh" keeps "Khai" in the name
         query = ' '.join(word[1] for word in words[start:])
-        tail = max((_procedure_score(query, candidate) for candidate in candidates), default=0)
+        tail = max((procedure_score(query, candidate) for candidate in candidates), default=0)
         if tail > score + LONGER_TAIL_MARGIN:
             score, cut = tail, start
     if score < PROCEDURE_MATCH:
@@ -205,7 +191,7 @@ def _office_start(raws, end, office_names):
     if not office_names or end < 2:
         return None
     # on a tie the longer run, which takes words like "UBND" or "P." away from the name
-    score, start = max((_match_office(' '.join(raws[start:end]), office_names)[0], -start)
+    score, start = max((match_office(' '.join(raws[start:end]), office_names)[0], -start)
                        for start in range(max(1, end - MAX_RUN_WORDS), end))
     return -start if score >= OFFICE_MATCH else None
 
@@ -226,72 +212,10 @@ def _read_office(raw, office_names):
         return None
     if not office_names:
         return ' '.join(raw.split())
-    score, name = _match_office(raw, office_names)
+    score, name = match_office(raw, office_names)
     if score < OFFICE_MATCH:
         raise _BadField('office', raw.strip())
     return name
-
-
-def match_procedure(text, candidates):
-    """The candidate the text names (None if none is close enough, or two different ones are about as close)
-    and up to three suggestions, best first."""
-    query = fold(text)
-    # best first; among equals (a service code shared by the service and its procedures) the shortest label,
-    # which is the service's own, general name
-    ranked = sorted(((_procedure_score(query, candidate), candidate) for candidate in candidates),
-                    key=lambda row: (-row[0], len(_folded_label(row[1]))))
-    suggestions = []
-    for score, candidate in ranked:
-        if score >= PROCEDURE_SUGGEST and len(suggestions) < 3 and \
-                _folded_label(candidate) not in {_folded_label(other) for other in suggestions}:
-            suggestions.append(candidate)
-    if not ranked or ranked[0][0] < PROCEDURE_MATCH:
-        return None, suggestions
-    best_score, best = ranked[0]
-    rivals = [score for score, candidate in ranked if _folded_label(candidate) != _folded_label(best)]
-    if best_score < 100 and rivals and rivals[0] > best_score - AMBIGUITY_MARGIN:
-        return None, suggestions
-    return best, suggestions
-
-
-def _procedure_score(query, candidate):
-    """0-100: the service code, the label or its initials ("dkks") score high; else text similarity."""
-    label, code, label_initials = _folded_forms(candidate)
-    if not query or not label:
-        return 0
-    if query in (label, code):
-        return 100
-    if len(query) >= 2 and query.replace(' ', '') == label_initials:
-        return 95
-    return similarity(query, label)
-
-
-@lru_cache(maxsize=4096)
-def _folded_forms(candidate):
-    """(label, service code, initials of the label) folded, once per candidate."""
-    label = fold(candidate.label)
-    return label, fold(candidate.service_code or ''), initials(label)
-
-
-def _folded_label(candidate):
-    return _folded_forms(candidate)[0]
-
-
-def _match_office(text, office_names):
-    """(score, office name) of the office name closest to the text, ignoring words such as UBND or phường."""
-    core = _office_core(text)
-    best = (0, None)
-    for name in office_names:
-        target = _office_core(name)
-        if core and target:
-            score = 100 if core.replace(' ', '') == initials(target) else fuzz.ratio(core, target)
-            best = max(best, (score, name), key=lambda pair: pair[0])
-    return best
-
-
-def _office_core(text):
-    words = re.sub(r'[\W_]+', ' ', fold(text))
-    return ' '.join(OFFICE_WORDS.sub(' ', words).split())
 
 
 def _to_words(fields):
