@@ -25,10 +25,14 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / 'bench') not in sys.path:
+    sys.path.insert(0, str(ROOT / 'bench'))
+
+from displays import CLOCK, DisplayFleet, now_ns  # noqa: E402
+
 HOST = '127.0.0.1'
 API = '/api/v1'
 
@@ -257,20 +261,33 @@ def server_report(server, workdir, keep_data):
 
 
 class CpuMeter:
-    """CPU used by the server and by the bench process during a phase, as a share of one core."""
+    """CPU used during a phase, as a share of one core: by the server (its worker included), by the
+    bench's main process and by the bench's display worker processes, if any."""
 
-    def __init__(self, server_pid):
-        self.server_pid = server_pid
-        self.start = (time.perf_counter(), cpu_seconds(server_pid), cpu_seconds(os.getpid()))
+    def __init__(self, server_pid, worker_pids=()):
+        self.server_pid, self.worker_pids = server_pid, list(worker_pids)
+        self.start = (time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds([os.getpid()]),
+                      own_cpu_seconds(self.worker_pids))
 
     def result(self):
         wall = time.perf_counter() - self.start[0]
         out = {'wall_s': round(wall, 2)}
-        for key, before, pid in (('server_cores', self.start[1], self.server_pid),
-                                 ('bench_cores', self.start[2], os.getpid())):
-            after = cpu_seconds(pid)
-            out[key] = round((after - before) / wall, 2) if None not in (before, after) and wall > 0 else None
+        after = (None, cpu_seconds(self.server_pid), own_cpu_seconds([os.getpid()]),
+                 own_cpu_seconds(self.worker_pids))
+        for i, key in ((1, 'server_cores'), (2, 'bench_cores'), (3, 'display_procs_cores')):
+            if i == 3 and not self.worker_pids:
+                continue
+            before, now = self.start[i], after[i]
+            out[key] = round((now - before) / wall, 2) if None not in (before, now) and wall > 0 else None
         return out
+
+
+def own_cpu_seconds(pids):
+    """User + system CPU seconds of these processes themselves (not their children), or None."""
+    try:
+        return sum(_own_cpu(pid)[0] for pid in pids)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def load_average():
@@ -605,201 +622,113 @@ def measure_paced_latency(server, kiosk_token, services, clients, rate, requests
 # Display clients: call -> ticket_called latency
 # --------------------------------------------------------------------------------------------
 
-def display_client_class(stock):
-    """python-socketio's Client; unless `stock`, one that runs event handlers in its reading thread.
-
-    The stock threading client starts a new thread for every message it receives; with hundreds of
-    clients in one process that bench-side cost would be counted as server latency. Real display
-    boards are separate browsers, so by default the handlers run directly in each client's read loop
-    (the handlers here only take a timestamp).
-    """
-    import engineio
-    import socketio
-
-    if stock:
-        return socketio.Client
-
-    class DirectEngineIO(engineio.Client):
-        def _trigger_event(self, event, *args, **kwargs):
-            if event == 'message':
-                kwargs['run_async'] = False
-            return super()._trigger_event(event, *args, **kwargs)
-
-    class DirectClient(socketio.Client):
-        def _engineio_client_class(self):
-            return DirectEngineIO
-
-    return DirectClient
-
-
-class Display:
-    """One display board: a Socket.IO client on /display that timestamps every ticket_called."""
-
-    def __init__(self, index, client_class):
-        self.index = index
-        self.sio = client_class(reconnection=False, handle_sigint=False)
-        self.snapshot = threading.Event()
-        self.received = {}          # ticket id -> perf_counter() at the first ticket_called for it
-        self.duplicates = 0
-        self.events = {}
-        self.disconnected = None
-        self.error = None
-        self.sio.on('snapshot', self._on_snapshot, namespace='/display')
-        self.sio.on('ticket_called', self._on_called, namespace='/display')
-        self.sio.on('disconnect', self._on_disconnect, namespace='/display')
-        self.sio.on('*', self._on_other, namespace='/display')
-
-    def _on_snapshot(self, _data):
-        self.snapshot.set()
-
-    def _on_called(self, data):
-        now = time.perf_counter()
-        try:
-            ticket_id = data['ticket']['id']
-        except (TypeError, KeyError):
-            self.error = 'ticket_called without ticket.id: %r' % (data,)
-            return
-        if ticket_id in self.received:
-            self.duplicates += 1
-        else:
-            self.received[ticket_id] = now
-        self.events['ticket_called'] = self.events.get('ticket_called', 0) + 1
-
-    def _on_other(self, event, *_args):
-        self.events[event] = self.events.get(event, 0) + 1
-
-    def _on_disconnect(self, *_reason):
-        if self.disconnected is None:
-            self.disconnected = time.perf_counter()
-
-    def connect(self, url, token, timeout):
-        try:
-            self.sio.connect(url, transports=['websocket'], namespaces=['/display'], auth={'token': token},
-                             wait=True, wait_timeout=timeout)
-        except Exception as exc:  # noqa: BLE001 — counted and reported
-            self.error = '%s: %s' % (type(exc).__name__, exc)
-            return False
-        return True
-
-    def close(self):
-        try:
-            self.sio.disconnect()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def connect_displays(server, token, count, client_class, parallel, time_limit):
-    displays = [Display(i, client_class) for i in range(count)]
-    deadline = time.perf_counter() + time_limit
-    started = time.perf_counter()
-
-    def connect(display):
-        if time.perf_counter() > deadline:
-            display.error = 'not tried: connect phase over its time limit'
-            return False
-        return display.connect(server.url, token, timeout=10)
-
-    # A few at a time: the Werkzeug server listens with a backlog of 128.
-    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix='bench-connect') as pool:
-        connected = list(pool.map(connect, displays))
-    connect_seconds = time.perf_counter() - started
-    snapshot_deadline = time.perf_counter() + 30
-    for display, ok in zip(displays, connected):
-        if ok:
-            display.snapshot.wait(max(0.0, snapshot_deadline - time.perf_counter()))
-    return displays, connected, connect_seconds
-
-
-def measure_call_latency(server, tokens, office, displays_wanted, calls, interval, stock_client,
-                         connect_parallel):
-    counter_api = Api(server.port, tokens['counter'])
-    kiosk_api = Api(server.port, tokens['kiosk'])
-    errors = Errors()
-    client_class = display_client_class(stock_client)
-    # The tickets to call are issued before the boards connect.
-    for _ in range(calls + 5):
-        status, data, _elapsed, _sent = kiosk_api.request('POST', '/tickets', {'service': office['call_service'],
-                                                                             'print': False})
-        expect(status, data, 201, 'POST /tickets (call phase)')
-    kiosk_api.close()
-
-    displays, connected, connect_seconds = connect_displays(server, tokens['display'], displays_wanted,
-                                                            client_class, connect_parallel, time_limit=180)
-    live = [d for d, ok in zip(displays, connected) if ok]
-    with_snapshot = sum(1 for d in live if d.snapshot.is_set())
-    connect_errors = sorted({d.error for d in displays if d.error})[:5]
-    log('%d of %d display clients connected in %.1f s (%d got their snapshot)'
-        % (len(live), displays_wanted, connect_seconds, with_snapshot))
-    threads_in_bench = threading.active_count()
-
-    sent = {}               # ticket id -> perf_counter() just before the call request was sent
-    http_latency = []
-    call_deadline = time.perf_counter() + calls * (interval + 10) + 10
-    counter_path = '/counters/%d/call-next' % office['call_counter']
-    meter = CpuMeter(server.proc.pid)
+def issue_call_tickets(server, kiosk_token, service, count):
+    """The tickets the call phase calls, issued before the boards connect."""
+    kiosk_api = Api(server.port, kiosk_token)
     try:
-        for i in range(calls):
+        for _ in range(count):
+            status, data, _elapsed, _sent = kiosk_api.request('POST', '/tickets', {'service': service,
+                                                                                 'print': False})
+            expect(status, data, 201, 'POST /tickets (call phase)')
+    finally:
+        kiosk_api.close()
+
+
+def send_calls(server, counter_token, counter, calls, interval):
+    """`calls` call-next requests `interval` apart; {ticket id: monotonic_ns just before sending}.
+
+    The send time is taken with the clock the display worker processes stamp receipts with
+    (displays.now_ns, CLOCK_MONOTONIC); pacing and the HTTP latency use perf_counter as elsewhere.
+    """
+    counter_api = Api(server.port, counter_token)
+    errors = Errors()
+    sent, http_latency = {}, []
+    call_deadline = time.perf_counter() + calls * (interval + 10) + 10
+    path = '/counters/%d/call-next' % counter
+    try:
+        for _ in range(calls):
             if time.perf_counter() > call_deadline:
                 break
-            status, data, elapsed, sent_at = counter_api.request('POST', counter_path)
+            sent_ns = now_ns()
+            status, data, elapsed, sent_at = counter_api.request('POST', path)
             if status == 200 and isinstance(data, dict) and 'id' in data:
-                sent[data['id']] = sent_at
+                sent[data['id']] = sent_ns
                 http_latency.append(elapsed)
             else:
                 errors.add(status, data)
             pause = sent_at + interval - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-        # Give the last events a bounded time to arrive.
-        wait_deadline = time.perf_counter() + 10
-        while time.perf_counter() < wait_deadline:
-            if all(all(t in d.received for t in sent) for d in live):
-                break
-            time.sleep(0.05)
     finally:
         counter_api.close()
-    cpu = meter.result()
+    return sent, http_latency, errors
 
-    latencies, missed = [], 0
-    first, last = [], []
-    for ticket_id, sent_at in sent.items():
+
+def receipt_figures(sent, boards):
+    """Latency samples per (call, board), missed pairs, and per call the first and last receipt."""
+    latencies, missed, first, last = [], 0, [], []
+    for ticket_id, sent_ns in sent.items():
         arrivals = []
-        for display in displays:        # a client that failed to connect misses every call
-            at = display.received.get(ticket_id)
+        for board in boards:            # a board that failed to connect misses every call
+            at = board['received'].get(ticket_id)
             if at is None:
                 missed += 1
             else:
-                latencies.append(at - sent_at)
-                arrivals.append(at - sent_at)
+                arrivals.append((at - sent_ns) / 1e9)
+        latencies.extend(arrivals)
         if arrivals:
             first.append(min(arrivals))
             last.append(max(arrivals))
-    disconnected = sum(1 for d in live if d.disconnected is not None)
-    events_seen = {}
-    for display in live:
-        for event, n in display.events.items():
-            events_seen[event] = events_seen.get(event, 0) + n
-    handler_errors = sorted({d.error for d in live if d.error})[:5]
+    return latencies, missed, first, last
 
-    # Disconnect every client. websocket-client waits up to 3 s for the server's answer to its close
-    # frame, which the Werkzeug/simple-websocket server never sends, so close many at once.
-    closing = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, min(len(live), 100)), thread_name_prefix='bench-close') as pool:
-        list(pool.map(lambda d: d.close(), live))
-    close_seconds = time.perf_counter() - closing
 
+def board_counts(boards):
+    """Duplicates, disconnects, events seen and handler errors over the boards that connected."""
+    live = [b for b in boards if b['connected']]
+    events = {}
+    for board in live:
+        for event, n in board['events'].items():
+            events[event] = events.get(event, 0) + n
+    return {'duplicates': sum(b['duplicates'] for b in live),
+            'disconnected_during_run': sum(1 for b in live if b['disconnected']),
+            'events_received': events,
+            'handler_errors': sorted({b['error'] for b in live if b['error']})[:5]}
+
+
+def measure_call_latency(server, tokens, office, args):
+    """call-next -> ticket_called at every board; the boards live in `args.display_procs` processes."""
+    issue_call_tickets(server, tokens['kiosk'], office['call_service'], args.calls + 5)
+    fleet = DisplayFleet(server.url, tokens['display'], args.displays, args.display_procs, args.stock_client,
+                         args.connect_parallel, time_limit=180, idle_limit=args.calls * (args.interval + 10) + 120)
+    with fleet:                         # the worker processes are closed on every way out
+        boards, connect_seconds, worker_threads = fleet.wait_connected()
+        connected = {
+            'displays_wanted': args.displays, 'displays_connected': sum(1 for b in boards if b['connected']),
+            'snapshots': sum(1 for b in boards if b['connected'] and b['snapshot']),
+            'connect_seconds': round(connect_seconds, 2), 'display_procs': fleet.procs,
+            'connect_errors': sorted({b['error'] for b in boards if b['error'] and not b['connected']})[:5],
+            'bench_threads': threading.active_count() + worker_threads}
+        log('%(displays_connected)d of %(displays_wanted)d display clients connected in %(connect_seconds)s s '
+            'in %(display_procs)d processes (%(snapshots)d got their snapshot)' % connected)
+        meter = CpuMeter(server.proc.pid, fleet.pids)
+        sent, http_latency, errors = send_calls(server, tokens['counter'], office['call_counter'], args.calls,
+                                                args.interval)
+        boards = fleet.collect(sent, wait_seconds=10)   # a bounded wait for the last events
+        cpu = meter.result()
+        close_seconds = fleet.close()
+    latencies, missed, first, last = receipt_figures(sent, boards)
     out = summary_ms(latencies)
+    out.update(connected)
+    out.update(board_counts(boards))
     out.update({
-        'displays_wanted': displays_wanted, 'displays_connected': len(live), 'snapshots': with_snapshot,
-        'connect_seconds': round(connect_seconds, 2), 'connect_errors': connect_errors,
-        'client': 'python-socketio stock Client' if stock_client else 'python-socketio Client, handlers in read loop',
-        'calls_wanted': calls, 'calls_made': len(sent), 'interval_s': interval,
-        'pairs_expected': len(sent) * displays_wanted, 'missed': missed,
-        'duplicates': sum(d.duplicates for d in live), 'disconnected_during_run': disconnected,
+        'client': 'python-socketio stock Client' if args.stock_client else
+                  'python-socketio Client, handlers in read loop',
+        'clock': CLOCK, 'worker_exit_codes': fleet.exit_codes,
+        'calls_wanted': args.calls, 'calls_made': len(sent), 'interval_s': args.interval,
+        'pairs_expected': len(sent) * args.displays, 'missed': missed,
         'first_receipt': summary_ms(first), 'last_receipt': summary_ms(last),
         'call_http': summary_ms(http_latency), 'call_errors': errors.as_dict(),
-        'events_received': events_seen, 'handler_errors': handler_errors,
-        'bench_threads': threads_in_bench, 'close_seconds': round(close_seconds, 2), 'cpu': cpu,
+        'close_seconds': round(close_seconds, 2), 'cpu': cpu,
     })
     return out
 
@@ -868,7 +797,10 @@ def _display_rows(row, display):
 
 def _cpu(part):
     cpu = part.get('cpu') or {}
-    return 'CPU: server %s cores, bench %s cores' % (cpu.get('server_cores'), cpu.get('bench_cores'))
+    text = 'CPU: server %s cores, bench %s cores' % (cpu.get('server_cores'), cpu.get('bench_cores'))
+    if 'display_procs_cores' in cpu:
+        text += ' + display processes %s cores' % cpu['display_procs_cores']
+    return text
 
 
 def print_table(report):
@@ -903,11 +835,11 @@ def print_table(report):
               'median %s ms, last display median %s ms (p99 %s ms); %s' % (
                   disp['call_http']['median_ms'], disp['call_http']['p99_ms'], disp['first_receipt']['median_ms'],
                   disp['last_receipt']['median_ms'], disp['last_receipt']['p99_ms'], _cpu(disp)))
-        print('  displays: %d/%d connected in %s s, %d disconnected during the run, %d duplicate events, '
-              '%d bench threads, closed in %s s; client: %s' % (
-                  disp['displays_connected'], disp['displays_wanted'], disp['connect_seconds'],
+        print('  displays: %d/%d connected in %s s in %d processes, %d disconnected during the run, %d duplicate '
+              'events, %d bench threads, closed in %s s; client: %s; clock: %s' % (
+                  disp['displays_connected'], disp['displays_wanted'], disp['connect_seconds'], disp['display_procs'],
                   disp['disconnected_during_run'], disp['duplicates'], disp['bench_threads'],
-                  disp['close_seconds'], disp['client']))
+                  disp['close_seconds'], disp['client'], disp['clock']))
         if disp['connect_errors']:
             print('  display connect errors: %s' % '; '.join(disp['connect_errors']))
         if disp['handler_errors']:
@@ -949,6 +881,8 @@ def parse_args(argv=None):
     parser.add_argument('--paced-requests', type=int, help='requests per client in the open-loop phase (default 50)')
     parser.add_argument('--connect-parallel', type=int, default=8,
                         help='display clients connecting at once (default 8)')
+    parser.add_argument('--display-procs', type=int, default=4,
+                        help='worker processes holding the display clients between them (default 4)')
     parser.add_argument('--stock-client', action='store_true',
                         help="use python-socketio's Client unchanged (a new thread per received message)")
     parser.add_argument('--database-url', default=None,
@@ -963,7 +897,7 @@ def parse_args(argv=None):
     for key, value in defaults.items():
         if getattr(args, key, None) is None:
             setattr(args, key, value)
-    for key in ('clients', 'requests', 'calls', 'connect_parallel', 'paced_requests'):
+    for key in ('clients', 'requests', 'calls', 'connect_parallel', 'paced_requests', 'display_procs'):
         if getattr(args, key) < 1:
             parser.error('--%s must be at least 1' % key.replace('_', '-'))
     if args.displays < 0 or args.duration <= 0 or args.interval < 0 or args.paced_rate <= 0:
@@ -1010,6 +944,7 @@ def main(argv=None):
                          'paced_rate': args.paced_rate, 'paced_requests': args.paced_requests,
                          'database': _describe_db(args.database_url), 'cpus': os.cpu_count(),
                          'python': sys.version.split()[0], 'stock_client': args.stock_client,
+                         'display_procs': args.display_procs,
                          'load_average_before': load_average()},
               'results': {}, 'server': {}, 'error': None}
     server = Server(workdir, args.database_url)
@@ -1046,11 +981,9 @@ def main(argv=None):
                 server, tokens['kiosk'], office['issue_services'], args.clients, args.paced_rate,
                 args.paced_requests)
         if 'display' not in args.skip and args.displays > 0:
-            log('call -> display: %d display clients, %d calls %g s apart' % (args.displays, args.calls,
-                                                                               args.interval))
-            report['results']['call_to_display'] = measure_call_latency(
-                server, tokens, office, args.displays, args.calls, args.interval, args.stock_client,
-                args.connect_parallel)
+            log('call -> display: %d display clients in %d processes, %d calls %g s apart'
+                % (args.displays, min(args.display_procs, args.displays), args.calls, args.interval))
+            report['results']['call_to_display'] = measure_call_latency(server, tokens, office, args)
     except BenchError as exc:
         report['error'] = str(exc)
     except KeyboardInterrupt:
