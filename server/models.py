@@ -5,7 +5,7 @@ import json
 import secrets
 
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField, fn)
+                    IntegerField, Model, TextField)
 
 from .extensions import db
 
@@ -185,16 +185,6 @@ class Ticket(BaseModel):
     class Meta:
         indexes = ((('origin', 'day', 'sequence'), True),
                    (('status', 'service', 'queued_at'), False))
-
-    @classmethod
-    def waiting(cls, services, day):
-        return cls.select().where(cls.status == 'waiting', cls.day == day, cls.service.in_(services))
-
-    @classmethod
-    def count_waiting_by_service(cls, day):
-        rows = (cls.select(cls.service, fn.COUNT(cls.id).alias('n'))
-                .where(cls.status == 'waiting', cls.day == day).group_by(cls.service))
-        return {row.service_id: row.n for row in rows}
 
 
 class AuditEvent(BaseModel):

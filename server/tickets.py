@@ -23,7 +23,8 @@ def audit(ticket, action, actor, from_status=None, counter=None, **detail):
                                  to_status=ticket.status if ticket else None,
                                  counter_number=counter.number if counter else None,
                                  detail=json.dumps(detail, ensure_ascii=False, default=str)))
-    if ticket is None:  # a token, service, counter, board or printer changed: cached copies are stale
+    if ticket is None:  # an office-level change (a token, service, board, hours, a booking...): drop the cached
+        # copies rather than work out which are stale; they are re-read in a few statements
         db.after_commit(caches.forget_all)
 
 
@@ -50,11 +51,6 @@ def find_ticket(ticket_id):
                       'unknown_ticket')
 
 
-def next_sequence(service, day):
-    """Allocate the next number of a service for a day; one statement, safe under concurrency."""
-    return statements.next_number(service.id, day)
-
-
 def issue_ticket(service_code, priority=False, priority_reason=None, name=None, phone=None,
                  source='kiosk', actor='', now=None, on_commit=None):
     """Give a citizen the next number of a service for today."""
@@ -67,7 +63,7 @@ def issue_ticket(service_code, priority=False, priority_reason=None, name=None, 
                     priority_reason=priority_reason if priority else None, name=name, phone=phone,
                     source=source, issued_at=now, queued_at=now)
     with db.atomic():  # only the statements inside: other writers wait for this transaction
-        ticket.sequence = next_sequence(service, day)
+        ticket.sequence = statements.next_number(service.id, day)
         ticket.number = '%s%03d' % (service.prefix, ticket.sequence)
         statements.insert(ticket)
         audit(ticket, 'issued', actor, priority_reason=ticket.priority_reason, source=source)
