@@ -4,6 +4,7 @@ import logging
 
 from flask_babel import gettext as _
 
+from . import caches
 from .errors import Invalid
 from .extensions import db
 from .models import Appointment, Holiday, OpeningHours
@@ -43,8 +44,17 @@ def clock(moment):
     return moment.strftime('%H:%M')
 
 
+# A day's slots, the 14-day strip and the "nearest free slots" search read the hours and holidays for
+# every day they look at: one read per second at most, dropped at once when this process changes them.
+_calendar = caches.Fresh()
+
+
 def weekly_hours():
     """{weekday: {session: (start, end)}} as stored, or the defaults when nothing is stored."""
+    return _calendar.get('hours', _read_weekly_hours)
+
+
+def _read_weekly_hours():
     rows = list(OpeningHours.select())
     if not rows:
         return {weekday: dict(sessions) for weekday, sessions in DEFAULT_HOURS.items()}
@@ -72,11 +82,11 @@ def set_weekly_hours(hours):
         # An empty week would look like "nothing stored": keep a closed marker instead.
         if not clean:
             OpeningHours.create(weekday=6, session='morning', start='00:00', end='00:00')
+        db.after_commit(caches.forget_all)
 
 
 def holiday_name(day):
-    row = Holiday.get_or_none(Holiday.day == day)
-    return row.name if row else None
+    return _calendar.get('holidays', lambda: {row.day: row.name for row in Holiday.select()}).get(day)
 
 
 def sessions_on(day):
@@ -137,4 +147,5 @@ def seed_holidays(years):
             if not Holiday.select().where(Holiday.day == day).exists():
                 Holiday.create(day=day, name=name[:100])
                 added += 1
+        db.after_commit(caches.forget_all)
     return added
