@@ -15,7 +15,7 @@ from .models import InboundMessage, OutboxMessage, Procedure
 from .queue import ticket_dict
 from .sms import inbound
 from .sms.text import is_gsm7
-from .validation import MAX_NAME, json_body, mask_phone, phone_number, text
+from .validation import MAX_NAME, boolean, json_body, mask_phone, phone_number, text
 
 HOTLINE = ('hotline',)
 
@@ -43,13 +43,9 @@ def slots():
     service = appointments.bookable_service(request.args.get('service') or '')
     day = _day_arg(request.args.get('date'))
     answer = office_hours.slots(service, day, local_naive())
-    holiday = office_hours.holiday_name(day)
     for slot in answer:
         slot['left'] = max(0, slot['capacity'] - slot['booked'])
-    response = jsonify(answer)
-    if holiday:
-        response.headers['X-Luot-Holiday'] = holiday.encode('utf-8').decode('latin-1')
-    return response
+    return jsonify(answer)
 
 
 @bp.get('/calendar')
@@ -132,7 +128,7 @@ def move_appointment(code):
 def check_in(code):
     """Check in by the booking code, or by the phone number that booked (today's booking)."""
     body = json_body(required=False)
-    want_print = body.get('print', g.principal.role == 'kiosk') is True
+    want_print = boolean(body, 'print', default=g.principal.role == 'kiosk')
     printer = printing.printer_for(g.principal) if want_print else None
     ticket = appointments.check_in(code, actor(), on_commit=printing.print_after_commit(printer))
     answer = ticket_dict(ticket)

@@ -193,6 +193,8 @@ def test_check_in_api_for_kiosk(client, office, tokens):
     assert unknown.status_code == 404 and unknown.get_json()['error']['code'] == 'unknown_appointment'
     refused = client.post(API + '/appointments/ABCDEF/check-in', headers=bearer(tokens['hotline']))
     assert refused.status_code == 403
+    bad = client.post(API + '/appointments/ABCDEF/check-in', json={'print': 'yes'}, headers=bearer(tokens['kiosk']))
+    assert bad.status_code == 400 and bad.get_json()['error']['code'] == 'invalid_type'
 
 
 def test_unchecked_bookings_become_no_shows_after_the_grace(app, office):
