@@ -10,7 +10,6 @@ from .api import actor, bp
 from .auth import _token_principal, requires
 from .clock import iso, local_naive
 from .errors import Invalid, NotFound
-from .extensions import db
 from .models import InboundMessage, OutboxMessage, Procedure
 from .queue import ticket_dict
 from .sms import inbound
@@ -158,9 +157,7 @@ def sms_inbound():
         # Kannel sends the answer body back itself; coding 2 (UCS-2) keeps diacritics when the office wants them.
         headers = {} if is_gsm7(reply or '') else {'X-Kannel-Coding': '2'}
         return Response(reply or '', mimetype='text/plain', headers=headers)
-    if reply:
-        with db.atomic():
-            outbox.enqueue('reply:%d' % row.id, sender, reply, 'reply')
+    inbound.queue_reply(row, reply)
     return jsonify({'reply': reply or '', 'appointment': appointments.appointment_dict(appointment)
                     if appointment else None})
 

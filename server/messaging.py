@@ -49,9 +49,7 @@ def receive(transport, now=None):
     for message in incoming:
         phone = inbound.sender_number(message.phone)
         reply, _appointment, row = inbound.handle(phone, message.text, now)
-        if reply:
-            with db.atomic():
-                outbox.enqueue('reply:%d' % row.id, phone, reply, 'reply', now=now)
+        inbound.queue_reply(row, reply, now)
     for report in reports:
         outbox.record_delivery(report.message_id, report.delivered, report.detail, now)
     return len(incoming), len(reports)

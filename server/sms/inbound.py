@@ -2,9 +2,7 @@
 import datetime
 import logging
 
-import phonenumbers
-
-from .. import appointments, settings
+from .. import appointments, outbox, settings
 from ..clock import local_naive
 from ..errors import QueueError
 from ..extensions import db
@@ -13,9 +11,11 @@ from ..validation import mask_phone
 from . import messages
 from .parser import SYNTAX, Book, Cancel, Candidate, Invalid, Move, Query, parse_message
 from .text import outgoing_text, strip_diacritics
+from .transports.base import national_phone
 
 log = logging.getLogger(__name__)
 
+COMMAND_WORDS = {Book: 'HG', Cancel: 'HUY', Move: 'DOI', Query: 'KT'}   # as recorded and in the syntax help
 FIELD_NAMES = {'name': 'ho ten', 'office': 'ten co quan', 'procedure': 'thu tuc', 'time': 'gio',
                'date': 'ngay', 'code': 'ma hen', 'format': 'cu phap'}
 # One SMS (at most 160 characters): the booking syntax with an example, then the other commands.
@@ -25,13 +25,8 @@ HELP = '%s. Huy: HUY ma hen. Doi: DOI ma hen, gio, ngay. Xem: KT ma hen' % SYNTA
 def sender_number(raw):
     """A sender as the gateway gave it (+84905..., 84905..., 0905...) in the national form when Vietnamese."""
     compact = ''.join(ch for ch in raw if ch.isdigit() or ch == '+')[:20]
-    try:
-        parsed = phonenumbers.parse(compact if not compact.startswith('84') else '+' + compact, 'VN')
-    except phonenumbers.NumberParseException:
-        return compact or raw[:20]
-    if parsed.country_code == 84 and phonenumbers.is_valid_number(parsed):
-        return '0' + str(parsed.national_number)
-    return compact
+    # A number starting 84 without its '+' is international: no Vietnamese national number starts so.
+    return national_phone(compact, international=compact.startswith('84'))[:20] or raw[:20]
 
 
 def candidates():
@@ -123,26 +118,29 @@ def handle(phone, text, now=None):
         return None, None, row
     command = parse_message(text, candidates=candidates(), today=local_naive(now).date(),
                             office_names=office_names())
-    name = type(command).__name__.upper()
     if isinstance(command, Invalid):
         reply = 'Sai %s "%s". Cu phap dung: %s' % (FIELD_NAMES.get(command.field, command.field),
                                                    strip_diacritics(command.value)[:40], SYNTAX[command.command])
         if command.suggestions:
             reply += ' Goi y: %s.' % ', '.join(strip_diacritics(s.label) for s in command.suggestions)
         return _record(row, command.command, 'invalid_' + command.field, reply), None, row
-    if not isinstance(command, (Book, Cancel, Move, Query)):
+    word = COMMAND_WORDS.get(type(command))
+    if word is None:
         if _helped_recently(phone, now):
             return _record(row, '', 'ignored', None), None, row
         return _record(row, '', 'help', HELP), None, row
     try:
         outcome, reply, appointment = _act(command, phone, now)
     except QueueError as error:
-        return _record(row, name, error.code, _refusal(error, _command_word(command))), None, row
-    return _record(row, name, outcome, reply), appointment, row
+        return _record(row, word, error.code, _refusal(error, word)), None, row
+    return _record(row, word, outcome, reply), appointment, row
 
 
-def _command_word(command):
-    return {'BOOK': 'HG', 'CANCEL': 'HUY', 'MOVE': 'DOI', 'QUERY': 'KT'}[type(command).__name__.upper()]
+def queue_reply(row, reply, now=None):
+    """Send a reply back through the outbox, keyed by the message it answers so it is queued once."""
+    if reply:
+        with db.atomic():
+            outbox.enqueue('reply:%d' % row.id, row.phone, reply, 'reply', now=now)
 
 
 def _record(row, command, outcome, reply):
