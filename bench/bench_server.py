@@ -31,7 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / 'bench') not in sys.path:
     sys.path.insert(0, str(ROOT / 'bench'))
 
-from displays import CLOCK, DisplayFleet, now_ns  # noqa: E402
+from displays import CLIENTS, CLOCK, DisplayFleet, now_ns  # noqa: E402
+
+CLIENT_NAMES = {'async': 'python-socketio AsyncClient (aiohttp), one asyncio loop per worker process',
+                'threaded': 'python-socketio Client, handlers in its reading thread',
+                'stock': 'python-socketio Client unchanged (a new thread per message)'}
 
 HOST = '127.0.0.1'
 API = '/api/v1'
@@ -698,7 +702,7 @@ def board_counts(boards):
 def measure_call_latency(server, tokens, office, args):
     """call-next -> ticket_called at every board; the boards live in `args.display_procs` processes."""
     issue_call_tickets(server, tokens['kiosk'], office['call_service'], args.calls + 5)
-    fleet = DisplayFleet(server.url, tokens['display'], args.displays, args.display_procs, args.stock_client,
+    fleet = DisplayFleet(server.url, tokens['display'], args.displays, args.display_procs, args.client,
                          args.connect_parallel, time_limit=180, idle_limit=args.calls * (args.interval + 10) + 120)
     with fleet:                         # the worker processes are closed on every way out
         boards, connect_seconds, worker_threads = fleet.wait_connected()
@@ -721,8 +725,7 @@ def measure_call_latency(server, tokens, office, args):
     out.update(connected)
     out.update(board_counts(boards))
     out.update({
-        'client': 'python-socketio stock Client' if args.stock_client else
-                  'python-socketio Client, handlers in read loop',
+        'client': CLIENT_NAMES[args.client],
         'clock': CLOCK, 'worker_exit_codes': fleet.exit_codes,
         'calls_wanted': args.calls, 'calls_made': len(sent), 'interval_s': args.interval,
         'pairs_expected': len(sent) * args.displays, 'missed': missed,
@@ -883,8 +886,10 @@ def parse_args(argv=None):
                         help='display clients connecting at once (default 8)')
     parser.add_argument('--display-procs', type=int, default=4,
                         help='worker processes holding the display clients between them (default 4)')
-    parser.add_argument('--stock-client', action='store_true',
-                        help="use python-socketio's Client unchanged (a new thread per received message)")
+    parser.add_argument('--client', choices=CLIENTS, default='async',
+                        help="the display clients: 'async' (python-socketio AsyncClient, one asyncio loop per "
+                             "worker process; default), 'threaded' (python-socketio Client, handlers in its "
+                             "reading thread) or 'stock' (Client unchanged: a new thread per message)")
     parser.add_argument('--database-url', default=None,
                         help='LUOT_DATABASE_URL for the server, e.g. postgresql://127.0.0.1:5432/luot_bench '
                              '(default: a SQLite file in the temporary data directory)')
@@ -943,7 +948,7 @@ def main(argv=None):
                          'calls': args.calls, 'interval_s': args.interval, 'tag': tag,
                          'paced_rate': args.paced_rate, 'paced_requests': args.paced_requests,
                          'database': _describe_db(args.database_url), 'cpus': os.cpu_count(),
-                         'python': sys.version.split()[0], 'stock_client': args.stock_client,
+                         'python': sys.version.split()[0], 'client': args.client,
                          'display_procs': args.display_procs,
                          'load_average_before': load_average()},
               'results': {}, 'server': {}, 'error': None}

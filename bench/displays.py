@@ -6,6 +6,10 @@ measured its own queue instead of the server. `DisplayFleet` starts N worker pro
 context: a fresh interpreter, nothing inherited from the bench's threads), each holding its share of
 the boards, and collects their receipt times over a pipe.
 
+The client of a worker (`client`): 'async' (default, `displays_async.py`: python-socketio's
+AsyncClient, every board of the worker on one asyncio loop), 'threaded' (python-socketio's threaded
+Client, handlers run in each board's reading thread) or 'stock' (the threaded Client unchanged).
+
 The clock: a receipt is timestamped in the worker process and the call's send time is taken in the
 main process, so both use `time.monotonic_ns()`. On Linux that is `clock_gettime(CLOCK_MONOTONIC)`,
 one clock for every process of the machine (`time.perf_counter()` happens to be the same clock on
@@ -174,12 +178,19 @@ def close_all(displays):
     return time.monotonic() - started
 
 
-def worker_main(conn, url, token, indices, stock, parallel, time_limit, idle_limit):
+CLIENTS = ('async', 'threaded', 'stock')
+
+
+def worker_main(conn, url, token, indices, client, parallel, time_limit, idle_limit):
     """Entry point of a display worker process: connect its boards, then answer the main process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # on Ctrl-C the main process ends the workers
+    if client == 'async':
+        import displays_async
+        displays_async.worker_main(conn, url, token, indices, parallel, time_limit, idle_limit)
+        return
     displays = []
     try:
-        client_class = display_client_class(stock)
+        client_class = display_client_class(client == 'stock')
         displays = [Display(i, client_class) for i in indices]
         seconds = connect_all(displays, url, token, parallel, time_limit)
         conn.send(('ready', {'boards': [d.state() for d in displays], 'connect_seconds': seconds,
@@ -208,24 +219,26 @@ def worker_main(conn, url, token, indices, stock, parallel, time_limit, idle_lim
 class DisplayFleet:
     """`count` display boards held by `procs` worker processes. Use as a context manager."""
 
-    def __init__(self, url, token, count, procs, stock=False, parallel=8, time_limit=180.0,
+    def __init__(self, url, token, count, procs, client='async', parallel=8, time_limit=180.0,
                  idle_limit=600.0):
+        if client not in CLIENTS:
+            raise ValueError('client must be one of %s' % ', '.join(CLIENTS))
         self.count = count
         self.procs = max(1, min(procs, count))
-        self.args = (url, token, stock, max(1, math.ceil(parallel / self.procs)), time_limit, idle_limit)
+        self.args = (url, token, client, max(1, math.ceil(parallel / self.procs)), time_limit, idle_limit)
         self.time_limit = time_limit
         self.workers = []               # (process, pipe, board indices)
         self.exit_codes = []
 
     def __enter__(self):
         ctx = multiprocessing.get_context('spawn')
-        url, token, stock, parallel, time_limit, idle_limit = self.args
+        url, token, client, parallel, time_limit, idle_limit = self.args
         try:
             for n in range(self.procs):
                 indices = list(range(n, self.count, self.procs))
                 mine, theirs = ctx.Pipe()
                 proc = ctx.Process(target=worker_main, name='bench-displays-%d' % n, daemon=True,
-                                   args=(theirs, url, token, indices, stock, parallel, time_limit, idle_limit))
+                                   args=(theirs, url, token, indices, client, parallel, time_limit, idle_limit))
                 try:
                     proc.start()
                 except BaseException:

@@ -1,8 +1,10 @@
 """The only place that emits Socket.IO events; called after commit, never inside a transaction.
 
 The public functions only queue the work: one publisher thread per process builds the payloads and
-emits, so a request never waits for the fan-out to every board, and bursts of queue changes (a busy
-kiosk morning) are folded into one `queue_changed` with the latest counts.
+emits, so a request never waits for the fan-out to every board. Queue changes wait FOLD_SECONDS before
+they go out, so that bursts (a busy kiosk morning) are folded into one `queue_changed` with the latest
+counts, and so that a call's `ticket_called`, which citizens wait for, reaches every board before the
+same call's count update competes with it for the server's threads (bench/README.md has the figures).
 """
 import logging
 import queue
@@ -43,11 +45,12 @@ _start_lock = threading.Lock()
 _dirty_lock = threading.Lock()
 _dirty = {'pending': False, 'codes': set(), 'all': False}
 _publisher = []
+FOLD_SECONDS = 0.05
 
 
-def _publish(function, *args):
+def _publish(function, *args, app=None):
     """Queue an emission for the publisher thread, with the current app to run it in."""
-    app = current_app._get_current_object()
+    app = app or current_app._get_current_object()
     with _start_lock:
         if not _publisher or not _publisher[0].is_alive():
             _publisher[:] = [threading.Thread(target=_run, name='luot-events', daemon=True)]
@@ -67,12 +70,17 @@ def _run():
             _work.task_done()
 
 
+def _busy():
+    return _work.unfinished_tasks or _dirty['pending']
+
+
 def wait_until_published(timeout=5.0):
-    """Block until every queued emission has gone out (tests, and a clean shutdown)."""
+    """Block until every queued emission, folded queue changes included, has gone out (tests, and a
+    clean shutdown)."""
     deadline = time.monotonic() + timeout
-    while _work.unfinished_tasks and time.monotonic() < deadline:
+    while _busy() and time.monotonic() < deadline:
         time.sleep(0.002)
-    return not _work.unfinished_tasks
+    return not _busy()
 
 
 def _emit(event, payload, rooms):
@@ -131,7 +139,10 @@ def queue_changed(service_codes=None):
         first = not _dirty['pending']
         _dirty['pending'] = True
     if first:
-        _publish(_queue_changed)
+        timer = threading.Timer(FOLD_SECONDS, _publish, (_queue_changed,),
+                                {'app': current_app._get_current_object()})
+        timer.daemon = True
+        timer.start()
 
 
 def _queue_changed():

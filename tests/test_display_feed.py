@@ -59,6 +59,41 @@ def test_issue_emits_queue_changed(client, office, tokens, display):
     assert changed and {s['code']: s['waiting'] for s in changed[-1]['services']}['HT'] == 1
 
 
+def test_a_call_reaches_boards_before_its_count_update(client, office, tokens, display, monkeypatch):
+    """ticket_called, which citizens wait for, goes out at once; the same call's queue_changed waits
+    the fold window, so the two do not compete for the server's threads on a large office."""
+    from server import events
+    emitted = []
+    original = events._emit
+    monkeypatch.setattr(events, '_emit', lambda event, *rest: (emitted.append((event, time.monotonic())),
+                                                                original(event, *rest)))
+    client.post('/api/v1/tickets', json={'service': 'CT', 'print': False}, headers=bearer(tokens['kiosk']))
+    display.get_received(NS)
+    emitted.clear()
+    client.post('/api/v1/counters/1/call-next', headers=bearer(tokens['counter']))
+    answered = time.monotonic()
+    assert [e['name'] for e in display.get_received(NS)] == ['ticket_called', 'queue_changed']
+    times = dict(emitted)
+    assert times['queue_changed'] - times['ticket_called'] >= events.FOLD_SECONDS * 0.9
+    assert times['queue_changed'] >= answered   # not before the request had long been answered
+
+
+def test_a_burst_of_queue_changes_is_folded_into_one_event(app, office, display, monkeypatch):
+    """Changes within the fold window go out as one queue_changed with every changed line and the
+    latest counts; wait_until_published waits for a fold still pending."""
+    from server import events
+    monkeypatch.setattr(events, 'FOLD_SECONDS', 0.3)
+    display.get_received(NS)
+    with app.app_context(), db.connection_context():
+        for code in ('CT', 'HT', 'CT'):
+            tickets.issue_ticket(code)
+        assert events._busy()               # the fold is pending: nothing has gone out yet
+    changed = received(display, 'queue_changed')
+    assert len(changed) == 1
+    assert changed[0]['changed'] == ['CT', 'HT']
+    assert {s['code']: s['waiting'] for s in changed[0]['services']} == {'CT': 2, 'HT': 1}
+
+
 def test_nothing_is_emitted_for_a_rolled_back_transaction(app, office, display):
     display.get_received(NS)
     with app.app_context(), db.connection_context():

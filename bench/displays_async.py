@@ -1,0 +1,156 @@
+"""The boards of one display worker as python-socketio `AsyncClient`s on one asyncio loop.
+
+The threaded `socketio.Client` gives every board a reading thread of its own, and websocket-client
+parses frames in Python: 50 boards in a process then cost the bench about a quarter of a core per
+worker, on the same two cores as the server, and the GIL hands-off between 50 threads added their
+own queue. Real boards are browsers on other PCs. Here all the boards of a worker share one event
+loop and aiohttp's websocket reader (its frame parser is compiled), so a message costs the bench a
+fraction of that and the figure says more about the server.
+
+The worker talks to the main process exactly like `displays.worker_main` (same messages, same
+board states), so `DisplayFleet` does not care which client a worker runs.
+"""
+import asyncio
+import threading
+import time
+
+from displays import now_ns
+
+NAMESPACE = '/display'
+
+
+class AsyncDisplay:
+    """One board: an AsyncClient on /display that timestamps every ticket_called as it is read."""
+
+    def __init__(self, index):
+        import socketio
+        self.index = index
+        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.connected = False
+        self.snapshot = asyncio.Event()
+        self.received = {}
+        self.duplicates = 0
+        self.events = {}
+        self.disconnected = None
+        self.error = None
+        self.sio.on('snapshot', self._on_snapshot, namespace=NAMESPACE)
+        self.sio.on('ticket_called', self._on_called, namespace=NAMESPACE)
+        self.sio.on('disconnect', self._on_disconnect, namespace=NAMESPACE)
+        self.sio.on('*', self._on_other, namespace=NAMESPACE)
+
+    async def _on_snapshot(self, _data):
+        self.snapshot.set()
+
+    async def _on_called(self, data):
+        now = now_ns()
+        try:
+            ticket_id = data['ticket']['id']
+        except (TypeError, KeyError):
+            self.error = 'ticket_called without ticket.id: %r' % (data,)
+            return
+        if ticket_id in self.received:
+            self.duplicates += 1
+        else:
+            self.received[ticket_id] = now
+        self.events['ticket_called'] = self.events.get('ticket_called', 0) + 1
+
+    async def _on_other(self, event, *_args):
+        self.events[event] = self.events.get(event, 0) + 1
+
+    async def _on_disconnect(self, *_reason):
+        if self.disconnected is None:
+            self.disconnected = now_ns()
+
+    async def connect(self, url, token, timeout):
+        try:
+            await self.sio.connect(url, transports=['websocket'], namespaces=[NAMESPACE],
+                                   auth={'token': token}, wait=True, wait_timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 — counted and reported
+            self.error = '%s: %s' % (type(exc).__name__, exc)
+            return False
+        self.connected = True
+        return True
+
+    async def close(self):
+        try:
+            await asyncio.wait_for(self.sio.disconnect(), 5)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def state(self, receipts=False):
+        out = {'index': self.index, 'connected': self.connected, 'snapshot': self.snapshot.is_set(),
+               'error': self.error}
+        if receipts:
+            out.update({'received': dict(self.received), 'duplicates': self.duplicates,
+                        'events': dict(self.events), 'disconnected': self.disconnected is not None})
+        return out
+
+
+async def _connect_all(displays, url, token, parallel, time_limit):
+    started = time.monotonic()
+    deadline = started + time_limit
+    gate = asyncio.Semaphore(max(1, parallel))
+
+    async def connect(display):
+        async with gate:
+            if time.monotonic() > deadline:
+                display.error = 'not tried: connect phase over its time limit'
+                return
+            await display.connect(url, token, timeout=10)
+
+    await asyncio.gather(*(connect(d) for d in displays))
+    seconds = time.monotonic() - started
+    waiting = [d.snapshot.wait() for d in displays if d.connected]
+    if waiting:
+        await asyncio.wait([asyncio.ensure_future(w) for w in waiting], timeout=30)
+    return seconds
+
+
+async def _collect(displays, ticket_ids, wait_seconds):
+    deadline = time.monotonic() + wait_seconds
+    live = [d for d in displays if d.connected]
+    while time.monotonic() < deadline:
+        if all(all(t in d.received for t in ticket_ids) for d in live):
+            break
+        await asyncio.sleep(0.02)
+    return {'boards': [d.state(receipts=True) for d in displays], 'threads': threading.active_count()}
+
+
+async def _close_all(displays):
+    started = time.monotonic()
+    await asyncio.gather(*(d.close() for d in displays if d.connected))
+    return time.monotonic() - started
+
+
+def _next_command(conn, idle_limit):
+    """The main process's next (command, arg), or None after `idle_limit` seconds of silence."""
+    return conn.recv() if conn.poll(idle_limit) else None
+
+
+async def worker(conn, url, token, indices, parallel, time_limit, idle_limit):
+    loop = asyncio.get_running_loop()
+    displays = []
+    try:
+        displays = [AsyncDisplay(i) for i in indices]
+        seconds = await _connect_all(displays, url, token, parallel, time_limit)
+        conn.send(('ready', {'boards': [d.state() for d in displays], 'connect_seconds': seconds,
+                             'threads': threading.active_count()}))
+        while True:
+            message = await loop.run_in_executor(None, _next_command, conn, idle_limit)
+            if message is None or message[0] == 'close':
+                break
+            if message[0] == 'collect':
+                conn.send(('receipts', await _collect(displays, *message[1])))
+    except (EOFError, OSError):
+        pass                                        # the main process is gone: close and exit
+    finally:
+        seconds = await _close_all(displays)
+        try:
+            conn.send(('closed', seconds))
+        except (OSError, ValueError):
+            pass
+        conn.close()
+
+
+def worker_main(conn, url, token, indices, parallel, time_limit, idle_limit):
+    asyncio.run(worker(conn, url, token, indices, parallel, time_limit, idle_limit))
