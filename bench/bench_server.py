@@ -45,7 +45,8 @@ TARGET_TICKETS_PER_S = 300.0
 TARGET_CALL_DISPLAY_P99_MS = 50.0
 
 # Environment variables of the server that the bench sets itself (or must not inherit).
-STRIPPED_ENV = ('LUOT_PRINTER', 'LUOT_DATABASE_URL', 'LUOT_DATA_DIR', 'LUOT_MESSAGE_QUEUE', 'LUOT_PUBLIC_URL')
+STRIPPED_ENV = ('LUOT_PRINTER', 'LUOT_DATABASE_URL', 'LUOT_DATA_DIR', 'LUOT_MESSAGE_QUEUE', 'LUOT_PUBLIC_URL',
+                'LUOT_WORKERS')
 
 FULL = {'clients': 20, 'warmup': 10, 'requests': 100, 'duration': 10.0, 'displays': 200, 'calls': 100,
         'interval': 0.1, 'paced_rate': 5.0, 'paced_requests': 50}
@@ -99,10 +100,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def child_env(database_url):
+def child_env(database_url, message_queue=None, workers=1):
     env = {k: v for k, v in os.environ.items() if k not in STRIPPED_ENV}
     if database_url:
         env['LUOT_DATABASE_URL'] = database_url
+    if message_queue:
+        env['LUOT_MESSAGE_QUEUE'] = message_queue
+    env['LUOT_WORKERS'] = str(workers)
     env['PYTHONUNBUFFERED'] = '1'
     return env
 
@@ -110,11 +114,11 @@ def child_env(database_url):
 class Server:
     """`python run.py --host 127.0.0.1 --port P --data-dir DIR` with its output in files of DIR's parent."""
 
-    def __init__(self, workdir, database_url=None):
+    def __init__(self, workdir, database_url=None, message_queue=None, workers=1):
         self.workdir = Path(workdir)
         self.data_dir = self.workdir / 'data'
         self.port = free_port()
-        self.env = child_env(database_url)
+        self.env = child_env(database_url, message_queue, workers)
         self.proc = None
         self.stdout_path = self.workdir / 'server.stdout'
         self.stderr_path = self.workdir / 'server.stderr'
@@ -809,8 +813,9 @@ def _cpu(part):
 def print_table(report):
     cfg = report['config']
     print()
-    print('Lượt server bench (%s run, %s, %d CPUs, Python %s, load average %s -> %s)' % (
-        'quick' if cfg['quick'] else 'full', cfg['database'], os.cpu_count() or 0, sys.version.split()[0],
+    print('Lượt server bench (%s run, %s, %d worker%s%s, %d CPUs, Python %s, load average %s -> %s)' % (
+        'quick' if cfg['quick'] else 'full', cfg['database'], cfg['workers'], '' if cfg['workers'] == 1 else 's',
+        ', Redis message queue' if cfg['message_queue'] else '', os.cpu_count() or 0, sys.version.split()[0],
         cfg.get('load_average_before'), cfg.get('load_average_after')))
     rows = report['verdicts']
     header = ('figure', 'measured', 'target', 'result', 'detail')
@@ -893,6 +898,11 @@ def parse_args(argv=None):
     parser.add_argument('--database-url', default=None,
                         help='LUOT_DATABASE_URL for the server, e.g. postgresql://127.0.0.1:5432/luot_bench '
                              '(default: a SQLite file in the temporary data directory)')
+    parser.add_argument('--message-queue', default=None,
+                        help='LUOT_MESSAGE_QUEUE for the server, e.g. redis://127.0.0.1:6379/0 (needed by --workers)')
+    parser.add_argument('--workers', type=int, default=1,
+                        help='serving processes (run.py --workers; more than one needs --database-url '
+                             'postgresql://... and --message-queue)')
     parser.add_argument('--startup-timeout', type=float, default=60.0, help='seconds to wait for the server')
     parser.add_argument('--keep-data', action='store_true', help='keep the temporary directory (its path is printed)')
     parser.add_argument('--skip', action='append', default=[], choices=['issue', 'throughput', 'paced', 'display'],
@@ -902,13 +912,15 @@ def parse_args(argv=None):
     for key, value in defaults.items():
         if getattr(args, key, None) is None:
             setattr(args, key, value)
-    for key in ('clients', 'requests', 'calls', 'connect_parallel', 'paced_requests', 'display_procs'):
+    for key in ('clients', 'requests', 'calls', 'connect_parallel', 'paced_requests', 'display_procs', 'workers'):
         if getattr(args, key) < 1:
             parser.error('--%s must be at least 1' % key.replace('_', '-'))
     if args.displays < 0 or args.duration <= 0 or args.interval < 0 or args.paced_rate <= 0:
         parser.error('--displays, --duration and --interval must not be negative, --paced-rate must be positive')
     if args.database_url and not args.database_url.startswith(('postgresql://', 'postgres://', 'sqlite:///')):
         parser.error('--database-url: postgresql://... or sqlite:///...')
+    if args.workers > 1 and not (args.message_queue and (args.database_url or '').startswith('postgres')):
+        parser.error('--workers above 1 needs --database-url postgresql://... and --message-queue redis://...')
     return args
 
 
@@ -948,11 +960,12 @@ def main(argv=None):
                          'calls': args.calls, 'interval_s': args.interval, 'tag': tag,
                          'paced_rate': args.paced_rate, 'paced_requests': args.paced_requests,
                          'database': _describe_db(args.database_url), 'cpus': os.cpu_count(),
+                         'workers': args.workers, 'message_queue': bool(args.message_queue),
                          'python': sys.version.split()[0], 'client': args.client,
                          'display_procs': args.display_procs,
                          'load_average_before': load_average()},
               'results': {}, 'server': {}, 'error': None}
-    server = Server(workdir, args.database_url)
+    server = Server(workdir, args.database_url, args.message_queue, args.workers)
     admin = None
     office = None
     try:

@@ -87,16 +87,27 @@ def _register_display(app):
 
 
 def _start_background(app):
-    """The print spooler and the scheduled jobs; tests may turn them off."""
+    """The print spooler and the scheduled jobs; tests may turn them off. With several workers
+    (DUTY_LOCK set by `run.py --workers N`) only the worker holding that lock runs them."""
     from . import jobs, printing
     printing.check_default_printer(app)
-    if app.config.get('PRINTING', True):
-        from printer.spooler import Spooler
-        spool = Spooler(on_status=printing.on_printer_status(app))
-        app.extensions['luot_spooler'] = spool
-        spool.start()
-    if app.config['SCHEDULER']:
-        jobs.schedule(app)
+
+    def start():
+        if app.config.get('PRINTING', True):
+            from printer.spooler import Spooler
+            spool = Spooler(on_status=printing.on_printer_status(app))
+            app.extensions['luot_spooler'] = spool
+            spool.start()
+        if app.config['SCHEDULER']:
+            jobs.schedule(app)
+
+    if not app.config.get('DUTY_LOCK'):
+        start()
+        return
+    import threading
+    from .duties import run_when_elected
+    stopping = app.extensions['luot_stopping'] = threading.Event()
+    app.extensions['luot_duty_lock'] = run_when_elected(app.config['DUTY_LOCK'], start, stopping)
 
 
 def main(argv=None):

@@ -1,6 +1,7 @@
 """`python run.py`: serve the office, load the demo, or create a device token."""
 import argparse
 import logging
+import os
 import signal
 import socket
 import sys
@@ -12,6 +13,9 @@ def _parser():
     parser.add_argument('--port', type=int, default=5000, help='port (default 5000)')
     parser.add_argument('--data-dir', default=None, help='folder of the database and settings (default ./instance)')
     parser.add_argument('--demo', action='store_true', help='load a demo ward office into an empty database')
+    parser.add_argument('--workers', type=int, default=None,
+                        help='serving processes (default 1, or LUOT_WORKERS); more than one needs PostgreSQL '
+                             '(LUOT_DATABASE_URL) and Redis (LUOT_MESSAGE_QUEUE), on Linux')
     sub = parser.add_subparsers(dest='command')
     token = sub.add_parser('token', help='device and API tokens')
     token_sub = token.add_subparsers(dest='token_command', required=True)
@@ -57,8 +61,18 @@ def _serve(args):
             logins = demo.load_demo()
         db.obj.close_all()  # the serving process opens its own connections
         demo.print_logins(logins)
+    workers = serving.workers_wanted(args.workers)
+    if workers > 1:
+        from flask import Flask
+        from .config import load_config
+        settled = load_config(Flask(__name__), config)     # also makes the secret key, once for all workers
+        serving.check_workers(workers, settled)
+        create_app(dict(config, SCHEDULER=False, PRINTING=False))  # the schema is upgraded once, here
+        db.obj.close_all()
+        config['DUTY_LOCK'] = os.path.join(settled['DATA_DIR'], 'background.lock')
     addresses = [args.host] if args.host not in ('0.0.0.0', '::') else lan_addresses()
-    print('Lượt đang chạy / Lượt is running (%s):' % serving.choose_server())
+    print('Lượt đang chạy / Lượt is running (%s%s):' % (serving.choose_server(),
+                                                         ', %d workers' % workers if workers > 1 else ''))
     for address in addresses:
         base = 'http://%s:%d' % (address, args.port)
         for page in ('', 'kiosk', 'counter', 'display', 'desk', 'admin'):
@@ -67,11 +81,13 @@ def _serve(args):
     signal.signal(signal.SIGTERM, _stop_on_signal)
 
     def stop_background(app):
+        if 'luot_stopping' in app.extensions:
+            app.extensions['luot_stopping'].set()
         jobs.stop()
         spooler = app.extensions.get('luot_spooler')
         if spooler:
             spooler.stop()
-    serving.serve(lambda: create_app(config), args.host, args.port, stop_background)
+    serving.serve(lambda: create_app(config), args.host, args.port, stop_background, workers)
 
 
 def _stop_on_signal(_signum, _frame):
@@ -85,6 +101,8 @@ def run(argv=None):
         logging.getLogger(name).setLevel(logging.INFO)
     args = _parser().parse_args(argv)
     from peewee import OperationalError
+
+    from .serving import ServingError
     try:
         if args.command == 'token':
             _create_token(args)
@@ -93,4 +111,7 @@ def run(argv=None):
     except (OperationalError, ValueError) as error:
         # A database that cannot be opened or a bad setting: say so plainly, no traceback.
         print('Lượt: không mở được cơ sở dữ liệu / cannot open the database: %s' % error, file=sys.stderr)
+        sys.exit(2)
+    except ServingError as error:
+        print('Lượt: %s' % error, file=sys.stderr)
         sys.exit(2)

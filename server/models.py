@@ -184,7 +184,8 @@ class Ticket(BaseModel):
 
     class Meta:
         indexes = ((('origin', 'day', 'sequence'), True),
-                   (('status', 'service', 'queued_at'), False))
+                   (('status', 'service', 'queued_at'), False),
+                   (('counter', 'status'), False))
 
 
 class AuditEvent(BaseModel):

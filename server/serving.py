@@ -10,6 +10,40 @@ import logging
 import os
 
 log = logging.getLogger(__name__)
+MAX_WORKERS = 32
+
+
+class ServingError(Exception):
+    """A serving setting that cannot work; the message is shown as it is (Vietnamese / English)."""
+
+
+def workers_wanted(argument=None):
+    """Serving processes asked for by --workers or LUOT_WORKERS (default 1)."""
+    raw = argument if argument is not None else os.environ.get('LUOT_WORKERS', '1')
+    try:
+        workers = int(str(raw).strip())
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ServingError('số tiến trình phục vụ (--workers, LUOT_WORKERS) phải từ 1 đến %d, không phải %r / '
+                           'the number of workers must be from 1 to %d, not %r' % (MAX_WORKERS, raw, MAX_WORKERS, raw))
+    return workers
+
+
+def check_workers(workers, config):
+    """Several workers share one office only through Redis and PostgreSQL, under gunicorn."""
+    if workers == 1:
+        return
+    if choose_server() != 'gunicorn':
+        raise ServingError('nhiều tiến trình phục vụ cần gunicorn (Linux) / several workers need gunicorn (Linux)')
+    if not config.get('MESSAGE_QUEUE'):
+        raise ServingError('nhiều tiến trình phục vụ cần LUOT_MESSAGE_QUEUE=redis://... để mọi bảng hiển thị nhận '
+                           'được mọi lượt gọi / several workers need LUOT_MESSAGE_QUEUE=redis://... so that every '
+                           'board gets every call')
+    if str(config.get('DATABASE_URL', '')).startswith('sqlite'):
+        raise ServingError('nhiều tiến trình phục vụ cần PostgreSQL (LUOT_DATABASE_URL=postgresql://...); SQLite chỉ '
+                           'dùng với một tiến trình / several workers need PostgreSQL (LUOT_DATABASE_URL='
+                           'postgresql://...); SQLite is for one process')
 THREADS = int(os.environ.get('LUOT_THREADS', '400'))
 
 
@@ -21,10 +55,10 @@ def choose_server():
     return 'gunicorn'
 
 
-def serve(make_app, host, port, on_exit):
-    """Run until SIGTERM or Ctrl+C; make_app() builds the app in the serving process."""
+def serve(make_app, host, port, on_exit, workers=1):
+    """Run until SIGTERM or Ctrl+C; make_app() builds the app in each serving process."""
     if choose_server() == 'gunicorn':
-        _serve_gunicorn(make_app, host, port, on_exit)
+        _serve_gunicorn(make_app, host, port, on_exit, workers)
     else:
         _serve_werkzeug(make_app, host, port, on_exit)
 
@@ -41,7 +75,7 @@ def _serve_werkzeug(make_app, host, port, on_exit):
         on_exit(app)
 
 
-def _serve_gunicorn(make_app, host, port, on_exit):
+def _serve_gunicorn(make_app, host, port, on_exit, workers=1):
     from gunicorn.app.base import BaseApplication
 
     built = {}
@@ -50,7 +84,9 @@ def _serve_gunicorn(make_app, host, port, on_exit):
         def load_config(self):
             options = {
                 'bind': '[%s]:%d' % (host, port) if ':' in host else '%s:%d' % (host, port),
-                'workers': 1,            # Socket.IO sessions live in one process (several: use Redis)
+                # Socket.IO sessions live in one process: with several, every client must connect by
+                # WebSocket (ours do: no sticky sessions needed) and emits go through Redis.
+                'workers': workers,
                 'worker_class': 'gthread', 'threads': THREADS,
                 'worker_connections': THREADS + 1000,  # else gthread keeps no connection alive
                 'keepalive': 75, 'timeout': 60, 'graceful_timeout': 5,

@@ -7,6 +7,7 @@ The text is plain SQL that SQLite and PostgreSQL both accept; the values are bou
 from peewee import SqliteDatabase
 
 from .extensions import db
+from .models import ACTIVE_STATUSES, Counter, Ticket
 
 _texts = {}
 
@@ -95,3 +96,37 @@ def claim(ticket_id, counter_id, staff_id, now):
         'UPDATE "ticket" SET "status" = {p}, "counter_id" = {p}, "staff_id" = {p}, "called_at" = {p}, '
         '"call_count" = "call_count" + 1 WHERE "id" = {p} AND "status" = {p}').format(p=p))
     return db.execute_sql(sql, ('called', counter_id, staff_id, now, ticket_id, 'waiting')).rowcount
+
+
+def counter_by_number(number, lock=False):
+    """The counter with this number, or None; with `lock` its row stays locked until commit (PostgreSQL)."""
+    sql = _text(('counter', lock), lambda p: 'SELECT * FROM "counter" WHERE "number" = %s%s' % (
+        p, ' FOR UPDATE' if lock else ''))
+    return next(iter(Counter.raw(sql, number)), None)
+
+
+def save_counter_call(counter):
+    """Write what a call changes on a counter: its priority streak and that it is no longer paused."""
+    sql = _text('counter_call', lambda p: (
+        'UPDATE "counter" SET "priority_streak" = {p}, "paused" = {p} WHERE "id" = {p}').format(p=p))
+    db.execute_sql(sql, (counter.priority_streak, counter.paused, counter.id))
+
+
+def ticket_by_id(ticket_id):
+    sql = _text('ticket', lambda p: 'SELECT * FROM "ticket" WHERE "id" = %s' % p)
+    return next(iter(Ticket.raw(sql, ticket_id)), None)
+
+
+def active_at_counter(counter_id):
+    """The tickets a counter has called or is serving (normally one, at most a few)."""
+    sql = _text('active_at_counter', lambda p: (
+        'SELECT * FROM "ticket" WHERE "counter_id" = {p} AND "status" IN ({p}, {p}) ORDER BY "id"').format(p=p))
+    return list(Ticket.raw(sql, counter_id, *ACTIVE_STATUSES))
+
+
+def finish(ticket, now):
+    """Mark a called or served ticket done."""
+    sql = _text('finish', lambda p: 'UPDATE "ticket" SET "status" = {p}, "finished_at" = {p} WHERE "id" = {p}'.format(
+        p=p))
+    db.execute_sql(sql, ('done', Ticket.finished_at.db_value(now), ticket.id))
+    ticket.status, ticket.finished_at = 'done', now

@@ -75,24 +75,21 @@ def issue_ticket(service_code, priority=False, priority_reason=None, name=None, 
     return ticket
 
 
-def _lock_counter(counter):
-    """Serialise actions on one counter: a row lock on PostgreSQL; SQLite's IMMEDIATE lock already does."""
-    if supports_row_locks():
-        return Counter.select().where(Counter.id == counter.id).for_update().get()
-    return counter  # read inside the IMMEDIATE transaction, so already current
-
-
 def _candidates(counter, day, streak_full):
     # Priority tickets go first, but never more than the configured number in a row while others wait.
     return statements.next_in_line(counter.id, day, priority_first=not streak_full)
 
 
 def _finish_current(counter, actor, now):
-    for ticket in Ticket.select().where(Ticket.counter == counter, Ticket.status.in_(ACTIVE_STATUSES)):
+    for ticket in statements.active_at_counter(counter.id):
         previous = ticket.status
-        ticket.status, ticket.finished_at = 'done', now
-        ticket.save()
+        statements.finish(ticket, now)
         audit(ticket, 'completed', actor, previous, counter)
+
+
+def service_by_id(service_id):
+    """A service as read at most a second ago (names and codes for answers and boards)."""
+    return _services.get(('id', service_id), lambda: Service.get_by_id(service_id))
 
 
 def call_next(counter_number, staff=None, actor='', now=None):
@@ -100,7 +97,9 @@ def call_next(counter_number, staff=None, actor='', now=None):
     now = now or utcnow()
     called = None
     with db.atomic():
-        counter = _lock_counter(find_counter(counter_number))
+        # Read inside the transaction: locked on PostgreSQL, and SQLite's IMMEDIATE lock already serialises.
+        counter = must_exist(statements.counter_by_number(counter_number, lock=supports_row_locks()),
+                             _('Không có quầy số %(number)s.', number=counter_number), 'unknown_counter')
         if not counter.active:
             raise Conflict(_('Quầy số %(number)s đang đóng.', number=counter.number), 'counter_closed')
         _finish_current(counter, actor, now)
@@ -108,12 +107,13 @@ def call_next(counter_number, staff=None, actor='', now=None):
         for candidate in _candidates(counter, office_day(now), counter.priority_streak >= max_in_row):
             # A conditional update: of two counters racing for one ticket exactly one changes a row.
             if statements.claim(candidate, counter.id, staff.id if staff else None, now) == 1:
-                called = Ticket.get_by_id(candidate)
+                called = statements.ticket_by_id(candidate)
+                called.counter, called.service = counter, service_by_id(called.service_id)
                 break
         if called:
             counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
             counter.paused = False
-            counter.save()
+            statements.save_counter_call(counter)
             audit(called, 'called', actor, 'waiting', counter)
             db.after_commit(lambda: events.ticket_called(called, counter, recall=False))
             db.after_commit(lambda: events.queue_changed([called.service.code]))

@@ -25,6 +25,7 @@ def make_version_1_database(path, tmp_path):
         for table in ('appointment', 'outbox_message', 'inbound_message', 'dossier', 'procedure', 'opening_hours',
                       'holiday'):
             conn.execute('DROP TABLE ' + table)
+        conn.execute('DROP INDEX ticket_counter_id_status')
         conn.execute('UPDATE schema_version SET version = 1')
 
 
@@ -43,6 +44,9 @@ def test_upgrade_keeps_data_and_adds_columns(tmp_path):
         service = Service.get(Service.code == 'CT')
         assert service.bookable is True and service.slot_minutes == 30 and service.slot_capacity == 4
         assert Appointment.select().count() == 0   # the tables of version 4 exist
+        indexes = [row[0] for row in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                    "AND tbl_name = 'ticket'")]
+        assert 'ticket_counter_id_status' in indexes  # version 5
     db.obj.close_all()
     # Starting again is a no-op.
     create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),
