@@ -3,7 +3,7 @@ import datetime
 
 from flask_babel import gettext as _
 
-from . import outbox, settings
+from . import events, outbox, settings
 from .clock import iso, local_naive
 from .errors import Conflict, NotFound
 from .extensions import db
@@ -31,6 +31,7 @@ def mark_ready(code, name, phone=None, service=None, actor='', now=None):
         dossier = Dossier.create(code=code, name=name, phone=phone, service=service, ready_at=now,
                                  pickup_by=pickup_by, created_by=actor or '')
         audit(None, 'dossier_ready', actor, code=code)
+        db.after_commit(events.dossiers_changed)
         if phone:
             outbox.enqueue('ready:%s' % code, phone, messages.result_ready(dossier), 'result_ready', now=now)
     return dossier
@@ -48,6 +49,7 @@ def mark_collected(code, actor='', now=None):
         dossier.status, dossier.collected_at = 'collected', now
         dossier.save()
         audit(None, 'dossier_collected', actor, code=code)
+        db.after_commit(events.dossiers_changed)
     return dossier
 
 

@@ -187,6 +187,11 @@ def printer_status(printer_uri, status, detail=''):
     _publish(_printer_status, printer_uri, status, detail)
 
 
+def dossiers_changed():
+    """A result was marked ready or handed over: desks reload their list (staff only; no names sent)."""
+    _publish(_emit, 'dossiers_changed', {}, [STAFF_ROOM])
+
+
 def _counter_changed(counter):
     _emit('counter_changed', {'counter': counter_dict(counter, private=False)},
           rooms_for(None, counter.number))

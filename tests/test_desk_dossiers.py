@@ -6,7 +6,7 @@ from contextlib import closing
 
 import pytest
 
-from server.extensions import db
+from server.extensions import db, socketio
 from server.models import Dossier, OutboxMessage
 from tests.conftest import make_staff
 from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, log_in, log_in_client
@@ -45,6 +45,29 @@ def test_the_api_the_section_uses(app, client, office):
     assert [d['code'] for d in client.get('/api/v1/dossiers?status=ready').get_json()] == ['HS-2']
 
 
+def test_desks_are_told_when_a_result_changes_and_boards_are_not(app, client, office, tokens):
+    """Every desk reloads its list when another marks a file ready or hands it over; the event goes to
+    staff pages only and carries no name."""
+    make_staff('letan', 'desk')
+    log_in_client(client, 'letan')
+    page = client.get('/desk').get_data(as_text=True)
+    csrf = {'X-CSRFToken': re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)}
+    desk = socketio.test_client(app, namespace='/display', flask_test_client=client)
+    board = socketio.test_client(app, namespace='/display', auth={'token': tokens['display']})
+    assert desk.is_connected('/display') and board.is_connected('/display')
+    desk.get_received('/display'), board.get_received('/display')
+
+    def events(socket):
+        return [(e['name'], e['args']) for e in socket.get_received('/display') if e['name'] == 'dossiers_changed']
+
+    assert client.post('/api/v1/dossiers', headers=csrf, json={'code': 'HS-7', 'name': 'Lê Văn Tám'}).status_code == 201
+    assert events(desk) == [('dossiers_changed', [{}])] and events(board) == []
+    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf).status_code == 200
+    assert events(desk) == [('dossiers_changed', [{}])] and events(board) == []
+    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf).status_code == 409
+    assert events(desk) == []                   # nothing changed, nothing sent
+
+
 @pytest.mark.browser
 def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     expect = expect_page()
@@ -54,6 +77,9 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     page.on('pageerror', lambda error: errors.append(str(error)))
     log_in(page, server, '/desk', 'letan', 'luot-letan')
     expect(page.locator('#dossiers-empty')).to_be_visible()
+    other_desk = page_in(1280, 800)                 # a second desk sees the same list without reloading
+    log_in(other_desk, server, '/desk', 'letan', 'luot-letan')
+    expect(other_desk.locator('#dossiers-empty')).to_be_visible()
 
     form = page.locator('#dossier-form')
     form.locator('[name=dossier_code]').fill('HS-2026-0153')
@@ -72,6 +98,8 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     expect(row).to_contain_text('0905 *** 456')
     expect(row).to_contain_text(pickup)
     expect(form.locator('[name=dossier_code]')).to_have_value('')
+    expect(other_desk.locator('#dossiers tr[data-dossier="HS-2026-0153"]')).to_contain_text('Nguyễn Thị Hoa',
+                                                                                          timeout=5000)
 
     form.locator('[name=dossier_code]').fill('HS-2026-0153')
     form.locator('[name=dossier_name]').fill('Trùng mã')
@@ -98,6 +126,7 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     row.locator('[data-action=collected]').click()
     expect(page.locator('#message')).to_have_text('Đã trả kết quả hồ sơ HS-2026-0153.')
     expect(page.locator('#dossiers tbody tr')).to_have_count(1)
+    expect(other_desk.locator('#dossiers tbody tr')).to_have_count(1, timeout=5000)
     status, collected = call_api(server, 'GET', '/api/v1/dossiers?status=collected', server.token('desk'))
     assert status == 200 and [d['code'] for d in collected] == ['HS-2026-0153']
     assert errors == []

@@ -262,7 +262,8 @@ async function start() {
     renderServiceChoices();
     $('dossier-service').append(...state.services.map(s => el('option', {value: s.code}, s.name)));
     dossiersSoon();
-    setInterval(dossiersSoon, 60000);   // another desk may hand a file over too
+    // Other desks' changes arrive as dossiers_changed; this only moves files past their deadline.
+    setInterval(dossiersSoon, 3600000);
   } catch (error) {
     say(message, error.message, 'error');
   }
@@ -273,10 +274,12 @@ async function start() {
       renderCounters();
       waitingSoon();
       searchSoon();
+      dossiersSoon();   // (re)connected: changes made while away
     },
     queue_changed: data => { setLines(data.services); waitingSoon(); searchSoon(); },
     ticket_called: data => { setCounter({number: data.counter.number, current: data.ticket}); searchSoon(); },
     counter_changed: data => { setCounter(data.counter); searchSoon(); },
+    dossiers_changed: () => dossiersSoon(),
     printer_status: updatePrinter,
   }, $('live'));
 }
