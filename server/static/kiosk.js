@@ -10,7 +10,6 @@
   const TROUBLE_SECONDS = 45;     // the number is the citizen's only proof when nothing was printed
   const IDLE_SECONDS = 60;        // a half-finished choice or a greeting is not left for the next person
   const DOUBLE_TAP_MS = 1500;     // a second tap on "Lấy số" must not dismiss the number at once
-  const SCAN_GAP_MS = 80;         // a scanner types far faster than any person (Bluetooth ones too)
   const PROBLEMS = {offline: 'printer_trouble', cover_open: 'printer_trouble', error: 'printer_trouble',
                     paper_out: 'paper_out', no_printer: 'no_printer'};
   const NOTICES = {printer_trouble: 'notice_trouble', paper_out: 'notice_paper_out',
@@ -263,54 +262,10 @@
     $('printer-notice').hidden = !key;
   }
 
-  /* The CCCD QR scanner: a keyboard wedge types "ID|old ID|name|ddmmyyyy|sex|address|issued" + Enter */
+  /* The CCCD greeting (cccd.js reads the card) */
 
-  const scan = {text: '', last: 0, timer: null};
-
-  function clearScan() {
-    scan.text = '';
-    clearTimeout(scan.timer);
-  }
-
-  function onKeydown(event) {
-    const now = performance.now();
-    if (event.key === 'Enter') {
-      const text = scan.text;
-      const fast = text.length >= 10 && now - scan.last <= SCAN_GAP_MS * 2;
-      clearScan();
-      if (!fast) return;
-      event.preventDefault();   // the scanner's Enter must not press a focused button
-      event.stopPropagation();
-      const fields = text.split('|');
-      if (fields.length >= 6) greet(fields);
-      fields.length = 0;
-      return;
-    }
-    if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (!scan.text || now - scan.last > SCAN_GAP_MS) scan.text = '';
-    scan.text += event.key;
-    scan.last = now;
-    if (scan.text.length >= 2 && document.activeElement && document.activeElement !== document.body) {
-      document.activeElement.blur();   // nor may its spaces
-    }
-    clearTimeout(scan.timer);
-    scan.timer = setTimeout(clearScan, 500);   // the ID number is not kept in memory either
-  }
-
-  function ageOn(birth, today) {
-    const match = /^(\d{2})(\d{2})(\d{4})$/.exec((birth || '').trim());
-    if (!match) return 0;
-    const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const before = today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day);
-    return today.getFullYear() - year - (before ? 1 : 0);
-  }
-
-  function greet(fields) {
-    const name = (fields[2] || '').normalize('NFC').trim().replace(/\s+/g, ' ').slice(0, 100);
-    if (!name) return;
-    const sex = (fields[4] || '').normalize('NFC').trim().toLowerCase();
-    state.citizen = {name: name, title: sex === 'nam' ? '_mr' : sex === 'nữ' ? '_ms' : '',
-                     elderly: ageOn(fields[3], new Date()) >= 60};
+  function greet(citizen) {
+    state.citizen = citizen;
     if (state.screen === 'ticket' || state.screen === 'appointment') toStart(true);
     if (state.screen === 'options' && state.citizen.elderly && !state.reason) {
       chooseReason('elderly');
@@ -356,7 +311,7 @@
   });
   // The appointment check-in lives in checkin.js and uses these.
   window.LuotKiosk = {post, showTicket, show, showError, ready: () => !state.busy && state.connected};
-  window.addEventListener('keydown', onKeydown, true);
+  window.LuotCccd.listen(greet);
   document.addEventListener('pointerdown', armIdle, true);
   window.addEventListener('resize', layoutServices);
   layoutServices();
