@@ -93,11 +93,16 @@ def make_counter(number, codes, name=None):
 
 
 def open_weekday(days=2):
-    """A Monday-to-Friday date at least `days` ahead in office time (the default hours open both sessions)."""
+    """A Monday-to-Friday date at least `days` ahead in office time (the default hours open both sessions)
+    that is no public holiday (a server with its scheduler on seeds them)."""
     import datetime
+
+    import holidays
+
     from server.clock import local_naive
     day = local_naive().date() + datetime.timedelta(days=days)
-    while day.weekday() >= 5:
+    closed = holidays.Vietnam(years=[day.year, day.year + 1])
+    while day.weekday() >= 5 or day in closed:
         day += datetime.timedelta(days=1)
     return day
 

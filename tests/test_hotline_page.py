@@ -2,13 +2,12 @@
 import datetime
 import io
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from server import appointments
 from server.extensions import db
-from tests.conftest import make_staff
+from tests.conftest import make_staff, open_weekday
 from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, log_in, log_in_client
 
 NOW = datetime.datetime(2026, 11, 20, 1, 0)   # naive UTC: Friday 20/11/2026, 08:00 at the office
@@ -151,14 +150,6 @@ def test_an_unknown_service_is_refused(operator):
 
 # A real browser against `python run.py --demo` (services CT, HT, ...; operator tongdai).
 
-def booking_day():
-    """A weekday at least two days ahead in the office's time zone: open, and every slot still in the future."""
-    day = datetime.datetime.now(ZoneInfo('Asia/Ho_Chi_Minh')).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
-
-
 def no_horizontal_scroll(page):
     return page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')
 
@@ -175,7 +166,7 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     expect = expect_page()
     server = live_server(demo=True)
     admin, hotline = server.token('admin'), server.token('hotline')
-    day = booking_day()
+    day = open_weekday(2)   # open, no public holiday, every slot still in the future
     weekday, dmy = day_title(day).split(', ')
     holiday = day + datetime.timedelta(days=1)
     assert call_api(server, 'POST', '/api/v1/holidays', admin, {'date': holiday.isoformat(),
