@@ -55,21 +55,22 @@ def _serve(args):
     from . import create_app, demo, jobs, serving
     from .extensions import db
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
+    workers, serving_config = serving.workers_wanted(args.workers), dict(config)
+    if workers > 1:     # checked before anything is written
+        from flask import Flask
+        from .config import load_config
+        settled = load_config(Flask(__name__), config)     # also makes the secret key, once for all workers
+        serving.check_workers(workers, settled)
+        serving_config['DUTY_LOCK'] = os.path.join(settled['DATA_DIR'], 'background.lock')   # workers only
     if args.demo:
         create_app(dict(config, SCHEDULER=False, PRINTING=False))
         with db.connection_context():
             logins = demo.load_demo()
         db.obj.close_all()  # the serving process opens its own connections
         demo.print_logins(logins)
-    workers = serving.workers_wanted(args.workers)
     if workers > 1:
-        from flask import Flask
-        from .config import load_config
-        settled = load_config(Flask(__name__), config)     # also makes the secret key, once for all workers
-        serving.check_workers(workers, settled)
         create_app(dict(config, SCHEDULER=False, PRINTING=False))  # the schema is upgraded once, here
         db.obj.close_all()
-        config['DUTY_LOCK'] = os.path.join(settled['DATA_DIR'], 'background.lock')
     addresses = [args.host] if args.host not in ('0.0.0.0', '::') else lan_addresses()
     print('Lượt đang chạy / Lượt is running (%s%s):' % (serving.choose_server(),
                                                          ', %d workers' % workers if workers > 1 else ''))
@@ -87,7 +88,7 @@ def _serve(args):
         spooler = app.extensions.get('luot_spooler')
         if spooler:
             spooler.stop()
-    serving.serve(lambda: create_app(config), args.host, args.port, stop_background, workers)
+    serving.serve(lambda: create_app(serving_config), args.host, args.port, stop_background, workers)
 
 
 def _stop_on_signal(_signum, _frame):

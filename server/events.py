@@ -49,7 +49,18 @@ FOLD_SECONDS = 0.05
 
 
 def _publish(function, *args, app=None):
-    """Queue an emission for the publisher thread, with the current app to run it in."""
+    """Queue an emission for the publisher thread, with the current app to run it in.
+
+    With a message queue (several processes) an event from a request is published before the request
+    answers instead: a call made after this one's answer, perhaps on another process, then reaches
+    Redis after it, and every process hands Redis's order on to its boards. (The fan-out to the boards
+    happens on each process's message-queue listener anyway.)"""
+    if app is None and current_app.config.get('MESSAGE_QUEUE'):
+        try:
+            function(*args)
+        except Exception:  # a broadcast failure must never undo or fail the committed change
+            log.exception('could not publish %s', getattr(function, '__name__', function))
+        return
     app = app or current_app._get_current_object()
     with _start_lock:
         if not _publisher or not _publisher[0].is_alive():

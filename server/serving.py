@@ -10,6 +10,7 @@ import logging
 import os
 
 log = logging.getLogger(__name__)
+THREADS = int(os.environ.get('LUOT_THREADS', '400'))
 MAX_WORKERS = 32
 
 
@@ -44,7 +45,6 @@ def check_workers(workers, config):
         raise ServingError('nhiều tiến trình phục vụ cần PostgreSQL (LUOT_DATABASE_URL=postgresql://...); SQLite chỉ '
                            'dùng với một tiến trình / several workers need PostgreSQL (LUOT_DATABASE_URL='
                            'postgresql://...); SQLite is for one process')
-THREADS = int(os.environ.get('LUOT_THREADS', '400'))
 
 
 def choose_server():
