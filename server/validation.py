@@ -11,7 +11,8 @@ MAX_ID = 2 ** 63 - 1   # database integer keys are 64-bit
 
 def json_body(required=True):
     """The request's JSON object, or a 400 that says what is wrong with it."""
-    if not request.data and not required:
+    # get_data, not request.data: the latter runs Werkzeug's form parser first (a tenth of a ticket's CPU).
+    if not required and not request.get_data(cache=True):
         return {}
     if not request.is_json:
         raise Invalid(_('Dữ liệu phải ở dạng JSON (Content-Type: application/json).'), 'invalid_json')
