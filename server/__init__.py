@@ -55,7 +55,7 @@ def create_app(config=None):
     csrf.init_app(app)
     # A 10 s ping lets a board notice a silently dead network within ~20 s instead of ~45 s.
     socketio.init_app(app, async_mode='threading', message_queue=app.config['MESSAGE_QUEUE'],
-                      channel='luot', ping_interval=10, ping_timeout=10)
+                      channel='luot', ping_interval=10, ping_timeout=10, **_message_queue(app))
     errors.register_error_handlers(app)
 
     @app.before_request
@@ -84,6 +84,17 @@ def _register_display(app):
     app.register_blueprint(display_bp)
     socketio.on_namespace(DisplayNamespace('/display'))
     socketio.on_namespace(TrackNamespace('/track'))
+
+
+def _message_queue(app):
+    """Redis with a short connect timeout: a call publishes before it answers (server/events.py), so
+    an unreachable Redis must cost the counter two seconds, not the system's minutes-long default."""
+    url = app.config['MESSAGE_QUEUE']
+    if not url or not url.startswith(('redis://', 'rediss://')):
+        return {}
+    import socketio as python_socketio
+    return {'client_manager': python_socketio.RedisManager(
+        url, channel='luot', redis_options={'socket_connect_timeout': 2, 'socket_keepalive': True})}
 
 
 def _start_background(app):

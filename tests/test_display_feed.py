@@ -174,3 +174,23 @@ def test_settings_and_service_changes_resend_the_snapshot(client, office, tokens
     client.patch('/api/v1/services/HT', json={'active': False}, headers=bearer(tokens['admin']))
     services = {s['code']: s['active'] for s in received(display, 'snapshot')[-1]['services']}
     assert services == {'CT': True, 'HT': False}
+
+
+@pytest.mark.slow
+def test_a_stopped_message_queue_never_holds_up_a_call(live_server):
+    """Redis down (nothing listens on its port): issuing and calling still answer at once and the
+    failure is logged; calls are published before they answer, so this must not wait."""
+    from tests.conftest import free_port
+    server = live_server(env={'LUOT_MESSAGE_QUEUE': 'redis://127.0.0.1:%d/0' % free_port()})
+    admin = server.token('admin')
+    assert api(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'}).status_code == 201
+    assert api(server, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']}).status_code == 201
+    assert api(server, 'POST', '/tickets', admin, {'service': 'CT', 'print': False}).status_code == 201
+    started = time.monotonic()
+    called = api(server, 'POST', '/counters/3/call-next', admin)
+    assert called.status_code == 200 and called.json()['number'] == 'A001'
+    assert time.monotonic() - started < 3
+    deadline = time.monotonic() + 10
+    while 'Cannot publish to redis' not in server.log_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert 'Cannot publish to redis' in server.log_text()
