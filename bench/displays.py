@@ -64,29 +64,21 @@ def display_client_class(stock):
     return DirectClient
 
 
-class Display:
-    """One display board: a Socket.IO client on /display that timestamps every ticket_called."""
+class Receipts:
+    """What a board records, whichever client it runs: the first ticket_called per ticket (timestamped
+    as it is read), duplicates, event counts, a disconnect, an error; and the state sent back."""
 
-    def __init__(self, index, client_class):
+    def __init__(self, index, snapshot):
         self.index = index
-        self.sio = client_class(reconnection=False, handle_sigint=False)
         self.connected = False
-        self.snapshot = threading.Event()
+        self.snapshot = snapshot    # a threading.Event or an asyncio.Event: set when the snapshot came
         self.received = {}          # ticket id -> now_ns() at the first ticket_called for it
         self.duplicates = 0
         self.events = {}
         self.disconnected = None
         self.error = None
-        self.sio.on('snapshot', self._on_snapshot, namespace='/display')
-        self.sio.on('ticket_called', self._on_called, namespace='/display')
-        self.sio.on('disconnect', self._on_disconnect, namespace='/display')
-        self.sio.on('*', self._on_other, namespace='/display')
 
-    def _on_snapshot(self, _data):
-        self.snapshot.set()
-
-    def _on_called(self, data):
-        now = now_ns()
+    def record_call(self, data, now):
         try:
             ticket_id = data['ticket']['id']
         except (TypeError, KeyError):
@@ -96,14 +88,35 @@ class Display:
             self.duplicates += 1
         else:
             self.received[ticket_id] = now
-        self.events['ticket_called'] = self.events.get('ticket_called', 0) + 1
+        self.count('ticket_called')
 
-    def _on_other(self, event, *_args):
+    def count(self, event):
         self.events[event] = self.events.get(event, 0) + 1
 
-    def _on_disconnect(self, *_reason):
+    def record_disconnect(self):
         if self.disconnected is None:
             self.disconnected = now_ns()
+
+    def state(self, receipts=False):
+        """What the main process needs to know about this board (picklable)."""
+        out = {'index': self.index, 'connected': self.connected, 'snapshot': self.snapshot.is_set(),
+               'error': self.error}
+        if receipts:
+            out.update({'received': dict(self.received), 'duplicates': self.duplicates,
+                        'events': dict(self.events), 'disconnected': self.disconnected is not None})
+        return out
+
+
+class Display(Receipts):
+    """One display board: a threaded Socket.IO client on /display that timestamps every ticket_called."""
+
+    def __init__(self, index, client_class):
+        super().__init__(index, threading.Event())
+        self.sio = client_class(reconnection=False, handle_sigint=False)
+        self.sio.on('snapshot', lambda _data: self.snapshot.set(), namespace='/display')
+        self.sio.on('ticket_called', lambda data: self.record_call(data, now_ns()), namespace='/display')
+        self.sio.on('disconnect', lambda *_reason: self.record_disconnect(), namespace='/display')
+        self.sio.on('*', lambda event, *_args: self.count(event), namespace='/display')
 
     def connect(self, url, token, timeout):
         try:
@@ -120,15 +133,6 @@ class Display:
             self.sio.disconnect()
         except Exception:  # noqa: BLE001
             pass
-
-    def state(self, receipts=False):
-        """What the main process needs to know about this board (picklable)."""
-        out = {'index': self.index, 'connected': self.connected, 'snapshot': self.snapshot.is_set(),
-               'error': self.error}
-        if receipts:
-            out.update({'received': dict(self.received), 'duplicates': self.duplicates,
-                        'events': dict(self.events), 'disconnected': self.disconnected is not None})
-        return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,52 +14,34 @@ import asyncio
 import threading
 import time
 
-from displays import now_ns
+from displays import Receipts, now_ns
 
 NAMESPACE = '/display'
 
 
-class AsyncDisplay:
+class AsyncDisplay(Receipts):
     """One board: an AsyncClient on /display that timestamps every ticket_called as it is read."""
 
     def __init__(self, index):
         import socketio
-        self.index = index
+        super().__init__(index, asyncio.Event())
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
-        self.connected = False
-        self.snapshot = asyncio.Event()
-        self.received = {}
-        self.duplicates = 0
-        self.events = {}
-        self.disconnected = None
-        self.error = None
-        self.sio.on('snapshot', self._on_snapshot, namespace=NAMESPACE)
-        self.sio.on('ticket_called', self._on_called, namespace=NAMESPACE)
-        self.sio.on('disconnect', self._on_disconnect, namespace=NAMESPACE)
-        self.sio.on('*', self._on_other, namespace=NAMESPACE)
 
-    async def _on_snapshot(self, _data):
-        self.snapshot.set()
+        async def on_called(data):
+            self.record_call(data, now_ns())
 
-    async def _on_called(self, data):
-        now = now_ns()
-        try:
-            ticket_id = data['ticket']['id']
-        except (TypeError, KeyError):
-            self.error = 'ticket_called without ticket.id: %r' % (data,)
-            return
-        if ticket_id in self.received:
-            self.duplicates += 1
-        else:
-            self.received[ticket_id] = now
-        self.events['ticket_called'] = self.events.get('ticket_called', 0) + 1
+        async def on_snapshot(_data):
+            self.snapshot.set()
 
-    async def _on_other(self, event, *_args):
-        self.events[event] = self.events.get(event, 0) + 1
+        async def on_disconnect(*_reason):
+            self.record_disconnect()
 
-    async def _on_disconnect(self, *_reason):
-        if self.disconnected is None:
-            self.disconnected = now_ns()
+        async def on_other(event, *_args):
+            self.count(event)
+
+        for event, handler in (('snapshot', on_snapshot), ('ticket_called', on_called),
+                               ('disconnect', on_disconnect), ('*', on_other)):
+            self.sio.on(event, handler, namespace=NAMESPACE)
 
     async def connect(self, url, token, timeout):
         try:
@@ -76,14 +58,6 @@ class AsyncDisplay:
             await asyncio.wait_for(self.sio.disconnect(), 5)
         except Exception:  # noqa: BLE001
             pass
-
-    def state(self, receipts=False):
-        out = {'index': self.index, 'connected': self.connected, 'snapshot': self.snapshot.is_set(),
-               'error': self.error}
-        if receipts:
-            out.update({'received': dict(self.received), 'duplicates': self.duplicates,
-                        'events': dict(self.events), 'disconnected': self.disconnected is not None})
-        return out
 
 
 async def _connect_all(displays, url, token, parallel, time_limit):
