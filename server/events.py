@@ -56,10 +56,7 @@ def _publish(function, *args, app=None):
     Redis after it, and every process hands Redis's order on to its boards. (The fan-out to the boards
     happens on each process's message-queue listener anyway.)"""
     if app is None and current_app.config.get('MESSAGE_QUEUE'):
-        try:
-            function(*args)
-        except Exception:  # a broadcast failure must never undo or fail the committed change
-            log.exception('could not publish %s', getattr(function, '__name__', function))
+        _guarded(function, args)
         return
     app = app or current_app._get_current_object()
     with _start_lock:
@@ -69,14 +66,23 @@ def _publish(function, *args, app=None):
     _work.put((app, function, args))
 
 
+def _guarded(function, args, app=None):
+    """Run an emission, in `app`'s context with a connection of its own if given; log any failure."""
+    try:
+        if app is None:
+            function(*args)
+        else:
+            with app.app_context(), db.connection_context():
+                function(*args)
+    except Exception:  # a broadcast failure must never undo or fail the committed change
+        log.exception('could not publish %s', getattr(function, '__name__', function))
+
+
 def _run():
     while True:
         app, function, args = _work.get()
         try:
-            with app.app_context(), db.connection_context():
-                function(*args)
-        except Exception:  # a broadcast failure must never undo or fail the committed change
-            log.exception('could not publish %s', getattr(function, '__name__', function))
+            _guarded(function, args, app)
         finally:
             _work.task_done()
 
