@@ -11,7 +11,7 @@ from .clock import office_day
 from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
-from .models import ACTIVE_STATUSES, AuditEvent, Counter, Service, Ticket, utcnow
+from .models import ACTIVE_STATUSES, AuditEvent, Service, Ticket, utcnow
 from .validation import mask_phone
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,9 @@ def open_service(code):
     return service
 
 
-def find_counter(number):
-    return must_exist(Counter.get_or_none(Counter.number == number),
+def find_counter(number, lock=False):
+    """The counter with this number, or a 404; `lock` keeps its row locked until commit (PostgreSQL)."""
+    return must_exist(statements.counter_by_number(number, lock),
                       _('Không có quầy số %(number)s.', number=number), 'unknown_counter')
 
 
@@ -98,8 +99,7 @@ def call_next(counter_number, staff=None, actor='', now=None):
     called = None
     with db.atomic():
         # Read inside the transaction: locked on PostgreSQL, and SQLite's IMMEDIATE lock already serialises.
-        counter = must_exist(statements.counter_by_number(counter_number, lock=supports_row_locks()),
-                             _('Không có quầy số %(number)s.', number=counter_number), 'unknown_counter')
+        counter = find_counter(counter_number, lock=supports_row_locks())
         if not counter.active:
             raise Conflict(_('Quầy số %(number)s đang đóng.', number=counter.number), 'counter_closed')
         _finish_current(counter, actor, now)
