@@ -29,17 +29,23 @@ def postgres_available():
         return False
 
 
+def drop_postgres_tables():
+    """Start the test database empty: drop every table of ours (the tests' PostgreSQL is shared). The
+    database proxy is left on it; create_app points it at its own database."""
+    from peewee import PostgresqlDatabase
+    fresh = PostgresqlDatabase(None)
+    fresh.init(postgres_url().rsplit('/', 1)[1].split('?')[0], dsn=postgres_url())
+    db.initialize(fresh)
+    with db.connection_context():
+        db.drop_tables(MODELS, safe=True, cascade=True)
+
+
 @pytest.fixture(params=['sqlite', 'postgres'])
 def busy_app(request, tmp_path):
     config = {'DATA_DIR': str(tmp_path / 'data'), 'SCHEDULER': False, 'PRINTING': False, 'TESTING': True}
     if request.param == 'postgres':
         need(postgres_available(), 'PostgreSQL is not reachable at %s' % postgres_url())
-        from peewee import PostgresqlDatabase
-        fresh = PostgresqlDatabase(None)
-        fresh.init(postgres_url().rsplit('/', 1)[1].split('?')[0], dsn=postgres_url())
-        db.initialize(fresh)
-        with db.connection_context():
-            db.drop_tables(MODELS, safe=True, cascade=True)
+        drop_postgres_tables()
         config['DATABASE_URL'] = postgres_url()
     app = create_app(config)
     make_service('CT', 'Chứng thực', 'A')

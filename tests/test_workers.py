@@ -14,7 +14,7 @@ import pytest
 import socketio as socketio_client
 
 from tests.conftest import ROOT, bearer, need
-from tests.test_concurrency import postgres_available, postgres_url
+from tests.test_concurrency import drop_postgres_tables, postgres_available, postgres_url
 from tests.test_display_feed import redis_available, redis_url
 
 NS = '/display'
@@ -45,13 +45,7 @@ def test_a_setting_that_cannot_work_is_refused_plainly(tmp_path, args, env, says
 def fresh_postgres():
     need(postgres_available(), 'PostgreSQL is not reachable at %s' % postgres_url())
     need(redis_available(), 'Redis is not reachable at %s' % redis_url())
-    from peewee import PostgresqlDatabase
-
-    from server.models import MODELS
-    database = PostgresqlDatabase(postgres_url().rsplit('/', 1)[1].split('?')[0], dsn=postgres_url())
-    with database.connection_context():
-        for model in MODELS:
-            database.execute_sql('DROP TABLE IF EXISTS "%s" CASCADE' % model._meta.table_name)
+    drop_postgres_tables()
 
 
 def workers_of(server):
