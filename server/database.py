@@ -170,12 +170,22 @@ def _index_tickets_by_counter(_migrator):
     db.execute_sql('CREATE INDEX IF NOT EXISTS "ticket_counter_id_status" ON "ticket" ("counter_id", "status")')
 
 
+def _index_lines_by_day(_migrator):
+    """Version 6: a line's waiting tickets of a day are counted in one index alone (people ahead, the
+    boards' counts), and three indexes that others start with are dropped: fewer pages per ticket."""
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "ticket_status_service_id_day_queued_at" '
+                   'ON "ticket" ("status", "service_id", "day", "queued_at")')
+    for name in ('ticket_status_service_id_queued_at', 'ticket_status', 'ticket_origin_id', 'ticket_counter_id'):
+        db.execute_sql('DROP INDEX IF EXISTS "%s"' % name)
+
+
 # Each entry brings a database from version N-1 to N; never edit one that has shipped.
 MIGRATIONS = {
     2: _add_counter_paused,
     3: _add_counter_priority_streak,
     4: _add_service_booking,
     5: _index_tickets_by_counter,
+    6: _index_lines_by_day,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

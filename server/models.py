@@ -161,11 +161,11 @@ class DailySequence(BaseModel):
 
 class Ticket(BaseModel):
     service = ForeignKeyField(Service, backref='tickets')           # the line it waits in now
-    origin = ForeignKeyField(Service, backref='issued_tickets')     # the line that numbered it
+    origin = ForeignKeyField(Service, backref='issued_tickets', index=False)  # the line that numbered it
     day = DateField(index=True)
     sequence = IntegerField()
     number = CharField(max_length=8)
-    status = CharField(max_length=16, default='waiting', index=True)
+    status = CharField(max_length=16, default='waiting')
     priority = BooleanField(default=False)
     priority_reason = CharField(max_length=16, null=True)
     name = CharField(max_length=100, null=True)
@@ -177,14 +177,17 @@ class Ticket(BaseModel):
     called_at = DateTimeField(null=True)
     serving_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)
-    counter = ForeignKeyField(Counter, null=True, backref='tickets', on_delete='SET NULL')
+    counter = ForeignKeyField(Counter, null=True, backref='tickets', on_delete='SET NULL', index=False)
     staff = ForeignKeyField(Staff, null=True, on_delete='SET NULL')
     call_count = IntegerField(default=0)
     issued_by = ForeignKeyField(ApiToken, null=True, on_delete='SET NULL')
 
     class Meta:
+        # Each index is written by every ticket: none that another one starts with (origin, counter and
+        # status each have one through these). A line's waiting tickets of a day are one range of the
+        # second, which holds all a count needs (schema version 6).
         indexes = ((('origin', 'day', 'sequence'), True),
-                   (('status', 'service', 'queued_at'), False),
+                   (('status', 'service', 'day', 'queued_at'), False),
                    (('counter', 'status'), False))
 
 

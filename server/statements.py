@@ -4,7 +4,6 @@ Peewee spends more CPU building a statement's text than SQLite spends running it
 server's CPU per ticket went there), so the hot path keeps the text and only binds new parameters.
 The text is plain SQL that SQLite and PostgreSQL both accept; the values are bound as peewee binds them.
 """
-from peewee import SqliteDatabase
 
 from .extensions import db
 from .models import ACTIVE_STATUSES, Counter, Ticket
@@ -53,21 +52,16 @@ def count_ahead(ticket):
         name, sql = 'ahead', _AHEAD
         params = ('waiting', ticket.service_id, ticket.day, ticket.queued_at, ticket.queued_at, ticket.id,
                   'waiting', ticket.service_id, ticket.day, ticket.queued_at, True, ticket.queued_at, ticket.id)
-    return db.execute_sql(_text(name, lambda p: sql.format(p=p, day=_day_column())), params).fetchone()[0]
+    return db.execute_sql(_text(name, lambda p: sql.format(p=p)), params).fetchone()[0]
 
 
-# Each count is a range of the (status, service, queued_at) index. The day is compared without its
-# index on SQLite (unary +): given the choice, SQLite scans every ticket of the day instead.
-_LINE = 'SELECT COUNT(*) FROM "ticket" WHERE "status" = {p} AND "service_id" = {p} AND {day} = {p} AND '
+# Each count is a range of the (status, service, day, queued_at) index, read without the table.
+_LINE = 'SELECT COUNT(*) FROM "ticket" WHERE "status" = {p} AND "service_id" = {p} AND "day" = {p} AND '
 _EARLIER = '"queued_at" <= {p} AND ("queued_at" < {p} OR "id" < {p})'
 _AHEAD_PRIORITY = _LINE + '"queued_at" <= {p} AND "priority" = {p} AND ("queued_at" < {p} OR "id" < {p})'
 # Everyone earlier, plus the priority tickets that came later (for a new ticket, none or few).
 _AHEAD = ('SELECT (' + _LINE + _EARLIER + ') + (' + _LINE +
           '"queued_at" >= {p} AND "priority" = {p} AND ("queued_at" > {p} OR "id" >= {p}))')
-
-
-def _day_column():
-    return '+"day"' if isinstance(db.obj, SqliteDatabase) else '"day"'
 
 
 def count_waiting_by_service(day):
@@ -83,10 +77,10 @@ def next_in_line(counter_id, day, priority_first, limit=5):
     order = 'DESC' if priority_first else 'ASC'
     sql = _text('next_in_line_' + order, lambda p: (
         'SELECT "t"."id" FROM "ticket" AS "t" JOIN "service" AS "s" ON "t"."service_id" = "s"."id" '
-        'WHERE "t"."status" = {p} AND {day} = {p} AND "s"."active" = {p} AND "t"."service_id" IN '
+        'WHERE "t"."status" = {p} AND "t"."day" = {p} AND "s"."active" = {p} AND "t"."service_id" IN '
         '(SELECT "service_id" FROM "counter_service" WHERE "counter_id" = {p}) '
         'ORDER BY "t"."priority" {order}, "t"."queued_at", "t"."id" LIMIT {p}').format(
-            p=p, day=_day_column().replace('"day"', '"t"."day"'), order=order))
+            p=p, order=order))
     return [row[0] for row in db.execute_sql(sql, ('waiting', day, True, counter_id, limit)).fetchall()]
 
 

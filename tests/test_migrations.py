@@ -26,10 +26,24 @@ def make_version_1_database(path, tmp_path):
                       'holiday'):
             conn.execute('DROP TABLE ' + table)
         conn.execute('DROP INDEX ticket_counter_id_status')
+        # The ticket indexes of versions 1 to 5.
+        conn.execute('DROP INDEX ticket_status_service_id_day_queued_at')
+        conn.execute('CREATE INDEX ticket_status_service_id_queued_at ON ticket (status, service_id, queued_at)')
+        for column in ('status', 'origin_id', 'counter_id'):
+            conn.execute('CREATE INDEX ticket_%s ON ticket (%s)' % (column, column))
         conn.execute('UPDATE schema_version SET version = 1')
 
 
+def ticket_indexes():
+    return {row[0]: row[1] for row in db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                                     "AND tbl_name = 'ticket' AND sql IS NOT NULL")}
+
+
 def test_upgrade_keeps_data_and_adds_columns(tmp_path):
+    create_app({'DATA_DIR': str(tmp_path / 'fresh'), 'SCHEDULER': False, 'PRINTING': False})
+    with db.connection_context():
+        fresh_indexes = ticket_indexes()
+    db.obj.close_all()
     path = tmp_path / 'old.db'
     make_version_1_database(path, tmp_path)
     with sqlite3.connect(path) as conn:
@@ -44,9 +58,9 @@ def test_upgrade_keeps_data_and_adds_columns(tmp_path):
         service = Service.get(Service.code == 'CT')
         assert service.bookable is True and service.slot_minutes == 30 and service.slot_capacity == 4
         assert Appointment.select().count() == 0   # the tables of version 4 exist
-        indexes = [row[0] for row in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                                    "AND tbl_name = 'ticket'")]
-        assert 'ticket_counter_id_status' in indexes  # version 5
+        # Versions 5 and 6: the ticket table has exactly the indexes of a new database.
+        assert ticket_indexes() == fresh_indexes
+        assert 'ticket_counter_id_status' in fresh_indexes and 'ticket_status' not in fresh_indexes
     db.obj.close_all()
     # Starting again is a no-op.
     create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),
