@@ -48,24 +48,22 @@ class OfficeSqliteDatabase(PooledSqliteDatabase):
         _Checkpointer.start()
         return connection
 
-    def checkpoint(self):
-        """Copy the write-ahead log back into the database file, without waiting for anyone (PASSIVE),
-        on a connection of its own (the pool may be closed under this thread at any time); nothing
-        to do while the log has not changed since the last time."""
-        wal = self.database + '-wal'
+    def checkpoint(self, connection):
+        """Copy the write-ahead log back into the database file on the checkpointer's own connection,
+        without waiting for anyone (PASSIVE); nothing to do while the log has not changed."""
         try:
-            changed = os.stat(wal).st_mtime_ns
-        except OSError:  # an in-memory database, or no log (yet)
+            changed = os.stat(self.database + '-wal').st_mtime_ns
+        except OSError:  # no log (yet)
             return
-        if changed == getattr(self, '_checkpointed', None):
-            return
-        uri = 'file:%s?mode=rw' % pathname2url(os.path.abspath(self.database))
-        connection = sqlite3.connect(uri, uri=True, timeout=0, check_same_thread=False)
-        try:
+        if changed != getattr(self, '_checkpointed', None):
             connection.execute('PRAGMA wal_checkpoint(PASSIVE)')
-        finally:
-            connection.close()
-        self._checkpointed = changed
+            self._checkpointed = changed
+
+    def checkpoint_connection(self):
+        """A connection of the checkpointer's own, kept open (the pool may be closed under it at any
+        time; and the last connection to close a database checkpoints it with an exclusive lock)."""
+        uri = 'file:%s?mode=rw' % pathname2url(os.path.abspath(self.database))
+        return sqlite3.connect(uri, uri=True, timeout=0, check_same_thread=False)
 
     def begin(self, lock_type=None):
         self._write_lock.acquire()
@@ -116,14 +114,26 @@ class _Checkpointer:
 
     @staticmethod
     def _run():
+        connection, path = None, None
         while True:
             time.sleep(CHECKPOINT_SECONDS)
             database = db.obj
-            if isinstance(database, OfficeSqliteDatabase):
-                try:
-                    database.checkpoint()
-                except sqlite3.Error as error:  # busy, or the file went away; the next round retries
-                    log.debug('checkpoint skipped: %s', error)
+            wanted = database.database if isinstance(database, OfficeSqliteDatabase) else None
+            if wanted in (None, ':memory:', ''):
+                wanted = None
+            try:
+                if wanted != path and connection is not None:
+                    connection.close()   # the office's database was swapped (tests build many)
+                    connection = None
+                path = wanted
+                if path is not None:
+                    connection = connection or database.checkpoint_connection()
+                    database.checkpoint(connection)
+            except sqlite3.Error as error:  # busy, or the file went away; the next round retries
+                log.debug('checkpoint skipped: %s', error)
+                if connection is not None:
+                    connection.close()
+                connection = None
 
 
 def open_database(url):

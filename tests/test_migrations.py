@@ -1,8 +1,11 @@
 """An office that upgrades keeps its data: an old schema is migrated in place."""
+import os
 import sqlite3
+import threading
+import time
 
 from server import create_app, tickets
-from server.database import SCHEMA_VERSION
+from server.database import CHECKPOINT_SECONDS, SCHEMA_VERSION
 from server.extensions import db
 from server.models import Appointment, Counter, SchemaVersion, Service, Ticket
 
@@ -73,3 +76,23 @@ def test_upgrade_keeps_data_and_adds_columns(tmp_path):
 def test_sqlite_runs_in_wal_mode(app):
     with db.connection_context():
         assert db.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
+
+
+def test_the_write_ahead_log_is_checkpointed_by_its_own_thread(app, office):
+    """Commits only append to the log: copying it back into the database file (two fsyncs) is the
+    checkpointer thread's job, not that of whichever commit fills the log."""
+    path = db.obj.database
+    with db.connection_context():
+        assert db.execute_sql('PRAGMA wal_autocheckpoint').fetchone()[0] == 10000
+        with app.app_context():
+            tickets.issue_ticket('CT')
+    time.sleep(CHECKPOINT_SECONDS * 3)   # the thread has caught up with the office's set-up
+    before = os.stat(path).st_mtime_ns
+    with db.connection_context(), app.app_context():
+        for _ in range(100):   # some 2,000 pages: SQLite's own threshold is 1,000
+            tickets.issue_ticket('CT')
+    deadline = time.monotonic() + 5
+    while os.stat(path).st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.stat(path).st_mtime_ns != before, 'nothing copied the log back into the database file'
+    assert any(thread.name == 'luot-checkpoint' for thread in threading.enumerate())
