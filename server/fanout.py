@@ -88,6 +88,9 @@ class Outbox:
                 return
             try:
                 rest = self._send_now(packet)
+            except Exception:  # closing under us (wsproto refuses to frame): the writer thread meets it
+                rest = None     # as before; an emit to every board must never stop at one of them
+                self._enqueue(packet)
             finally:
                 self.writing.release()
             if rest:

@@ -231,3 +231,38 @@ def test_a_board_that_stops_reading_holds_up_no_one_and_gets_everything_later(se
         gate.set()
         stuck.close()
         disconnect_all([good])
+
+
+def test_a_connection_closing_under_a_send_never_stops_the_emit():
+    """wsproto refuses to frame once the peer's close frame was read: the packet goes to the writer
+    thread (which meets the closed connection and cleans up, as before), and put() returns normally,
+    so an emit to every board goes on to the next one."""
+    import queue as queue_module
+
+    from engineio import packet as eio_packet
+    from wsproto.utilities import LocalProtocolError
+
+    class Closing:
+        connected = True
+        sock = socket.socket()
+
+        class ws:
+            @staticmethod
+            def send(_event):
+                raise LocalProtocolError('Event TextMessage cannot be sent in state CLOSED')
+
+    class Wrapper:
+        ws = Closing()
+
+        def ready(self):
+            return True
+    try:
+        inner = queue_module.Queue()
+        outbox = fanout.Outbox(inner, Wrapper())
+        outbox.put(eio_packet.Packet(eio_packet.MESSAGE, '2/display,["ticket_called",{}]'))
+        assert outbox.backlog == 1 and inner.qsize() == 1
+        queued = inner.get_nowait()
+        assert queued.encode().data == '42/display,["ticket_called",{}]'
+        assert outbox.writing.acquire(blocking=False)  # released again
+    finally:
+        Closing.sock.close()
