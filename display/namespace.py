@@ -5,7 +5,8 @@ from flask import request
 from flask_socketio import Namespace, emit, join_room
 
 from server.events import ALL_ROOM, STAFF_ROOM, board_room
-from server.extensions import db
+from server import relay
+from server.extensions import db, socketio
 from server.auth import DEVICE_COOKIE, lookup_token, session_staff
 from server.queue import board_for, snapshot
 
@@ -39,15 +40,18 @@ class DisplayNamespace(Namespace):
             join_room(board_room(board.id) if board else ALL_ROOM)
             if role in ('admin', 'desk', 'counter', 'hotline'):
                 join_room(STAFF_ROOM)
+                link = relay.state(socketio)
+                if link['configured']:   # straight to this page: the queue may be what is down
+                    emit(relay.EVENT, link, to=request.sid, ignore_queue=True)
             if role == 'kiosk':
                 join_room('kiosk')
-            emit('snapshot', snapshot(board))
+            emit('snapshot', snapshot(board), ignore_queue=True)   # for this client only: no need of Redis
 
     def on_snapshot(self, data=None):
         """A client may ask again, e.g. after its screen woke up."""
         with db.connection_context():
             board = board_for((data or {}).get('board') if isinstance(data, dict) else None)
-            emit('snapshot', snapshot(board))
+            emit('snapshot', snapshot(board), ignore_queue=True)
 
 
 class TrackNamespace(Namespace):

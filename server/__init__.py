@@ -43,7 +43,7 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'static'))
     app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
-    from .events import wait_until_published
+    from .events import wait_until_published, watch_message_queue
     wait_until_published(60)  # never swap the database under the publisher thread (tests build many apps)
     db.initialize(open_database(app.config['DATABASE_URL']))
     from . import caches, queue, settings
@@ -58,6 +58,7 @@ def create_app(config=None):
     socketio.init_app(app, async_mode='threading', message_queue=app.config['MESSAGE_QUEUE'],
                       channel='luot', ping_interval=10, ping_timeout=10, **_message_queue(app))
     fanout.install(socketio)
+    watch_message_queue(app)
     errors.register_error_handlers(app)
 
     @app.before_request
@@ -89,14 +90,9 @@ def _register_display(app):
 
 
 def _message_queue(app):
-    """Redis with a short connect timeout: a call publishes before it answers (server/events.py), so
-    an unreachable Redis must cost the counter two seconds, not the system's minutes-long default."""
-    url = app.config['MESSAGE_QUEUE']
-    if not url or not url.startswith(('redis://', 'rediss://')):
-        return {}
-    import socketio as python_socketio
-    return {'client_manager': python_socketio.RedisManager(
-        url, channel='luot', redis_options={'socket_connect_timeout': 2, 'socket_keepalive': True})}
+    from .relay import manager_for
+    manager = manager_for(app.config['MESSAGE_QUEUE'])
+    return {'client_manager': manager} if manager is not None else {}
 
 
 def _start_background(app):

@@ -7,12 +7,13 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from . import reports, settings
+from . import relay, reports, settings
 from .api_admin import board_dict, service_dict
 from .api_calendar import hours_dict, procedure_dict
 from .api_staff import PAPER_WIDTHS, printer_dict, staff_dict
 from .auth import page
 from .clock import day_month_year, office_day
+from .extensions import socketio
 from .errors import Invalid
 from .models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Holiday, InboundMessage,
                      OutboxMessage, Printer, Procedure, Service, Staff, utcnow)
@@ -110,7 +111,7 @@ def index():
     problems = [printer_dict(p) for p in Printer.select().where(Printer.status.not_in(('online', 'unknown')))]
     return render_template('admin/index.html', today=reports.figures(today, today), lines=services_state(),
                            counters=[counter_dict(c) for c in Counter.ordered()], problems=problems,
-                           office_name=settings.get('office_name'))
+                           message_queue=relay.state(socketio), office_name=settings.get('office_name'))
 
 
 @bp.get('/admin/services')

@@ -44,6 +44,7 @@ def common_strings():
         'default_printer': _('Máy in chung'),
         'live': _('Trực tuyến'),
         'offline': _('Mất kết nối máy chủ — đang thử lại…'),
+        'relay_down': _('Mất kết nối Redis: một số bảng hiển thị có thể không nhận được lượt gọi — đang thử lại…'),
         'network_error': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
         'session_expired': _('Phiên đăng nhập đã hết hạn. Hãy tải lại trang và đăng nhập.'),
         'close': _('Đóng'),

@@ -13,7 +13,7 @@ import time
 
 from flask import current_app
 
-from . import caches, settings
+from . import caches, relay, settings
 from .extensions import db, socketio
 from .models import Board
 from .queue import counter_dict, services_state, ticket_dict
@@ -100,9 +100,10 @@ def wait_until_published(timeout=5.0):
     return not _busy()
 
 
-def _emit(event, payload, rooms):
+def _emit(event, payload, rooms, local=False):
+    """Emit to rooms; `local`: only to this process's clients, not through the message queue."""
     try:
-        socketio.emit(event, payload, namespace=NAMESPACE, to=rooms)
+        socketio.emit(event, payload, namespace=NAMESPACE, to=rooms, ignore_queue=local)
     except Exception:  # a broadcast failure must never undo or fail the committed change
         log.exception('could not emit %s', event)
 
@@ -176,11 +177,26 @@ def office_changed():
     _publish(_office_changed)
 
 
-def _office_changed():
+def _office_changed(local=False):
     from .queue import snapshot
-    _emit('snapshot', snapshot(None), [ALL_ROOM, STAFF_ROOM])
+    _emit('snapshot', snapshot(None), [ALL_ROOM, STAFF_ROOM], local)
     for board in Board.select():
-        _emit('snapshot', snapshot(board), [board_room(board.id)])
+        _emit('snapshot', snapshot(board), [board_room(board.id)], local)
+
+
+def watch_message_queue(app):
+    """With a message queue, tell staff when this process loses or regains it (server/relay.py)."""
+    link = relay.link_of(socketio)
+    if link is not None:
+        link.on_change = lambda state: _message_queue_changed(app, state)
+
+
+def _message_queue_changed(app, state):
+    """Straight to this process's staff pages, since the queue may be what is down; once it is back,
+    this process's boards get a fresh snapshot with the calls they may have missed."""
+    _emit(relay.EVENT, state, [STAFF_ROOM], local=True)
+    if state['up']:
+        _publish(_office_changed, True, app=app)
 
 
 def ticket_changed(ticket):

@@ -124,16 +124,22 @@ export function printerLine(node, initial) {
   };
 }
 
-/** Connect to the live feed (the staff session authenticates) and show whether it is up. */
+/** Connect to the live feed (the staff session authenticates) and show whether it is up; with several
+ * server processes, also whether their message queue (Redis) is, without which some boards miss calls. */
 export function connectLive(handlers, liveNode) {
   const socket = io('/display', {transports: ['websocket']});
-  const show = up => {
-    liveNode.textContent = up ? common.live : common.offline;
-    liveNode.className = 'live ' + (up ? 'up' : 'down');
+  let connected = false;
+  let relay = {up: true};
+  const render = () => {
+    liveNode.textContent = !connected ? common.offline : relay.up ? common.live : common.relay_down;
+    liveNode.className = 'live ' + (connected && relay.up ? 'up' : 'down');
+    liveNode.title = connected && !relay.up ? (relay.detail || '') : '';
   };
-  socket.on('connect', () => show(true));
-  socket.on('disconnect', () => show(false));
-  socket.on('connect_error', () => show(false));
+  const lost = () => { connected = false; relay = {up: true}; render(); };
+  socket.on('connect', () => { connected = true; render(); });
+  socket.on('disconnect', lost);
+  socket.on('connect_error', lost);
+  socket.on('message_queue_status', state => { relay = state; render(); });
   for (const [event, handler] of Object.entries(handlers)) socket.on(event, handler);
   return socket;
 }
