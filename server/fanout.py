@@ -13,17 +13,33 @@ The hook is python-engineio's choice of WebSocket class for its threading driver
 (simple-websocket) wrapper plus an outbox that stands in for the socket's queue. It is only used where
 sends can be made non-blocking per call (MSG_DONTWAIT: Linux and the BSDs, not Windows) and only for
 clients that connect over WebSocket from the start (all of ours do); anything else keeps the stock path.
+
+The heartbeat. Engine.IO's writer thread waits on the socket's queue for `ping_interval + ping_timeout`
+and reads a wait that long with no packet as a dead client, closing the connection. Its pings, like
+every other packet, are `put` on that queue, so here they too are written directly, and the writer
+would see an empty queue for 20 s and drop every board exactly 20 s after it connected (issue 16).
+So the Outbox keeps the queue's meaning whole: every packet of a socket, pings included, goes through
+`put` in order, and the writer's timed wait counts from the last packet put, whichever way it went.
+
+The seam: this module is the only place that reaches into python-engineio, simple-websocket and wsproto
+internals. Those three are pinned exactly in setup.cfg (TESTED_WITH below); at start-up `install`
+checks the installed versions and the internals it uses, and when anything differs it logs why and
+leaves the stock path in place. tests/test_soak.py holds real boards connected for several heartbeats.
 """
 import logging
 import queue
 import socket
 import threading
+import time
+from importlib import metadata
 
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from wsproto.events import BytesMessage, TextMessage
 
 log = logging.getLogger(__name__)
 DONTWAIT = getattr(socket, 'MSG_DONTWAIT', None)
+# The exact versions whose internals this module was read against (setup.cfg pins the same).
+TESTED_WITH = {'python-engineio': '4.15.1', 'simple-websocket': '1.1.0', 'wsproto': '1.3.2'}
 
 
 class _Queued:
@@ -57,6 +73,7 @@ class Outbox:
         self.state = threading.Lock()   # the backlog and the order of packets
         self.writing = threading.Lock()  # one writer on the connection at a time
         self.backlog = 0                 # packets queued for the writer thread and not yet sent
+        self.last_put = time.monotonic()  # the last packet handed to this socket, whichever way it went
 
     def adopt(self):
         """Take over the packets already queued (the Engine.IO OPEN packet) so they count as backlog."""
@@ -82,6 +99,7 @@ class Outbox:
         if packet is None:
             self.inner.put(None)
             return
+        self.last_put = time.monotonic()
         with self.state:
             if self.backlog or not self.wrapper.ready() or not self.writing.acquire(blocking=False):
                 self._enqueue(packet)
@@ -122,9 +140,22 @@ class Outbox:
             with self.state:
                 self.backlog -= 1
 
+    def get(self, block=True, timeout=None):
+        """The writer thread's wait. Engine.IO closes the socket when a timed wait ends with no packet;
+        a packet written directly is a packet too, so the wait counts from the last one put."""
+        if not block or timeout is None:
+            return self.inner.get(block, timeout)
+        started = time.monotonic()
+        while True:
+            remaining = max(started, self.last_put) + timeout - time.monotonic()
+            if remaining <= 0:
+                raise queue.Empty
+            try:
+                return self.inner.get(timeout=remaining)
+            except queue.Empty:
+                continue
+
     # The rest of queue.Queue's interface, as engineio uses it.
-    def get(self, *args, **kwargs):
-        return self.inner.get(*args, **kwargs)
 
     def get_nowait(self):
         return self.inner.get_nowait()
@@ -168,15 +199,38 @@ class DirectWebSocket(SimpleWebSocketWSGI):
         return super().send(message)
 
 
-def install(socketio_ext):
-    """Use DirectWebSocket for this Flask-SocketIO server's WebSockets where the system allows it."""
-    server = getattr(socketio_ext, 'server', None)
-    eio = getattr(server, 'eio', None)
-    if DONTWAIT is None or eio is None or getattr(eio, 'async_mode', None) != 'threading':
-        return False
+def _mismatch(eio):
+    """Why the direct path cannot be used with this server and these libraries, or None when it can."""
+    if DONTWAIT is None:
+        return 'this system has no non-blocking send flag (MSG_DONTWAIT)'
+    if eio is None or getattr(eio, 'async_mode', None) != 'threading':
+        return 'the server is not in threading mode'
+    for name, version in TESTED_WITH.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            return '%s is %s, the direct path was checked against %s' % (name, installed, version)
     if eio._async.get('websocket') is not SimpleWebSocketWSGI:
-        log.warning('engineio websocket driver is %r, not simple-websocket: direct fan-out not used',
-                    eio._async.get('websocket'))
+        return 'engineio websocket driver is %r, not simple-websocket' % (eio._async.get('websocket'),)
+    from engineio.socket import Socket
+    from simple_websocket import Server
+    needed = [(Socket, '_websocket_handler'), (Socket, 'poll'), (Socket, 'send'), (Server, 'send'),
+              (SimpleWebSocketWSGI, 'send'), (SimpleWebSocketWSGI, '__call__')]
+    missing = ['%s.%s' % (owner.__name__, name) for owner, name in needed if not callable(getattr(owner, name, None))]
+    if missing:
+        return 'library internals changed (%s)' % ', '.join(missing)
+    return None
+
+
+def install(socketio_ext):
+    """Use DirectWebSocket for this Flask-SocketIO server's WebSockets where the system and the installed
+    libraries allow it; otherwise log why and keep the stock writer threads."""
+    eio = getattr(getattr(socketio_ext, 'server', None), 'eio', None)
+    reason = _mismatch(eio)
+    if reason is not None:
+        log.warning('direct Socket.IO fan-out not used, stock writer threads instead: %s', reason)
         return False
     eio._async = dict(eio._async, websocket=DirectWebSocket)
     return True

@@ -266,3 +266,66 @@ def test_a_connection_closing_under_a_send_never_stops_the_emit():
         assert outbox.writing.acquire(blocking=False)  # released again
     finally:
         Closing.sock.close()
+
+
+def test_the_writers_wait_counts_packets_sent_directly():
+    """Engine.IO's writer thread closes a socket whose queue stayed empty for ping_interval +
+    ping_timeout. Packets written directly (pings included) never reach that queue, so the wait must
+    count from the last packet put, whichever way it went, and end only after a real silence."""
+    import queue as queue_module
+
+    from engineio import packet as eio_packet
+
+    a, b = socket.socketpair()
+    try:
+        class Wrapper:
+            class ws:
+                connected = True
+                sock = a
+                ws = WSConnection(ConnectionType.SERVER)
+
+            def ready(self):
+                return True
+        outbox = fanout.Outbox(queue_module.Queue(), Wrapper())
+        outbox._send_now = lambda packet: b''  # a direct write that went out whole
+        waited = []
+
+        def writer():
+            try:
+                waited.append(outbox.get(timeout=0.5))
+            except queue_module.Empty:
+                waited.append(time.monotonic())
+        thread = threading.Thread(target=writer)
+        thread.start()
+        for _ in range(8):  # 1.2 s of pings, each sent directly, none through the queue
+            time.sleep(0.15)
+            outbox.put(eio_packet.Packet(eio_packet.PING))
+        last_ping = time.monotonic()
+        assert thread.is_alive() and waited == []
+        assert inner_empty(outbox)
+        thread.join(3)
+        assert len(waited) == 1 and 0.45 <= waited[0] - last_ping < 1.0  # half a second of silence after the last ping
+    finally:
+        a.close()
+        b.close()
+
+
+def inner_empty(outbox):
+    return outbox.inner.qsize() == 0 and outbox.backlog == 0
+
+
+def test_a_library_that_changed_falls_back_to_the_stock_writers(app, monkeypatch, caplog):
+    """Another version of a library whose internals the direct path uses: logged, stock path kept."""
+    from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
+    from server.extensions import socketio
+    eio = socketio.server.eio
+    assert eio._async['websocket'] is fanout.DirectWebSocket  # this test environment has the pinned versions
+    monkeypatch.setattr(eio, '_async', dict(eio._async, websocket=SimpleWebSocketWSGI))
+    real_version = fanout.metadata.version
+    monkeypatch.setattr(fanout.metadata, 'version',
+                        lambda name: '4.99.0' if name == 'python-engineio' else real_version(name))
+    with caplog.at_level('WARNING', logger='server.fanout'):
+        assert fanout.install(socketio) is False
+    assert eio._async['websocket'] is SimpleWebSocketWSGI
+    assert 'python-engineio is 4.99.0' in caplog.text and 'stock writer threads' in caplog.text
