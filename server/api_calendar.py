@@ -2,10 +2,10 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from . import dossiers, office_hours
+from . import dossiers, holidays, office_hours
 from .api import actor, bp
 from .auth import requires
-from .errors import Conflict, Invalid, NotFound
+from .errors import Invalid, NotFound
 from .extensions import db
 from .models import DOSSIER_STATUSES, Holiday, Procedure, Service
 from .tickets import audit, open_service
@@ -70,15 +70,12 @@ def list_holidays():
 @bp.post('/holidays')
 @requires('admin')
 def add_holiday():
+    """A day off; 409 has_bookings listing that day's open bookings unless "cancel_bookings": true."""
     body = json_body()
     day = office_hours.parse_day(text(body, 'date', 10, required=True))
     name = text(body, 'name', 100, required=True)
-    with db.atomic():
-        if Holiday.select().where(Holiday.day == day).exists():
-            raise Conflict(_('Ngày %(day)s đã là ngày nghỉ.', day=day.strftime('%d/%m/%Y')), 'duplicate_holiday')
-        holiday = Holiday.create(day=day, name=name)
-        audit(None, 'holiday_added', actor(), date=day.isoformat(), name=name)
-    return jsonify(holiday_dict(holiday)), 201
+    holiday, cancelled = holidays.add(day, name, actor(), cancel_bookings=boolean(body, 'cancel_bookings'))
+    return jsonify(dict(holiday_dict(holiday), cancelled=[a.code for a in cancelled])), 201
 
 
 @bp.delete('/holidays/<day>')

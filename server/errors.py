@@ -14,6 +14,7 @@ class QueueError(Exception):
     """A refusal the caller can act on: an HTTP status, a stable code and a message."""
     status = 400
     code = 'bad_request'
+    details = None   # more fields for the JSON answer's "error" object (such as the bookings in the way)
 
     def __init__(self, message, code=None, status=None):
         super().__init__(str(message))
@@ -72,10 +73,10 @@ def wants_json():
             or request.accept_mimetypes.best == 'application/json')
 
 
-def error_response(status, code, message):
-    """The answer for an error: the API's JSON shape or an HTML page."""
+def error_response(status, code, message, details=None):
+    """The answer for an error: the API's JSON shape (with any `details` beside code and message) or an HTML page."""
     if wants_json():
-        return jsonify(error={'code': code, 'message': str(message)}), status
+        return jsonify(error={**(details or {}), 'code': code, 'message': str(message)}), status
     try:
         return render_template('error.html', status=status, code=code, message=str(message)), status
     except Exception:  # the error page itself failed: still answer, in plain text
@@ -87,7 +88,7 @@ def register_error_handlers(app):
     """Install the handlers for QueueError, HTTP errors, CSRF failures and the unexpected."""
     @app.errorhandler(QueueError)
     def handle_queue_error(error):
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.status, error.code, error.message, error.details)
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error):

@@ -139,13 +139,18 @@ def free_slots_near(service, day, start, now_local, limit=3, days=14):
 
 
 def seed_holidays(years):
-    """Add Vietnam's public holidays of the given years (Tết and the others) unless already there."""
+    """Add Vietnam's public holidays of the given years (Tết and the others) unless already there. A day that
+    already has open bookings is left for the admin to close from the console, where the bookings are shown."""
     import holidays
     added = 0
     with db.atomic():
         for day, name in sorted(holidays.Vietnam(years=list(years), language='vi').items()):
-            if not Holiday.select().where(Holiday.day == day).exists():
-                Holiday.create(day=day, name=name[:100])
-                added += 1
+            if Holiday.select().where(Holiday.day == day).exists():
+                continue
+            if Appointment.select().where(Appointment.date == day, Appointment.status == 'booked').exists():
+                log.warning('public holiday %s (%s) not added: the day has open bookings', day, name)
+                continue
+            Holiday.create(day=day, name=name[:100])
+            added += 1
         db.after_commit(caches.forget_all)
     return added

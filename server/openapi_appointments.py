@@ -41,6 +41,18 @@ def appointment_schemas():
             ['weekday', 'sessions'], weekday={'type': 'integer', 'minimum': 0, 'maximum': 6},
             sessions=obj((), morning=session, afternoon=session))},
         'Holiday': obj(['date', 'name'], date=DAY, name=string(100, minLength=1)),
+        'NewHoliday': obj(['date', 'name'], date=DAY, name=string(100, minLength=1), cancel_bookings={
+            **BOOLEAN, 'description': "Cancel the day's open bookings (their reminders are withdrawn and each "
+                                      'citizen gets one SMS); without it such a day is refused with 409 '
+                                      'has_bookings. Default false.'}),
+        'HolidayAdded': obj(['date', 'name', 'cancelled'], date=DAY, name=string(100), cancelled={
+            'type': 'array', 'items': string(8), 'description': 'The codes of the bookings cancelled.'}),
+        'HasBookings': obj(['error'], error=obj(
+            ['code', 'message', 'bookings'], code={'const': 'has_bookings'}, message=string(),
+            bookings={'type': 'array', 'items': obj(
+                ['code', 'service', 'service_name', 'date', 'start', 'end', 'name'], code=string(8),
+                service=string(16), service_name=string(100), date=DAY, start=CLOCK, end=CLOCK,
+                name=string(100))})),
         'HolidayDeleted': obj(['date', 'deleted'], date=DAY, deleted={'const': True}),
         'Procedure': obj(['id', 'service', 'name', 'active'], id=INTEGER, service=string(16), name=string(200),
                          active=BOOLEAN),
@@ -120,7 +132,7 @@ def calendar_paths(op, path_param, query, array):
                                     'OfficeHoursChange', tag=tag)},
         '/holidays': {'get': op('Holidays', ('hotline',), array('Holiday'), errors=(400,), tag=tag, params=[
             query('year', {'type': 'integer', 'minimum': 2000, 'maximum': 2100}, 'Only this year.')]),
-                      'post': op('Add a holiday', ('admin',), ref('Holiday'), 'Holiday', 201, (409,), tag)},
+                      'post': add_holiday(op, tag)},
         '/holidays/{day}': {'delete': op('Remove a holiday', ('admin',), ref('HolidayDeleted'), errors=(400, 404),
                                          tag=tag, params=[path_param('day', DAY, 'The date.')])},
         '/procedures': {'get': op('Procedures citizens may name in an SMS', ('hotline',), array('Procedure'),
@@ -139,3 +151,14 @@ def calendar_paths(op, path_param, query, array):
                                                   ref('Dossier'), errors=(404, 409), tag='queue',
                                                   params=[path_param('code', string(32), 'The file code.')])},
     }
+
+
+def add_holiday(op, tag):
+    """POST /holidays: its 409 has_bookings answer lists the bookings in the way."""
+    item = op('Add a holiday', ('admin',), ref('HolidayAdded'), 'NewHoliday', 201, (409,), tag,
+              description='409 duplicate_holiday; 409 has_bookings when the day has open bookings (listed in '
+                          '`error.bookings`) and the body does not say `"cancel_bookings": true`.')
+    item['responses']['409'] = {'description': 'duplicate_holiday, or has_bookings with the bookings listed',
+                                'content': {'application/json': {'schema': {'anyOf': [
+                                    ref('HasBookings'), {'$ref': '#/components/schemas/Error'}]}}}}
+    return item

@@ -12,7 +12,7 @@ import logging
 from . import settings
 from .clock import local_naive, utc_from_local
 from .extensions import db
-from .models import OutboxMessage, utcnow
+from .models import Appointment, OutboxMessage, utcnow
 from .sms.text import is_gsm7, outgoing_text
 from .validation import mask_phone
 
@@ -115,7 +115,10 @@ def _finish(message, **fields):
 def _postponed(message, now):
     """Skip an expired message or hold a quiet one until morning; True if it is not to go now."""
     if message.expires_at is not None and now >= message.expires_at:
-        _finish(message, state='skipped', last_error='too late to be useful')
+        # Only from pending: a reminder withdrawn since it was read stays cancelled (a skipped one may be resent).
+        with db.atomic():
+            (OutboxMessage.update(state='skipped', last_error='too late to be useful')
+             .where(OutboxMessage.id == message.id, OutboxMessage.state == 'pending').execute())
         return True
     if message.kind in QUIET_KINDS and in_quiet_hours(local_naive(now)):
         morning = utc_from_local(after_quiet_hours(local_naive(now)))
@@ -178,9 +181,12 @@ def record_delivery(reference, delivered, detail='', now=None):
 
 
 def resend(message_id, now=None):
-    """Staff chose to send a failed or uncertain message again."""
+    """Staff chose to send a failed or uncertain message again (never a reminder of a booking no longer open)."""
     now = now or utcnow()
+    closed = Appointment.select(Appointment.id).where(Appointment.status != 'booked')
     with db.atomic():
         return (OutboxMessage.update(state='pending', next_attempt_at=now, send_after=now, attempts=0)
                 .where(OutboxMessage.id == message_id,
-                       OutboxMessage.state.in_(('failed', 'uncertain', 'skipped'))).execute()) == 1
+                       OutboxMessage.state.in_(('failed', 'uncertain', 'skipped')),
+                       ~((OutboxMessage.kind == 'reminder') & OutboxMessage.appointment.in_(closed)))
+                .execute()) == 1

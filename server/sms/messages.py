@@ -3,6 +3,7 @@
 Each stays under 160 characters once stripped, so it goes as one SMS. The README documents them for the office.
 """
 from .. import settings
+from .text import outgoing_text, sms_parts
 
 
 def _day(date):
@@ -53,3 +54,17 @@ def result_ready(dossier):
 def slot_list(moments):
     """"08:30 25/11, 09:00 25/11" — a few free slots to offer instead."""
     return ', '.join(moment.strftime('%H:%M %d/%m') for moment in moments)
+
+
+def office_closed(appointments, holiday_name):
+    """One citizen's bookings of a day the office closes are cancelled: the most detailed text that still goes
+    as one SMS once stripped of diacritics (the bookings, in slot order, are all on that day)."""
+    first, day = appointments[0], _day(appointments[0].date)
+    codes = ', '.join(a.code for a in appointments)
+    heads = (['Lịch hẹn %s (%s)' % (first.code, booking_line(first))] if len(appointments) == 1 else []) + [
+        'Lịch hẹn %s ngày %s' % (codes, day), '%d lịch hẹn ngày %s' % (len(appointments), day)]
+    tails = [' đã bị hủy vì %s nghỉ ngày này (%s). Mời đặt lịch ngày khác.' % (_office(), holiday_name),
+             ' đã bị hủy vì %s nghỉ ngày này. Mời đặt lịch ngày khác.' % _office(),
+             ' đã bị hủy vì bộ phận một cửa nghỉ ngày này. Mời đặt lịch ngày khác.']
+    forms = [head + tail for head in heads for tail in tails]
+    return next((form for form in forms if sms_parts(outgoing_text(form)) == 1), forms[-1])

@@ -19,7 +19,9 @@
     }
     const data = await response.json().catch(() => null);
     if (!response.ok) {
-      throw new Error(data && data.error ? data.error.message : strings.failed.replace('{status}', response.status));
+      const failure = new Error(data && data.error ? data.error.message : strings.failed.replace('{status}', response.status));
+      failure.error = data && data.error ? data.error : {};   // its code and any details (bookings in the way)
+      throw failure;
     }
     return data;
   }
@@ -97,22 +99,48 @@
     return form.querySelector('.form-error') || document.getElementById('page-error');
   }
 
-  async function submit(form) {
+  async function submit(form, extra) {
     const box = errorBox(form);
     const button = form.querySelector('[type="submit"]');
     box.textContent = '';
     button.disabled = true;
     try {
-      const body = form.dataset.shape === 'week' ? weekValue(form) : formValue(form);
+      const body = form.dataset.shape === 'week' ? weekValue(form) : Object.assign(formValue(form), extra);
       const result = await call(form.dataset.method || 'POST', form.dataset.url, body);
       if (form.dataset.then === 'token') showToken(result);
       else if (form.dataset.then === 'stay') saved();
-      else reloadWith(strings.saved);
+      else if (result && result.cancelled && result.cancelled.length && form.dataset.bookings) {
+        reloadWith(document.getElementById(form.dataset.bookings).dataset.done.replace('{count}', result.cancelled.length));
+      } else reloadWith(strings.saved);
     } catch (error) {
-      box.textContent = error.message;
+      if (error.error && error.error.code === 'has_bookings' && form.dataset.bookings) confirmBookings(form, error.error.bookings);
+      else box.textContent = error.message;
     } finally {
       button.disabled = false;
     }
+  }
+
+  // A holiday on a day with bookings: the server lists them (409 has_bookings); the admin sees them in a
+  // dialog and only on confirming is the form sent again asking for them to be cancelled.
+  function confirmBookings(form, bookings) {
+    const dialog = document.getElementById(form.dataset.bookings);
+    const rows = bookings.map((booking) => {
+      const row = document.createElement('tr');
+      row.dataset.code = booking.code;
+      const day = booking.date.split('-').reverse().join('/');
+      for (const text of [booking.code, booking.service_name, day, booking.start + '–' + booking.end, booking.name]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.append(cell);
+      }
+      return row;
+    });
+    dialog.querySelector('tbody').replaceChildren(...rows);
+    dialog.returnValue = '';
+    dialog.addEventListener('close', () => {
+      if (dialog.returnValue === 'cancel_bookings') submit(form, {cancel_bookings: true});
+    }, {once: true});
+    dialog.showModal();
   }
 
   function saved() {
