@@ -1,4 +1,5 @@
 """Scheduled work; each job finds what is due by querying, so a restart loses nothing."""
+import datetime
 import logging
 
 from .extensions import db, scheduler
@@ -13,6 +14,13 @@ def close_old_days(app):
         closed = close_previous_days()
         if closed:
             log.info('closed %d tickets left from earlier days', closed)
+
+
+def end_office_day(app):
+    """After the day's last opening hours (and at midnight): close the day's unserved tickets and idle counters."""
+    from . import end_of_day
+    with app.app_context(), db.connection_context():
+        end_of_day.end_day_if_due()
 
 
 def seed_calendar(app):
@@ -63,6 +71,9 @@ def schedule(app):
     scheduler.add_job(sms_round, 'interval', seconds=app.config.get('SMS_INTERVAL', 5), args=[app], id='sms_round',
                       **often)
     scheduler.add_job(appointment_round, 'interval', seconds=30, args=[app], id='appointment_round', **often)
+    # Every minute, and at once for an office PC that was off when the day ended: the database says what is due.
+    scheduler.add_job(end_office_day, 'interval', minutes=1, args=[app], id='end_office_day',
+                      next_run_time=datetime.datetime.now(datetime.timezone.utc), **often)
     if not scheduler.running:
         scheduler.start()
 

@@ -13,6 +13,7 @@ DEFAULTS = {
     'priority_max_in_row': 2,        # priority tickets a counter may call in a row while others wait
     'no_show_return_minutes': 30,    # how long a no-show may come back and be put in line again
     'default_service_minutes': 6,    # the estimate before there is any history
+    'day_end_grace_minutes': 30,     # after the day's last session ends, those still waiting are closed as not served
     'announce_names': False,         # say the citizen's name in the callout
     'number_reading': 'number',      # "number": hai mươi lăm; "digits": không hai năm
     'voice_repeat': 1,
@@ -41,6 +42,7 @@ LIMITS = {
     'priority_max_in_row': (1, 20),
     'no_show_return_minutes': (0, 24 * 60),
     'default_service_minutes': (1, 240),
+    'day_end_grace_minutes': (0, 180),
     'voice_repeat': (1, 5),
     'voice_volume': (0, 100),
     'booking_days_ahead': (1, 366),

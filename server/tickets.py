@@ -11,7 +11,7 @@ from .clock import office_day
 from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
-from .models import ACTIVE_STATUSES, AuditEvent, Service, Ticket, utcnow
+from .models import ACTIVE_STATUSES, AuditEvent, Counter, Service, Ticket, utcnow
 from .validation import mask_phone
 
 log = logging.getLogger(__name__)
@@ -214,7 +214,8 @@ def cancel(ticket_id, actor='', now=None):
 
 
 def close_previous_days(now=None):
-    """At the office's midnight: tickets left open from earlier days are cancelled."""
+    """At the office's midnight: tickets left open from earlier days are cancelled, and the counters that
+    still held one of them (left open at the end of the day because they were serving) are closed."""
     now = now or utcnow()
     with db.atomic():
         stale = list(Ticket.select().where(Ticket.day < office_day(now),
@@ -224,6 +225,16 @@ def close_previous_days(now=None):
             ticket.status, ticket.finished_at = 'cancelled', now
             ticket.save()
             audit(ticket, 'day_closed', 'system', previous)
+        held = {ticket.counter_id for ticket in stale if ticket.counter_id}
+        busy = Ticket.select(Ticket.counter).where(Ticket.status.in_(ACTIVE_STATUSES), Ticket.counter.is_null(False))
+        closing = list(Counter.select().where(Counter.id.in_(list(held)), Counter.active == True,  # noqa: E712
+                                              Counter.id.not_in(busy))) if held else []
+        for counter in closing:
+            counter.active, counter.paused, counter.priority_streak = False, False, 0
+            counter.save()
+            db.after_commit(lambda counter=counter: events.counter_changed(counter))
+        if closing:
+            audit(None, 'counters_closed', 'system', counters=[c.number for c in closing], reason='day_closed')
     if stale:
         db.after_commit(lambda: events.queue_changed(None))
     return len(stale)
