@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: tickets, calls and the queue (thin: the rules live in tickets.py)."""
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, session
 from flask_babel import gettext as _
 
 from . import admission, printing, tickets
@@ -7,8 +7,8 @@ from .auth import requires
 from .errors import Invalid, QueueError
 from .clock import office_day
 from .models import PRIORITY_REASONS, Counter, Service, Ticket
-from .queue import board_for, queue_state, ticket_dict
-from .validation import MAX_NAME, boolean, json_body, phone_number, text
+from .queue import board_for, counter_line, queue_state, ticket_dict
+from .validation import MAX_NAME, boolean, integer, json_body, phone_number, text
 
 bp = Blueprint('api', __name__, url_prefix='/api/v1')
 ANY = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display')
@@ -78,17 +78,44 @@ def get_ticket(ticket_id):
     return jsonify(ticket_dict(tickets.find_ticket(ticket_id), private=g.principal.role not in ('kiosk', 'display')))
 
 
+def remember_counter(number):
+    """A staff session keeps the counter it works at, so that its logout leaves that counter (pages.logout)."""
+    if number is not None and staff() is not None and not g.get('bearer') and session.get('counter') != number:
+        session['counter'] = number
+
+
+def acting_counter(body):
+    """The optional "counter" of a ticket action: the ticket must be at that counter (409 wrong_counter)."""
+    return integer(body, 'counter', minimum=1, maximum=999)
+
+
 @bp.post('/counters/<int:number>/call-next')
 @requires('counter')
 def call_next(number):
-    ticket = tickets.call_next(number, staff=staff(), actor=actor())
+    """Optional body {"finish_current": "no_show"}: the current citizen did not come (default "done")."""
+    finish_as = text(json_body(required=False), 'finish_current', 16, default='done')
+    ticket = tickets.call_next(number, staff=staff(), actor=actor(), finish_as=finish_as)
+    remember_counter(number)
     return jsonify(ticket_dict(ticket))
+
+
+@bp.get('/counters/<int:number>/line')
+@requires('counter', 'desk')
+def counter_line_view(number):
+    """A counter's counts of today and its line in the order call-next takes it (names: staff only)."""
+    limit = request.args.get('limit', default=100, type=int)
+    if not 1 <= limit <= 1000:
+        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field='limit'), 'out_of_range')
+    return jsonify(counter_line(tickets.find_counter(number), limit=limit))
 
 
 def _ticket_action(action, roles=('counter',)):
     @requires(*roles)
     def view(ticket_id):
-        return jsonify(ticket_dict(action(ticket_id, actor=actor())))
+        number = acting_counter(json_body(required=False))
+        ticket = action(ticket_id, actor=actor(), counter_number=number)
+        remember_counter(number)
+        return jsonify(ticket_dict(ticket))
     view.__name__ = action.__name__
     return view
 
@@ -97,6 +124,8 @@ bp.add_url_rule('/tickets/<int:ticket_id>/recall', view_func=_ticket_action(tick
 bp.add_url_rule('/tickets/<int:ticket_id>/start', view_func=_ticket_action(tickets.start_serving), methods=['POST'])
 bp.add_url_rule('/tickets/<int:ticket_id>/no-show', view_func=_ticket_action(tickets.no_show), methods=['POST'])
 bp.add_url_rule('/tickets/<int:ticket_id>/complete', view_func=_ticket_action(tickets.complete), methods=['POST'])
+bp.add_url_rule('/tickets/<int:ticket_id>/hand-back', methods=['POST'],
+                view_func=_ticket_action(tickets.hand_back))
 bp.add_url_rule('/tickets/<int:ticket_id>/return', methods=['POST'],
                 view_func=_ticket_action(tickets.return_to_line, STAFF))
 bp.add_url_rule('/tickets/<int:ticket_id>/cancel', methods=['POST'],
@@ -108,7 +137,10 @@ bp.add_url_rule('/tickets/<int:ticket_id>/cancel', methods=['POST'],
 def transfer(ticket_id):
     body = json_body()
     service = text(body, 'service', 16, required=True)
-    return jsonify(ticket_dict(tickets.transfer(ticket_id, service, actor=actor())))
+    number = acting_counter(body)
+    ticket = tickets.transfer(ticket_id, service, actor=actor(), counter_number=number)
+    remember_counter(number)
+    return jsonify(ticket_dict(ticket))
 
 
 @bp.post('/tickets/<int:ticket_id>/reprint')

@@ -87,9 +87,12 @@ TICKET_ID = path_param('ticket_id', ROW_ID, 'The ticket id.')
 COUNTER_NO = path_param('number', {'type': 'integer', 'minimum': 1, 'maximum': 999}, 'The counter number.')
 
 
-def ticket_action(summary, roles, errors=(404, 409), body=None, description=None):
-    return {'post': op(summary, roles, ref('Ticket'), body, errors=errors, params=[TICKET_ID],
-                       description=description)}
+def ticket_action(summary, roles, errors=(404, 409), body='AtCounter', description=None):
+    """A POST on a ticket; by default with the optional body {"counter": N} of the counter acting."""
+    item = op(summary, roles, ref('Ticket'), body, errors=errors, params=[TICKET_ID], description=description)
+    if body == 'AtCounter':
+        item['requestBody']['required'] = False
+    return {'post': item}
 
 
 def paths():
@@ -110,6 +113,9 @@ def paths():
         '/tickets/{ticket_id}/start': ticket_action('The citizen came to the counter', ('counter',)),
         '/tickets/{ticket_id}/no-show': ticket_action('The citizen did not come', ('counter',)),
         '/tickets/{ticket_id}/complete': ticket_action('Finished with the citizen', ('counter',)),
+        '/tickets/{ticket_id}/hand-back': ticket_action(
+            'Give a called or served citizen back to the line at their place', ('counter',),
+            description='Back to "waiting" with the place in line kept (the counter page, when staff leave).'),
         '/tickets/{ticket_id}/return': ticket_action('Put a no-show back in line', ('counter', 'desk'),
                                                      description='409 return_window_passed after the window.'),
         '/tickets/{ticket_id}/cancel': ticket_action('Withdraw a ticket not yet served', ('counter', 'desk')),
@@ -118,9 +124,15 @@ def paths():
         '/tickets/{ticket_id}/reprint': {'post': op('Print the ticket again', ('desk', 'kiosk'), ref('Printing'),
                                                     errors=(404, 409), params=[TICKET_ID],
                                                     description='409 no_printer when the device has none.')},
-        '/counters/{number}/call-next': {'post': op(
-            'Finish the current ticket and call the next', ('counter',), ref('Ticket'), errors=(404, 409),
-            params=[COUNTER_NO], description='409 queue_empty when nothing waits; 409 counter_closed.')},
+        '/counters/{number}/call-next': {'post': call_next()},
+        '/counters/{number}/line': {'get': op(
+            "A counter's day and its line in the order call-next takes it", ('counter', 'desk'),
+            ref('CounterLine'), errors=(404,), params=[COUNTER_NO, query(
+                'limit', {'type': 'integer', 'minimum': 1, 'maximum': 1000, 'default': 100},
+                'How many of the line to list (the counts always cover all of it).')],
+            description="Today's served and no-show counts of the counter, the waiting count of each of its "
+                        'services, and the first tickets of its line in call order (priority rules included). '
+                        'Staff roles only: it carries names.')},
         '/queue': {'get': op('The waiting lines and every open counter', ANY, ref('Queue'), params=[
             query('board', string(), 'A board id: only what that board shows ("all" or unknown: everything).')])},
         '/services': {'get': op('The services', ANY, array('Service'), tag='setup'),
@@ -152,6 +164,16 @@ def paths():
         **appointment_paths(op, path_param, query, array),
         **console_paths(),
     }
+
+
+def call_next():
+    item = op('Finish the current ticket and call the next', ('counter',), ref('Ticket'), 'CallNext',
+              errors=(404, 409), params=[COUNTER_NO], description=(
+                  '409 queue_empty when nothing waits: then nothing changes, the current ticket is left as it '
+                  'was. 409 counter_closed. The current ticket is finished and the next one called in one '
+                  'transaction.'))
+    item['requestBody']['required'] = False
+    return item
 
 
 def sms_inbound(get=False):

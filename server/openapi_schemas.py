@@ -53,6 +53,9 @@ TICKET_FIELDS = {
 TICKET = obj([k for k in TICKET_FIELDS if k not in ('phone', 'track_url')], **TICKET_FIELDS)
 PRINTING = obj(['queued', 'status'], queued={'type': 'boolean'},
                status=string(examples=['not_requested', 'no_printer', 'ok', 'unknown']), detail=string())
+AT_COUNTER = {'type': 'integer', 'minimum': 1, 'maximum': 999, 'description': (
+    'The counter acting (the counter page always sends it): a ticket not at that counter is a 409 '
+    'wrong_counter; an unknown counter a 404 unknown_counter.')}
 SETTING_TYPES = {bool: {'type': 'boolean'}, int: {'type': 'integer'}, str: string(1000)}
 SETTINGS = {'type': 'object', 'additionalProperties': False,
             'properties': {k: SETTING_TYPES[type(v)] for k, v in SETTING_DEFAULTS.items()}}
@@ -114,7 +117,25 @@ def schemas():
                          priority_reason={'enum': list(PRIORITY_REASONS) + [None]},
                          name=nullable(string(100)), phone=nullable(string(16, pattern=PHONE)),
                          print=nullable({'type': 'boolean', 'description': 'Default: true for a kiosk token.'})),
-        'Transfer': obj(['service'], service=string(16, minLength=1)),
+        'Transfer': obj(['service'], service=string(16, minLength=1), counter=AT_COUNTER),
+        'AtCounter': obj((), counter=AT_COUNTER),
+        'CallNext': obj((), finish_current={'enum': ['done', 'no_show'], 'default': 'done', 'description': (
+            'How the current ticket ends: "no_show" when the citizen did not come (one tap: absent, call next). '
+            'With nobody waiting it is left as it was.')}),
+        'CounterLine': obj(['counter', 'day', 'served', 'no_show', 'waiting', 'services', 'line'],
+                           counter={'type': 'integer'}, day=string(format='date'),
+                           served={'type': 'integer', 'minimum': 0, 'description': 'Done at this counter today.'},
+                           no_show={'type': 'integer', 'minimum': 0, 'description': 'Absent at this counter today.'},
+                           waiting={'type': 'integer', 'minimum': 0, 'description': 'In its line now.'},
+                           services={'type': 'array', 'items': obj(['code', 'name', 'waiting'], code=string(16),
+                                                                   name=string(100),
+                                                                   waiting={'type': 'integer', 'minimum': 0})},
+                           line={'type': 'array', 'items': ref('LineTicket'),
+                                 'description': 'In the order call-next takes them; at most `limit`.'}),
+        'LineTicket': obj(['position', 'id', 'number', 'service', 'service_name', 'priority', 'priority_reason',
+                           'name', 'issued_at'], position={'type': 'integer', 'minimum': 1},
+                          **{k: TICKET_FIELDS[k] for k in ('id', 'number', 'service', 'service_name', 'priority',
+                                                           'priority_reason', 'name', 'issued_at')}),
         **console_schemas(),
         **appointment_schemas(),
     }

@@ -1,8 +1,8 @@
 """Server-rendered pages: home, login, language, and the citizen's live ticket page."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from . import settings
+from . import settings, tickets
 from .auth import check_login, safe_next
 from .models import Ticket
 from .queue import ticket_dict
@@ -33,6 +33,19 @@ def login():
 
 @bp.post('/logout')
 def logout():
+    """Log out, leaving the counter this browser worked at (tickets.leave_counter)."""
+    # The counter page asks first whether its current citizen was served, absent or goes back to the line,
+    # and does it, then posts its counter here. Any other logout (another page of the same browser, an old
+    # tab) leaves the counter this session last acted at just the same: a citizen still called or served
+    # there goes back to the line at their place (the server cannot know whether they were served; this
+    # neither counts them nor loses them) and the counter is paused, so it is not left open with nobody.
+    # A session that merely expires sends no request, so the server cannot act at that moment; sessions
+    # last 31 days, and the midnight close cancels the tickets of earlier days that were left open.
+    principal = g.get('principal')
+    if principal is not None and principal.staff is not None and principal.allowed(('counter',)):
+        numbers = {session.get('counter'), request.form.get('counter', type=int)}
+        for number in sorted(n for n in numbers if isinstance(n, int) and 1 <= n <= 999):
+            tickets.leave_counter(number, principal.staff, principal.actor)
     session.clear()
     return redirect(url_for('pages.login'))
 

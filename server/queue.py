@@ -1,9 +1,11 @@
 """Reading the queue: ticket answers, people ahead, wait estimates and the board snapshot."""
+import collections
 import datetime
 import math
 import time
 
 from flask import current_app, has_request_context, url_for
+from peewee import fn
 
 from . import caches, settings, statements
 from .clock import iso, office_day
@@ -103,6 +105,52 @@ def counter_dict(counter, private=True):
     return {'number': counter.number, 'name': counter.name, 'active': counter.active,
             'paused': counter.paused, 'services': [s.code for s in counter.services],
             'current': ticket_dict(current, private) if current else None}
+
+
+def call_order(waiting, streak, max_in_row):
+    """Waiting tickets (given in order of place) in the order call-next takes them (tickets.call_next):
+    priority first, but no more than `max_in_row` priority calls in a row while others wait."""
+    priority = collections.deque(t for t in waiting if t.priority)
+    others = collections.deque(t for t in waiting if not t.priority)
+    order = []
+    while priority or others:
+        if priority and (streak < max_in_row or not others):
+            order.append(priority.popleft())
+            streak += 1
+        else:
+            order.append(others.popleft())
+            streak = 0
+    return order
+
+
+def line_entry(ticket, position):
+    """A waiting ticket as a counter's line lists it (staff only: it carries the name)."""
+    return {'position': position, 'id': ticket.id, 'number': ticket.number, 'service': ticket.service.code,
+            'service_name': ticket.service.name, 'priority': ticket.priority,
+            'priority_reason': ticket.priority_reason, 'name': ticket.name, 'issued_at': iso(ticket.issued_at)}
+
+
+def counter_line(counter, now=None, limit=100):
+    """A counter's day for its page: how many it served and marked absent, how many wait in each of its
+    lines, and the first `limit` of its line in the order call-next will call them."""
+    day = office_day(now)
+    services = counter.services
+    # The tickets statements.next_in_line chooses from: today's waiting ones of the counter's services.
+    waiting = list(Ticket.select(Ticket.id, Ticket.priority, Ticket.service)
+                   .where(Ticket.status == 'waiting', Ticket.day == day,
+                          Ticket.service.in_([s.id for s in services]))
+                   .order_by(Ticket.queued_at, Ticket.id)) if services else []
+    order = call_order(waiting, counter.priority_streak, int(settings.get('priority_max_in_row')))[:limit]
+    rows = {t.id: t for t in Ticket.select(Ticket, Service).join(Service)
+            .where(Ticket.id.in_([t.id for t in order]))} if order else {}
+    finished = dict(Ticket.select(Ticket.status, fn.COUNT(Ticket.id))
+                    .where(Ticket.counter == counter.id, Ticket.day == day, Ticket.status.in_(('done', 'no_show')))
+                    .group_by(Ticket.status).tuples())
+    per_service = collections.Counter(t.service_id for t in waiting)
+    return {'counter': counter.number, 'day': day.isoformat(), 'served': finished.get('done', 0),
+            'no_show': finished.get('no_show', 0), 'waiting': len(waiting),
+            'services': [{'code': s.code, 'name': s.name, 'waiting': per_service[s.id]} for s in services],
+            'line': [line_entry(rows[t.id], position) for position, t in enumerate(order, 1) if t.id in rows]}
 
 
 # Every queue change sends every line's count to the boards; the lines themselves rarely change.

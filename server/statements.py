@@ -118,9 +118,9 @@ def active_at_counter(counter_id):
     return list(Ticket.raw(sql, counter_id, *ACTIVE_STATUSES))
 
 
-def finish(ticket, now):
-    """Mark a called or served ticket done."""
+def finish(ticket, now, status='done'):
+    """Mark a called or served ticket done (or another final status: no_show)."""
     sql = _text('finish', lambda p: 'UPDATE "ticket" SET "status" = {p}, "finished_at" = {p} WHERE "id" = {p}'.format(
         p=p))
-    db.execute_sql(sql, ('done', Ticket.finished_at.db_value(now), ticket.id))
-    ticket.status, ticket.finished_at = 'done', now
+    db.execute_sql(sql, (status, Ticket.finished_at.db_value(now), ticket.id))
+    ticket.status, ticket.finished_at = status, now

@@ -81,11 +81,16 @@ def _candidates(counter, day, streak_full):
     return statements.next_in_line(counter.id, day, priority_first=not streak_full)
 
 
-def _finish_current(counter, actor, now):
+# How call-next may finish the counter's current citizen: the status given, and the audit action.
+FINISHES = {'done': 'completed', 'no_show': 'no_show'}
+
+
+def _finish_current(counter, actor, now, status='done'):
     for ticket in statements.active_at_counter(counter.id):
         previous = ticket.status
-        statements.finish(ticket, now)
-        audit(ticket, 'completed', actor, previous, counter)
+        statements.finish(ticket, now, status)
+        audit(ticket, FINISHES[status], actor, previous, counter)
+        db.after_commit(lambda ticket=ticket: events.ticket_changed(ticket))
 
 
 def service_by_id(service_id):
@@ -93,8 +98,12 @@ def service_by_id(service_id):
     return _services.get(('id', service_id), lambda: Service.get_by_id(service_id))
 
 
-def call_next(counter_number, staff=None, actor='', now=None):
-    """Finish the counter's current ticket and call the next one for its services."""
+def call_next(counter_number, staff=None, actor='', now=None, finish_as='done'):
+    """Call the next citizen of the counter's services, finishing its current one as `finish_as`
+    ('done' or 'no_show') in the same transaction; with nobody to call, nothing changes (409 queue_empty)."""
+    if finish_as not in FINISHES:
+        raise Invalid(_('Trường "%(field)s" phải là một trong: %(values)s.', field='finish_current',
+                        values=', '.join(FINISHES)), 'invalid_choice')
     now = now or utcnow()
     called = None
     with db.atomic():
@@ -102,7 +111,7 @@ def call_next(counter_number, staff=None, actor='', now=None):
         counter = find_counter(counter_number, lock=supports_row_locks())
         if not counter.active:
             raise Conflict(_('Quầy số %(number)s đang đóng.', number=counter.number), 'counter_closed')
-        _finish_current(counter, actor, now)
+        _finish_current(counter, actor, now, finish_as)
         max_in_row = int(settings.get('priority_max_in_row'))
         for candidate in _candidates(counter, office_day(now), counter.priority_streak >= max_in_row):
             # A conditional update: of two counters racing for one ticket exactly one changes a row.
@@ -110,70 +119,107 @@ def call_next(counter_number, staff=None, actor='', now=None):
                 called = statements.ticket_by_id(candidate)
                 called.counter, called.service = counter, service_by_id(called.service_id)
                 break
-        if called:
-            counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
-            counter.paused = False
-            statements.save_counter_call(counter)
-            audit(called, 'called', actor, 'waiting', counter)
-            db.after_commit(lambda: events.ticket_called(called, counter, recall=False))
-            db.after_commit(lambda: events.queue_changed([called.service.code]))
-        else:
-            db.after_commit(lambda: events.counter_changed(counter))
-    if called is None:
-        raise Conflict(_('Không còn ai chờ ở quầy số %(number)s.', number=counter_number), 'queue_empty')
+        if called is None:
+            # Raised inside the transaction, so the finish above is rolled back with its audit rows and
+            # events: a citizen who may never have come is not counted served when the line is empty.
+            raise Conflict(_('Không còn ai chờ ở quầy số %(number)s.', number=counter_number), 'queue_empty')
+        counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
+        counter.paused = False
+        statements.save_counter_call(counter)
+        audit(called, 'called', actor, 'waiting', counter)
+        db.after_commit(lambda: events.ticket_called(called, counter, recall=False))
+        db.after_commit(lambda: events.queue_changed([called.service.code]))
     return called
 
 
 def _transition(ticket_id, allowed, action, actor, now, counter_number=None, **changes):
+    """Change a ticket in one of the `allowed` statuses; given `counter_number`, only one at that counter."""
     with db.atomic():
+        counter = find_counter(counter_number) if counter_number is not None else None
         ticket = find_ticket(ticket_id)
         if ticket.status not in allowed:
             raise Conflict(_('Phiếu %(number)s đang ở trạng thái "%(status)s", không thể thực hiện thao tác này.',
                              number=ticket.number, status=status_label(ticket.status)), 'invalid_state')
-        if counter_number is not None and ticket.counter and ticket.counter.number != counter_number:
-            raise Conflict(_('Phiếu %(number)s đang ở quầy khác.', number=ticket.number), 'wrong_counter')
-        previous = ticket.status
+        if counter is not None and ticket.counter_id != counter.id:
+            raise Conflict(_('Phiếu %(number)s không ở quầy số %(counter)s.', number=ticket.number,
+                             counter=counter.number), 'wrong_counter')
+        previous, at = ticket.status, ticket.counter   # audited at the counter it was at
         for field, value in changes.items():
             setattr(ticket, field, value(ticket) if callable(value) else value)
         ticket.save()
-        audit(ticket, action, actor, previous, ticket.counter)
+        audit(ticket, action, actor, previous, at)
         db.after_commit(lambda: events.ticket_changed(ticket))
     return ticket, previous
 
 
-def recall(ticket_id, actor='', now=None):
+def recall(ticket_id, actor='', now=None, counter_number=None):
     """Announce a called ticket again."""
-    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'recalled', actor, now,
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'recalled', actor, now, counter_number,
                                     call_count=lambda t: t.call_count + 1)
     db.after_commit(lambda: events.ticket_called(ticket, ticket.counter, recall=True))
     return ticket
 
 
-def start_serving(ticket_id, actor='', now=None):
+def start_serving(ticket_id, actor='', now=None, counter_number=None):
     """The citizen has come to the counter."""
-    ticket, _previous = _transition(ticket_id, ('called',), 'serving', actor, now, status='serving',
+    ticket, _previous = _transition(ticket_id, ('called',), 'serving', actor, now, counter_number, status='serving',
                                     serving_at=now or utcnow())
     db.after_commit(lambda: events.counter_changed(ticket.counter))
     return ticket
 
 
-def complete(ticket_id, actor='', now=None):
+def complete(ticket_id, actor='', now=None, counter_number=None):
     """The counter has finished with the citizen."""
-    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'completed', actor, now, status='done',
-                                    finished_at=now or utcnow())
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'completed', actor, now, counter_number,
+                                    status='done', finished_at=now or utcnow())
     db.after_commit(lambda: events.counter_changed(ticket.counter))
     return ticket
 
 
-def no_show(ticket_id, actor='', now=None):
+def no_show(ticket_id, actor='', now=None, counter_number=None):
     """The citizen did not come when called."""
-    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'no_show', actor, now, status='no_show',
-                                    finished_at=now or utcnow())
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'no_show', actor, now, counter_number,
+                                    status='no_show', finished_at=now or utcnow())
     db.after_commit(lambda: events.counter_changed(ticket.counter))
     return ticket
 
 
-def return_to_line(ticket_id, actor='', now=None):
+def hand_back(ticket_id, actor='', now=None, counter_number=None):
+    """Give a called or served citizen back to the line at their old place (queued_at is kept): the counter
+    stops serving them without counting them served or absent (staff leaving the counter)."""
+    old_counter = find_ticket(ticket_id).counter
+    ticket, _previous = _transition(ticket_id, ACTIVE_STATUSES, 'handed_back', actor, now, counter_number,
+                                    status='waiting', counter=None, called_at=None, serving_at=None)
+    db.after_commit(lambda: events.queue_changed([ticket.service.code]))
+    db.after_commit(lambda: events.counter_changed(old_counter))
+    return ticket
+
+
+def leave_counter(counter_number, staff=None, actor='', now=None):
+    """Staff log out of a counter: its current citizens go back to the line at their place and the counter
+    is paused (no calls, out of the wait estimates) until someone calls next from it. Left alone when
+    someone else called there after this staff member (they work at it now). The tickets handed back."""
+    now = now or utcnow()
+    with db.atomic():
+        counter = statements.counter_by_number(counter_number, supports_row_locks())
+        if counter is None:
+            return []
+        latest = (Ticket.select(Ticket.staff).where(Ticket.counter == counter.id, Ticket.day == office_day(now),
+                                                    Ticket.called_at.is_null(False))
+                  .order_by(Ticket.called_at.desc()).first())
+        if staff is not None and latest is not None and latest.staff_id not in (None, staff.id):
+            return []
+        handed = [hand_back(ticket.id, actor, now, counter.number)
+                  for ticket in statements.active_at_counter(counter.id)]
+        if counter.active and not counter.paused:
+            counter.paused = True
+            statements.save_counter_call(counter)   # writes the streak (unchanged) and paused
+            audit(None, 'counter_changed', actor, number=counter.number, fields=['paused'], reason='logout')
+            db.after_commit(lambda: events.counter_changed(counter))
+    return handed
+
+
+def return_to_line(ticket_id, actor='', now=None, counter_number=None):
     """Put a no-show back in line at their old place, within the configured window."""
     now = now or utcnow()
     window = datetime.timedelta(minutes=int(settings.get('no_show_return_minutes')))
@@ -183,13 +229,13 @@ def return_to_line(ticket_id, actor='', now=None):
                          minutes=int(window.total_seconds() // 60)), 'return_window_passed')
     if ticket.day != office_day(now):
         raise Conflict(_('Phiếu của ngày khác không thể xếp lại hàng.'), 'return_window_passed')
-    ticket, _previous = _transition(ticket_id, ('no_show',), 'returned', actor, now, status='waiting',
-                                    counter=None, called_at=None, finished_at=None)
+    ticket, _previous = _transition(ticket_id, ('no_show',), 'returned', actor, now, counter_number,
+                                    status='waiting', counter=None, called_at=None, finished_at=None)
     db.after_commit(lambda: events.queue_changed([ticket.service.code]))
     return ticket
 
 
-def transfer(ticket_id, service_code, actor='', now=None):
+def transfer(ticket_id, service_code, actor='', now=None, counter_number=None):
     """Send a ticket to another service's line, keeping its place by issue time."""
     target = open_service(service_code)
     old = find_ticket(ticket_id)
@@ -197,17 +243,17 @@ def transfer(ticket_id, service_code, actor='', now=None):
         raise Invalid(_('Phiếu đã ở lĩnh vực "%(name)s".', name=target.name), 'same_service')
     old_code, old_counter = old.service.code, old.counter
     ticket, _previous = _transition(ticket_id, ('waiting',) + ACTIVE_STATUSES, 'transferred', actor, now,
-                                    status='waiting', service=target, counter=None, called_at=None,
-                                    serving_at=None)
+                                    counter_number, status='waiting', service=target, counter=None,
+                                    called_at=None, serving_at=None)
     db.after_commit(lambda: events.queue_changed(sorted({old_code, target.code})))
     if old_counter:
         db.after_commit(lambda: events.counter_changed(old_counter))
     return ticket
 
 
-def cancel(ticket_id, actor='', now=None):
+def cancel(ticket_id, actor='', now=None, counter_number=None):
     """Withdraw a ticket that has not been served."""
-    ticket, _previous = _transition(ticket_id, ('waiting', 'called'), 'cancelled', actor, now,
+    ticket, _previous = _transition(ticket_id, ('waiting', 'called'), 'cancelled', actor, now, counter_number,
                                     status='cancelled', finished_at=now or utcnow())
     db.after_commit(lambda: events.queue_changed([ticket.service.code]))
     return ticket

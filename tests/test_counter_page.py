@@ -233,3 +233,124 @@ def test_counter_screenshots(live_server, page_in):
         expect(page.locator('#lines .chip').first).to_have_text('A002')
         expect(page.locator('#served')).not_to_have_text('–')
         page.screenshot(path=SHOTS + 'counter-%dx%d.png' % (width, height))
+
+
+def record_ticket_actions(page):
+    """The bodies the page posts to ticket actions and call-next, as (verb, body)."""
+    posted = []
+
+    def seen(request):
+        found = re.search(r'/api/v1/(?:tickets/\d+|counters/\d+)/([a-z-]+)$', request.url)
+        if request.method == 'POST' and found:
+            posted.append((found.group(1), request.post_data_json))
+    page.on('request', seen)
+    return posted
+
+
+@pytest.mark.browser
+def test_counter_one_tap_absent_and_next_sending_its_counter(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    desk = server.token('desk')
+    page = page_in(1920, 1080)
+    posted = record_ticket_actions(page)
+    open_counter_one(page, server, expect)
+    first, second = issue(server, desk, 'CT'), issue(server, desk, 'CT')
+    expect(page.locator('#lines [data-service=CT] .count')).to_have_text('2 người chờ')
+    expect(page.locator('[data-action=no_show_next]')).to_be_disabled()   # nobody to mark absent yet
+    page.click('[data-action=next]')
+    expect(page.locator('#cur-number')).to_have_text(first['number'])
+    page.click('[data-action=no_show_next]')
+    expect(page.locator('#cur-number')).to_have_text(second['number'])
+    expect(page.locator('#message')).to_have_text('Số %s vắng mặt; đã gọi số %s' % (first['number'], second['number']))
+    expect(page.locator('#no-shows')).to_have_text('1')
+    expect(page.locator('#served')).to_have_text('0')
+    assert call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
+    page.keyboard.press('n')   # nobody left: the citizen stays, nothing is recorded
+    expect(page.locator('#message')).to_have_text(
+        'Không còn ai chờ: số %s vẫn ở quầy, chưa ghi vắng mặt.' % second['number'])
+    expect(page.locator('#cur-number')).to_have_text(second['number'])
+    assert call_api(server, 'GET', '/api/v1/tickets/%d' % second['id'], desk)[1]['status'] == 'called'
+    page.keyboard.press('l')
+    expect(page.locator('#cur-calls')).to_have_text('2 lần')
+    page.keyboard.press('b')
+    expect(page.locator('#cur-status')).to_have_text('đang phục vụ')
+    page.keyboard.press('Enter')
+    expect(page.locator('#served')).to_have_text('1')
+    assert posted == [('call-next', None), ('call-next', {'finish_current': 'no_show'}),
+                      ('call-next', {'finish_current': 'no_show'}), ('recall', {'counter': 1}),
+                      ('start', {'counter': 1}), ('complete', {'counter': 1})]
+
+
+@pytest.mark.browser
+def test_counter_counts_and_line_past_200_tickets(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    desk, counter = server.token('desk'), server.token('counter')
+    issued = [issue(server, desk, 'CT') for _n in range(419)]
+    for _n in range(212):   # 211 served, the 212th at the counter
+        status, called = call_api(server, 'POST', '/api/v1/counters/1/call-next', counter)
+        assert status == 200, called
+    issued.append(issue(server, desk, 'CT', priority_reason='elderly'))   # the newest, but called next
+    page = page_in(1920, 1080)
+    open_counter_one(page, server, expect)
+    expect(page.locator('#cur-number')).to_have_text(issued[211]['number'])
+    expect(page.locator('#served')).to_have_text('211')
+    expect(page.locator('#no-shows')).to_have_text('0')
+    expect(page.locator('#lines [data-service=CT] .count')).to_have_text('208 người chờ')
+    # The next calls in order: the priority ticket first, then the oldest waiting ones.
+    chips = page.locator('#lines [data-service=CT] .chip')
+    expect(chips).to_have_text([issued[419]['number']] + [t['number'] for t in issued[212:217]])
+    expect(chips.first).to_have_class(re.compile(r'\bpriority\b'))
+    page.click('[data-action=next]')
+    expect(page.locator('#cur-number')).to_have_text(issued[419]['number'])
+    expect(page.locator('#served')).to_have_text('212')
+    expect(chips.first).to_have_text(issued[212]['number'])
+    expect(page.locator('#lines [data-service=CT] .count')).to_have_text('207 người chờ')
+
+
+@pytest.mark.browser
+def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    desk = server.token('desk')
+    page = page_in(1366, 768)
+    open_counter_one(page, server, expect)
+    first, second = issue(server, desk, 'CT'), issue(server, desk, 'CT')
+    page.click('[data-action=next]')
+    expect(page.locator('#cur-number')).to_have_text(first['number'])
+    logout = page.locator('form[action$="/logout"] button')
+    dialog = page.locator('#logout-dialog')
+    logout.click()
+    expect(dialog).to_be_visible()
+    expect(dialog.locator('h2')).to_have_text('Bạn đang phục vụ số %s' % first['number'])
+    expect(dialog).to_contain_text('Sau khi đăng xuất, quầy sẽ tạm dừng nhận lượt.')
+    dialog.locator('button[value=cancel]').click()   # stay
+    expect(dialog).to_be_hidden()
+    expect(page).to_have_url(re.compile(r'/counter\?counter=1$'))
+    logout.click()
+    dialog.locator('[data-leave=hand_back]').click()
+    expect(page).to_have_url(re.compile(r'/login'))
+    back = call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]
+    assert (back['status'], back['counter'], back['ahead']) == ('waiting', None, 0)
+    counters = call_api(server, 'GET', '/api/v1/counters', desk)[1]
+    assert [(c['paused'], c['current']) for c in counters if c['number'] == 1] == [(True, None)]
+    # Back at work: the counter is paused until the next call, which takes the citizen handed back.
+    log_in(page, server, '/counter?counter=1', 'quay1', 'luot-quay')
+    expect(page.locator('#counter-state')).to_have_text('Đang tạm dừng')
+    page.click('[data-action=next]')
+    expect(page.locator('#cur-number')).to_have_text(first['number'])
+    expect(page.locator('#counter-state')).to_have_text('Đang mở')
+    logout.click()
+    dialog.locator('[data-leave=no_show]').click()
+    expect(page).to_have_url(re.compile(r'/login'))
+    assert call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
+    # With nobody at the counter the page logs out at once, and still pauses it.
+    log_in(page, server, '/counter?counter=1', 'quay1', 'luot-quay')
+    page.click('[data-action=pause]')
+    expect(page.locator('#counter-state')).to_have_text('Đang mở')
+    logout.click()
+    expect(page).to_have_url(re.compile(r'/login'))
+    counters = call_api(server, 'GET', '/api/v1/counters', desk)[1]
+    assert [c['paused'] for c in counters if c['number'] == 1] == [True]
+    assert call_api(server, 'GET', '/api/v1/tickets/%d' % second['id'], desk)[1]['status'] == 'waiting'

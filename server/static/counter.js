@@ -5,11 +5,11 @@ import {api, chooseService, clockTime, connectLive, debounce, el, elapsed, fill,
 const STORE_KEY = 'luot.counter';
 const $ = id => document.getElementById(id);
 const message = $('message');
-const state = {number: null, counter: null, counters: [], services: [], counts: {}, waiting: [], busy: false};
+const state = {number: null, counter: null, counters: [], services: [], counts: {}, line: [], busy: false};
 
 // Letters by their key position (event.code), so a Vietnamese input method does not change them;
 // no F-keys: F1, F3, F5 and F11 belong to the browser.
-const KEYS = {Space: 'next', KeyG: 'next', KeyL: 'recall', KeyB: 'start', KeyV: 'no_show',
+const KEYS = {Space: 'next', KeyG: 'next', KeyN: 'no_show_next', KeyL: 'recall', KeyB: 'start', KeyV: 'no_show',
               KeyC: 'transfer', Enter: 'complete', NumpadEnter: 'complete', KeyH: 'complete', KeyP: 'pause'};
 
 /** The chosen counter: ?counter=N, else the one this browser used last; ?change=1 forgets it. */
@@ -79,8 +79,9 @@ function renderCurrent() {
 function renderButtons() {
   const counter = state.counter, ticket = counter && counter.current;
   const open = !!(counter && counter.active);
-  const allowed = {next: open, recall: !!ticket, start: !!ticket && ticket.status === 'called',
-                   no_show: !!ticket, transfer: !!ticket, complete: !!ticket, pause: open};
+  const allowed = {next: open, no_show_next: open && !!ticket, recall: !!ticket,
+                   start: !!ticket && ticket.status === 'called', no_show: !!ticket, transfer: !!ticket,
+                   complete: !!ticket, pause: open};
   for (const button of document.querySelectorAll('[data-action]')) {
     button.disabled = state.busy || !allowed[button.dataset.action];
   }
@@ -89,7 +90,7 @@ function renderButtons() {
 function renderLines() {
   if (!state.counter) return;
   const items = state.counter.services.map(code => {
-    const line = state.waiting.filter(t => t.service === code);
+    const line = state.line.filter(t => t.service === code);   // already in the order they are called
     const count = state.counts[code] ?? line.length;
     const next = line.slice(0, 6).map(t => el('span', {class: 'chip' + (t.priority ? ' priority' : ''),
                                                       title: priorityLabel(t)}, t.number));
@@ -134,38 +135,46 @@ async function refreshCounter() {
   render();
 }
 
+/** The counter's line in call order and today's counts, as the server counts them (however long the day). */
 async function refreshLines() {
   if (!state.counter) return;
-  const codes = state.counter.services;
-  const waiting = await api('GET', '/api/v1/tickets?status=waiting');
-  state.waiting = waiting.filter(t => codes.includes(t.service)).sort((a, b) => a.ahead - b.ahead);
+  const day = await api('GET', `/api/v1/counters/${state.number}/line?limit=100`);
+  if (day.counter !== state.number) return;   // the page moved to another counter meanwhile
+  state.line = day.line;
+  for (const service of day.services) state.counts[service.code] = service.waiting;
+  $('served').textContent = day.served;
+  $('no-shows').textContent = day.no_show;
   renderLines();
-}
-
-async function refreshToday() {
-  if (!state.counter) return;
-  const [done, gone] = await Promise.all(['done', 'no_show'].map(
-    status => api('GET', '/api/v1/tickets?status=' + status)));
-  const mine = list => list.filter(t => t.counter === state.number).length;
-  $('served').textContent = mine(done);
-  $('no-shows').textContent = mine(gone);
 }
 
 const counterSoon = debounce(guarded(refreshCounter));
 const linesSoon = debounce(guarded(refreshLines));
-const todaySoon = debounce(guarded(refreshToday), 400);
 
-const ticketPath = (ticket, verb) => `/api/v1/tickets/${ticket.id}/${verb}`;
+/** A ticket action of this counter: the server refuses it (wrong_counter) for a ticket at another counter. */
+const act = (ticket, verb, body = {}) =>
+  api('POST', `/api/v1/tickets/${ticket.id}/${verb}`, {...body, counter: state.number});
+const callNext = body => api('POST', `/api/v1/counters/${state.number}/call-next`, body);
 const ACTIONS = {
-  next: async () => fill(strings.called, await api('POST', `/api/v1/counters/${state.number}/call-next`)),
-  recall: async t => fill(strings.recalled, await api('POST', ticketPath(t, 'recall'))),
-  start: async t => fill(strings.started, await api('POST', ticketPath(t, 'start'))),
-  no_show: async t => fill(strings.no_show, await api('POST', ticketPath(t, 'no-show'))),
-  complete: async t => fill(strings.completed, await api('POST', ticketPath(t, 'complete'))),
+  next: async () => fill(strings.called, await callNext()),
+  // One tap: the current citizen did not come, call the next; one transaction on the server, and with
+  // nobody waiting nothing changes (the citizen stays here).
+  no_show_next: async t => {
+    try {
+      const called = await callNext({finish_current: 'no_show'});
+      return fill(strings.no_show_next, {absent: t.number, number: called.number});
+    } catch (error) {
+      if (error.code === 'queue_empty') error.message = fill(strings.queue_empty_kept, {number: t.number});
+      throw error;
+    }
+  },
+  recall: async t => fill(strings.recalled, await act(t, 'recall')),
+  start: async t => fill(strings.started, await act(t, 'start')),
+  no_show: async t => fill(strings.no_show, await act(t, 'no-show')),
+  complete: async t => fill(strings.completed, await act(t, 'complete')),
   transfer: async t => {
     const code = await chooseService(state.services, t);
     if (!code) return null;
-    const moved = await api('POST', ticketPath(t, 'transfer'), {service: code});
+    const moved = await act(t, 'transfer', {service: code});
     return fill(strings.transferred, {number: moved.number, service: moved.service_name});
   },
   pause: async () => {
@@ -185,12 +194,62 @@ async function run(action) {
     if (text) say(message, text, text === strings.paused ? 'warn' : 'ok');
   } catch (error) {
     const empty = error.code === 'queue_empty';
-    say(message, empty ? strings.queue_empty : error.message, empty ? 'warn' : 'error');
+    const text = empty && action === 'next' ? strings.queue_empty : error.message;
+    say(message, text, empty ? 'warn' : 'error');
   } finally {
     state.busy = false;
     await guarded(refreshCounter)();
-    todaySoon();
+    linesSoon();
   }
+}
+
+/** Before logging out: finish the current citizen (served or absent) or hand them back to the line at
+ * their place, in the logout dialog; false when staff chose to stay. */
+function settleBeforeLogout(ticket) {
+  const dialog = $('logout-dialog');
+  const note = $('logout-message');
+  dialog.querySelector('.ticket-number').textContent = ticket.number;
+  say(note, '');
+  const verbs = {complete: 'complete', no_show: 'no-show', hand_back: 'hand-back'};
+  return new Promise(resolve => {
+    let settled = false;
+    const choices = [...dialog.querySelectorAll('[data-leave]')];
+    const choose = async event => {
+      choices.forEach(button => { button.disabled = true; });
+      try {
+        await act(ticket, verbs[event.currentTarget.dataset.leave]);
+        settled = true;
+        dialog.close();
+      } catch (error) {
+        say(note, error.message, 'error');   // the citizen stays at the counter; staff may choose again
+        guarded(refreshCounter)();
+      } finally {
+        choices.forEach(button => { button.disabled = false; });
+      }
+    };
+    choices.forEach(button => { button.onclick = choose; });
+    dialog.addEventListener('close', () => resolve(settled), {once: true});
+    dialog.showModal();
+    choices[0].focus();
+  });
+}
+
+/** The page's logout: settle the current citizen first, then log out with the counter, which the server
+ * pauses (pages.logout), so it is not left open with nobody at it. */
+function guardLogout() {
+  const form = document.querySelector('form[action$="/logout"]');
+  if (!form) return;
+  form.addEventListener('submit', async event => {
+    if (!state.number || !state.counter) return;   // no counter chosen: a plain logout
+    event.preventDefault();
+    await guarded(refreshCounter)();   // the current citizen as the server has it now
+    const ticket = state.counter && state.counter.current;
+    if (ticket && !(await settleBeforeLogout(ticket))) return;
+    const field = form.querySelector('input[name=counter]') || form.appendChild(
+      el('input', {type: 'hidden', name: 'counter'}));
+    field.value = String(state.number);
+    form.submit();
+  });
 }
 
 function onKey(event) {
@@ -228,13 +287,13 @@ async function start() {
   } catch (error) {
     say(message, error.message, 'error');
   }
+  guardLogout();
   guarded(refreshLines)();
-  guarded(refreshToday)();
   connectLive({
-    snapshot: data => { setCounts(data.services); counterSoon(); linesSoon(); todaySoon(); },
+    snapshot: data => { setCounts(data.services); counterSoon(); linesSoon(); },
     queue_changed: data => { setCounts(data.services); renderLines(); linesSoon(); },
-    ticket_called: data => { if (concernsMe(data)) { counterSoon(); todaySoon(); } },
-    counter_changed: data => { if (concernsMe(data)) { counterSoon(); todaySoon(); } },
+    ticket_called: data => { if (concernsMe(data)) { counterSoon(); linesSoon(); } },
+    counter_changed: data => { if (concernsMe(data)) { counterSoon(); linesSoon(); } },
     printer_status: updatePrinter,
   }, $('live'));
 }
