@@ -186,10 +186,17 @@ def recent_calls(board=None, now=None, limit=RECENT_CALLS):
     for ticket in query:
         if board is None or board.shows(ticket.service.code, ticket.counter.number):
             calls.append({'ticket': ticket_dict(ticket, private=False),
-                          'counter': {'number': ticket.counter.number, 'name': ticket.counter.name}})
+                          'counter': {'number': ticket.counter.number, 'name': ticket.counter.name},
+                          'announcement': _callout(ticket.number, ticket.counter.number)})
         if len(calls) == limit:
             break
     return calls
+
+
+def _callout(number, counter_number):
+    """What a board that was away says once for a call it missed: the number, never a name."""
+    from display.voice import announcement
+    return dict(announcement(number, counter_number, mode=settings.get('number_reading')), repeat=1)
 
 
 def snapshot(board=None, now=None):

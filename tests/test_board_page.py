@@ -179,3 +179,44 @@ def test_board_catches_up_after_a_network_drop(live_server, page_in):
     page.context.set_offline(False)
     expect(page.locator('#hero-number')).to_have_text(ticket['number'], timeout=5000)
     expect(page.locator('#offline')).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_a_board_back_from_a_drop_announces_once_the_calls_it_missed(live_server, page_in):
+    """Calls made while the board was cut off are said once, oldest first, when it is back; the call
+    it had already shown is not said again, and a later snapshot repeats nothing."""
+    server = live_server(demo=True)
+    kiosk, counter = server.token('kiosk'), server.token('counter')
+    page = open_board(page_in, server)
+    spoken = []
+    page.on('request', lambda r: '/display/speech.wav' in r.url and spoken.append(
+        urllib.parse.parse_qs(urllib.parse.urlparse(r.url).query)['text'][0]))
+    seen = api(server, 'POST', '/tickets', kiosk, {'service': 'DD', 'print': False})
+    missed = [api(server, 'POST', '/tickets', kiosk, {'service': 'DD', 'print': False}) for _ in range(2)]
+    api(server, 'POST', '/counters/4/call-next', counter)
+    expect(page.locator('#hero-number')).to_have_text(seen['number'], timeout=2000)
+    wait = time.monotonic() + 10
+    while len(spoken) < 1 and time.monotonic() < wait:
+        page.wait_for_timeout(100)
+    assert len(spoken) == 1
+
+    page.context.set_offline(True)
+    expect(page.locator('#offline')).to_be_visible(timeout=5000)
+    for _ticket in missed:
+        api(server, 'POST', '/counters/4/call-next', counter)
+    page.context.set_offline(False)
+    expect(page.locator('#hero-number')).to_have_text(missed[-1]['number'], timeout=5000)
+    expect(page.locator('#hero')).to_have_class(re.compile(r'\bflash\b'))
+    wait = time.monotonic() + 20
+    while len(spoken) < 3 and time.monotonic() < wait:
+        page.wait_for_timeout(100)
+    page.evaluate("() => new Promise(r => setTimeout(r, 1500))")  # nothing more comes
+    page.context.set_offline(True)   # a second blip with nothing missed repeats nothing
+    expect(page.locator('#offline')).to_be_visible(timeout=5000)
+    page.context.set_offline(False)
+    expect(page.locator('#offline')).to_be_hidden(timeout=5000)
+    page.wait_for_timeout(1500)
+    assert len(spoken) == 3, spoken
+    assert all('quầy số bốn' in text for text in spoken)
+    assert len(set(spoken)) == 3  # the call shown before the drop is not said again
+    assert [text.split(',')[1] for text in spoken] == [' một', ' hai', ' ba']  # D001, D002, D003 in order

@@ -12,6 +12,12 @@ const $ = (id) => document.getElementById(id);
 let state = null;
 let flashing = {counter: null, until: 0};
 let flashTimer = null;
+// The calls this board has shown, newest last. A snapshot after a reconnect may hold newer calls,
+// made while the board was away: those of the last minute are announced once, oldest first.
+let shown = [];
+let firstSnapshot = true;
+const SHOWN_KEPT = 50;
+const MISSED_WINDOW_MS = 60000;
 
 const fill = (template, value) => template.replace('{n}', value);
 const pad = (n) => String(n).padStart(2, '0');
@@ -132,16 +138,40 @@ function flash(counterNumber) {
 
 // ---- events
 
+const callKey = (call) => call.ticket.id + '@' + call.ticket.called_at;
+
+function remember(calls) {
+  shown = shown.concat(calls.map(callKey)).slice(-SHOWN_KEPT);
+}
+
+/** The snapshot's calls (newest first) after the last one this board showed, not shown yet and of
+ * the last minute, oldest first; none on a first connect. */
+function missedCalls(recent) {
+  if (firstSnapshot) return [];
+  const last = shown[shown.length - 1];
+  const newer = recent.findIndex((call) => callKey(call) === last);
+  const since = Date.now() + skew - MISSED_WINDOW_MS - 1000;  // called_at is to the second
+  return recent.slice(0, newer < 0 ? recent.length : newer)
+    .filter((call) => !shown.includes(callKey(call)) && Date.parse(call.ticket.called_at) >= since)
+    .reverse();
+}
+
 function onSnapshot(snapshot) {
   state = snapshot;
   state.recent = state.recent || [];
   announcer.reset();
+  const missed = missedCalls(state.recent);
+  remember(state.recent.slice().reverse());
+  firstSnapshot = false;
+  if (missed.length) flash(missed[missed.length - 1].counter.number);
   render();
+  missed.forEach((call) => announcer.enqueue(call.announcement));
 }
 
 function onCalled(event) {
   if (!state) return;
   const call = {ticket: event.ticket, counter: event.counter};
+  remember([call]);
   state.recent = [call].concat(state.recent.filter((c) => c.ticket.id !== event.ticket.id))
     .slice(0, RECENT);
   const counter = state.counters.find((c) => c.number === event.counter.number);
