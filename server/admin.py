@@ -111,13 +111,15 @@ def index():
     problems = [printer_dict(p) for p in Printer.select().where(Printer.status.not_in(('online', 'unknown')))]
     return render_template('admin/index.html', today=reports.figures(today, today), lines=services_state(),
                            counters=[counter_dict(c) for c in Counter.ordered()], problems=problems,
-                           message_queue=relay.state(socketio), office_name=settings.get('office_name'))
+                           message_queue=relay.state(socketio), office_name=settings.get('office_name'),
+                           shared_prefixes=Service.shared_prefixes())
 
 
 @bp.get('/admin/services')
 @page()
 def services():
-    return render_template('admin/services.html', services=_service_choices())
+    return render_template('admin/services.html', services=_service_choices(),
+                           shared_prefixes=Service.shared_prefixes())
 
 
 @bp.get('/admin/calendar')

@@ -9,12 +9,14 @@ from peewee import IntegrityError
 from . import events, settings
 from .api import ANY, bp, actor
 from .auth import requires
+from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound
 from .extensions import db
 from .models import TOKEN_ROLES, ApiToken, Board, Counter, CounterService, Printer, Service
 from .queue import counter_dict
+from .statements import active_at_counter
 from .tickets import audit, find_counter
-from .validation import MAX_ID, boolean, encodable, integer, json_body, string_list, text
+from .validation import MAX_ID, boolean, encodable, integer, json_body, not_null, string_list, text
 
 CODE = re.compile(r'^[A-Z0-9_]{1,16}$')
 PREFIX = re.compile(r'^[A-Z]{1,2}$')
@@ -27,7 +29,12 @@ def service_dict(service):
             'slot_capacity': service.slot_capacity}
 
 
+SERVICE_FIELDS = ('code', 'name', 'prefix', 'description', 'active', 'sort_order', 'bookable', 'slot_minutes',
+                  'slot_capacity')
+
+
 def _service_fields(body, creating):
+    not_null(body, SERVICE_FIELDS)   # every column of a service is NOT NULL
     fields = {}
     if creating:
         code = text(body, 'code', 16, required=True).upper()
@@ -58,17 +65,32 @@ def list_services():
     return jsonify([service_dict(s) for s in Service.ordered()])
 
 
+def _refuse_shared_prefix(prefix, service_id=None):
+    """A 409 when another service already numbers with this prefix: both would issue A001 on one day."""
+    other = Service.using_prefix(prefix, but=service_id)
+    if other is not None:
+        raise Conflict(_('Chữ đầu số "%(prefix)s" đã được dùng cho lĩnh vực "%(name)s" (%(code)s); hãy chọn '
+                         'chữ khác.', prefix=prefix, name=other.name, code=other.code), 'duplicate_prefix')
+
+
+def _duplicate_service(code):
+    return Conflict(_('Đã có lĩnh vực mã "%(code)s".', code=code), 'duplicate_service')
+
+
 @bp.post('/services')
 @requires('admin')
 def create_service():
     fields = _service_fields(json_body(), creating=True)
     try:
         with db.atomic():
+            if Service.by_code(fields['code']) is not None:
+                raise _duplicate_service(fields['code'])
+            _refuse_shared_prefix(fields['prefix'])
             service = Service.create(**fields)
             audit(None, 'service_created', actor(), code=service.code)
             db.after_commit(events.office_changed)
     except IntegrityError:
-        raise Conflict(_('Đã có lĩnh vực mã "%(code)s".', code=fields['code']), 'duplicate_service')
+        raise _duplicate_service(fields['code'])
     return jsonify(service_dict(service)), 201
 
 
@@ -80,6 +102,8 @@ def update_service(code):
         raise NotFound(_('Không có lĩnh vực "%(code)s".', code=code), 'unknown_service')
     fields = _service_fields(json_body(), creating=False)
     with db.atomic():
+        if 'prefix' in fields:
+            _refuse_shared_prefix(fields['prefix'], service.id)
         Service.update(**fields).where(Service.id == service.id).execute()
         audit(None, 'service_changed', actor(), code=code, fields=sorted(fields))
         db.after_commit(events.office_changed)
@@ -101,6 +125,18 @@ def _set_counter_services(counter, codes):
         CounterService.create(counter=counter, service=service)
 
 
+COUNTER_FIELDS = ('number', 'name', 'active', 'paused', 'services')
+
+
+def _refuse_closing_busy(counter):
+    """A 409 while the counter has called or is serving someone: closed, it would hide that citizen."""
+    busy = active_at_counter(counter.id)
+    if busy:
+        raise Conflict(_('Quầy số %(number)s đang gọi hoặc phục vụ số %(ticket)s: hãy hoàn thành hoặc chuyển '
+                         'phiếu này trước khi đóng quầy.', number=counter.number, ticket=busy[0].number),
+                       'counter_busy')
+
+
 @bp.get('/counters')
 @requires(*ANY)
 def list_counters():
@@ -111,6 +147,7 @@ def list_counters():
 @requires('admin')
 def create_counter():
     body = json_body()
+    not_null(body, COUNTER_FIELDS)
     number = integer(body, 'number', required=True, minimum=1, maximum=999)
     name = text(body, 'name', 100) or _('Quầy %(number)s', number=number)
     codes = string_list(body, 'services', default=[])
@@ -119,6 +156,7 @@ def create_counter():
             counter = Counter.create(number=number, name=name)
             _set_counter_services(counter, codes)
             audit(None, 'counter_created', actor(), number=number)
+            db.after_commit(lambda: events.queue_changed(None))   # its lines can now take tickets
     except IntegrityError:
         raise Conflict(_('Đã có quầy số %(number)s.', number=number), 'duplicate_counter')
     return jsonify(counter_dict(counter)), 201
@@ -133,7 +171,11 @@ def update_counter(number):
     body = json_body()
     if g.principal.role != 'admin' and set(body) - {'paused'}:
         raise Invalid(_('Nhân viên quầy chỉ được tạm dừng hoặc mở lại quầy.'), 'forbidden_field')
+    not_null(body, COUNTER_FIELDS)
     with db.atomic():
+        if body.get('active') is False and counter.active:
+            counter = find_counter(number, lock=supports_row_locks())   # read again, under this transaction
+            _refuse_closing_busy(counter)
         if 'name' in body:
             counter.name = text(body, 'name', 100, required=True)
         for flag in ('active', 'paused'):
@@ -143,6 +185,8 @@ def update_counter(number):
         if 'services' in body:
             _set_counter_services(counter, string_list(body, 'services', default=[]))
         audit(None, 'counter_changed', actor(), number=number, fields=sorted(body))
+        if 'active' in body or 'services' in body:   # which lines can take tickets may have changed (kiosks)
+            db.after_commit(lambda: events.queue_changed(None))
     db.after_commit(lambda: events.counter_changed(counter))
     return jsonify(counter_dict(counter))
 
@@ -158,10 +202,14 @@ def list_boards():
     return jsonify([board_dict(b) for b in Board.select().order_by(Board.id)])
 
 
+BOARD_FIELDS = ('name', 'services', 'counters', 'notice')
+
+
 @bp.post('/boards')
 @requires('admin')
 def create_board():
     body = json_body()
+    not_null(body, BOARD_FIELDS)
     codes = string_list(body, 'services', default=[])
     _services_by_code(codes)
     counters = body.get('counters') or []
@@ -241,6 +289,7 @@ def update_settings():
     unknown = sorted(set(body) - set(settings.DEFAULTS))
     if unknown:
         raise Invalid(_('Không có thiết lập: %(keys)s.', keys=', '.join(unknown)), 'unknown_setting')
+    not_null(body, sorted(body))
     for key, value in body.items():
         _check_setting(key, value)
     with db.atomic():

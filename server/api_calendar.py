@@ -9,7 +9,7 @@ from .errors import Invalid, NotFound
 from .extensions import db
 from .models import DOSSIER_STATUSES, Holiday, Procedure, Service
 from .tickets import audit, open_service
-from .validation import MAX_NAME, boolean, json_body, phone_number, text
+from .validation import MAX_NAME, boolean, json_body, not_null, phone_number, text
 
 
 def hours_dict():
@@ -121,6 +121,7 @@ def change_procedure(procedure_id):
     if procedure is None:
         raise NotFound(_('Không có thủ tục số %(id)s.', id=procedure_id), 'unknown_procedure')
     body = json_body()
+    not_null(body, ('name', 'active'))
     name = text(body, 'name', 200)
     with db.atomic():
         if name is not None:

@@ -10,18 +10,21 @@ from printer.transports import PrinterURIError, validate_uri
 
 from . import events
 from .api import actor, bp
-from .api_admin import _services_by_code, board_dict
+from .api_admin import BOARD_FIELDS, _services_by_code, board_dict
 from .auth import hash_password, requires
 from .clock import iso
 from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
 from .models import STAFF_ROLES, Board, Counter, Printer, Staff
 from .tickets import audit
-from .validation import boolean, integer, json_body, string_list, text
+from .validation import boolean, integer, json_body, not_null, string_list, text
 
 USERNAME = re.compile(r'^[A-Za-z0-9._-]{2,50}$')
 MIN_PASSWORD = 8
 PAPER_WIDTHS = (58, 80)
+# Body fields whose columns cannot be empty: null is a 400 (leave a field out to keep it unchanged).
+STAFF_FIELDS = ('username', 'full_name', 'role', 'active', 'password')
+PRINTER_FIELDS = ('name', 'uri', 'paper_width')
 
 
 # Staff accounts --------------------------------------------------------------------------------
@@ -64,6 +67,7 @@ def list_staff():
 @requires('admin')
 def create_staff():
     body = json_body()
+    not_null(body, STAFF_FIELDS)
     username = text(body, 'username', 50, required=True)
     if not USERNAME.match(username):
         raise Invalid(_('Tên đăng nhập gồm 2-50 chữ cái không dấu, chữ số, dấu chấm, "-" hoặc "_".'),
@@ -81,6 +85,7 @@ def create_staff():
 
 
 def _staff_changes(body):
+    not_null(body, STAFF_FIELDS)
     fields = {}
     full_name = text(body, 'full_name', 100)
     if full_name is not None or 'full_name' in body:
@@ -149,6 +154,7 @@ def _printer_uri(body, required):
 
 
 def _printer_fields(body, creating):
+    not_null(body, PRINTER_FIELDS)
     fields = {}
     name = text(body, 'name', 100, required=creating)
     if name is not None:
@@ -230,6 +236,7 @@ def update_board(board_id):
     if board is None:
         raise NotFound(_('Không có màn hình số %(id)s.', id=board_id), 'unknown_board')
     body = json_body()
+    not_null(body, BOARD_FIELDS)
     fields = {}
     if 'name' in body:
         fields['name'] = text(body, 'name', 100, required=True)

@@ -6,6 +6,7 @@ from . import printing, settings
 from .api_admin import service_dict
 from .auth import page
 from .models import Service
+from .queue import served_lines
 from .sms.parser import CODE_ALPHABET
 
 bp = Blueprint('kiosk', __name__)
@@ -15,8 +16,10 @@ CODE_KEYS = '1234567890' + ''.join(c for c in CODE_ALPHABET if c.isalpha())
 
 
 def kiosk_services():
-    """Every service in the office's order, as GET /api/v1/services lists them."""
-    return [service_dict(s) for s in Service.ordered()]
+    """Every service in the office's order, as GET /api/v1/services lists them, and whether an open counter
+    serves it (as the /display snapshot says)."""
+    served = served_lines()
+    return [dict(service_dict(s), served=s.id in served) for s in Service.ordered()]
 
 
 def kiosk_printer():
@@ -42,6 +45,7 @@ def kiosk_strings():
     return {
         'waiting': _('{n} người đang chờ'),
         'paused': _('Tạm ngừng'),
+        'no_counter': _('Chưa có quầy phục vụ'),
         'hello_mr': _('Xin chào ông {name}'),
         'hello_ms': _('Xin chào bà {name}'),
         'hello': _('Xin chào {name}'),

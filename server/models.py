@@ -5,7 +5,7 @@ import json
 import secrets
 
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+                    IntegerField, Model, TextField, fn)
 
 from .extensions import db
 
@@ -45,6 +45,23 @@ class Service(BaseModel):
     @classmethod
     def by_code(cls, code):
         return cls.get_or_none(cls.code == code)
+
+    @classmethod
+    def using_prefix(cls, prefix, but=None):
+        """A service (other than the one with id `but`) numbered with this prefix, in any case, or None."""
+        query = cls.select().where(fn.UPPER(cls.prefix) == prefix.upper())
+        if but is not None:
+            query = query.where(cls.id != but)
+        return query.order_by(cls.code).first()
+
+    @classmethod
+    def shared_prefixes(cls):
+        """[(prefix, [services])] for each prefix several services number with: refused now, but a database
+        made by an older version may hold such services (their tickets share numbers like A001)."""
+        groups = {}
+        for service in cls.ordered():
+            groups.setdefault(service.prefix.upper(), []).append(service)
+        return [(prefix, services) for prefix, services in sorted(groups.items()) if len(services) > 1]
 
 
 class Counter(BaseModel):

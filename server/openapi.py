@@ -45,7 +45,7 @@ def console_paths():
     }
 
 
-ERRORS = {400: 'Bad input (invalid_json, missing_field, invalid_type, too_long, ...) or csrf_failed.',
+ERRORS = {400: 'Bad input (invalid_json, missing_field, null_field, invalid_type, too_long, ...) or csrf_failed.',
           401: 'No valid token or session (unauthorized).', 403: 'The role may not do this (forbidden).',
           404: 'No such ticket, counter, service, ... (unknown_*, not_found).',
           409: 'The state does not allow it (queue_empty, invalid_state, duplicate_*, slot_full, ...).'}
@@ -100,7 +100,9 @@ def paths():
     return {
         '/tickets': {
             'post': op('Issue a ticket', ('kiosk', 'desk'), ref('TicketIssued'), 'NewTicket', 201, (404, 409),
-                       description='Never waits for the printer; "printing" says what happens to the paper.'),
+                       description='Never waits for the printer; "printing" says what happens to the paper. '
+                                   '409 service_closed for a closed service, no_counter when no open counter '
+                                   'serves it, office_full when the waiting area is full.'),
             'get': op("Today's tickets, newest first (at most 200)", ('desk', 'counter'), array('Ticket'), params=[
                 query('q', string(), 'Part of the number, name or phone.'),
                 query('status', {'enum': list(STATUSES)}, 'Only this status.'),
@@ -136,14 +138,21 @@ def paths():
         '/queue': {'get': op('The waiting lines and every open counter', ANY, ref('Queue'), params=[
             query('board', string(), 'A board id: only what that board shows ("all" or unknown: everything).')])},
         '/services': {'get': op('The services', ANY, array('Service'), tag='setup'),
-                      'post': op('Add a service', ('admin',), ref('Service'), 'NewService', 201, (409,), 'setup')},
+                      'post': op('Add a service', ('admin',), ref('Service'), 'NewService', 201, (409,), 'setup',
+                                 description='409 duplicate_service, or duplicate_prefix when another service '
+                                             'numbers with that prefix (any case).')},
         '/services/{code}': {'patch': op('Change a service', ('admin',), ref('Service'), 'ServiceChange',
-                                         errors=(404,), tag='setup', params=[service])},
+                                         errors=(404, 409), tag='setup', params=[service],
+                                         description='409 duplicate_prefix when another service numbers with '
+                                                     'that prefix. Closing ("active": false) stops new tickets; '
+                                                     'the citizens already waiting are still called.')},
         '/counters': {'get': op('The counters', ANY, array('Counter'), tag='setup'),
                       'post': op('Add a counter', ('admin',), ref('Counter'), 'NewCounter', 201, (404, 409),
                                  'setup')},
         '/counters/{number}': {'patch': op('Change a counter', ('admin', 'counter'), ref('Counter'),
-                                           'CounterChange', errors=(404,), tag='setup', params=[COUNTER_NO])},
+                                           'CounterChange', errors=(404, 409), tag='setup', params=[COUNTER_NO],
+                                           description='409 counter_busy when closing ("active": false) a '
+                                                       'counter that has called or is serving someone.')},
         '/boards': {'get': op('The display boards', ('admin', 'display'), array('Board'), tag='setup'),
                     'post': op('Add a display board', ('admin',), ref('Board'), 'NewBoard', 201, (404,),
                                'setup')},

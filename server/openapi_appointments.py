@@ -105,7 +105,8 @@ def appointment_paths(op, path_param, query, array):
         '/appointments/{code}/check-in': {'post': {
             **op('Check in: issues the ticket with appointment priority', ('kiosk', 'desk'), ref('TicketIssued'),
                  errors=(400, 404, 409), tag=tag, params=[code],
-                 description='409 too_early, too_late, wrong_day, already_checked_in, invalid_state.'),
+                 description='409 too_early, too_late, wrong_day, already_checked_in, invalid_state; no_counter '
+                             'when no open counter serves the service (the appointment stays booked).'),
             'requestBody': {'required': False, 'content': {'application/json': {'schema': ref('CheckIn')}}}}},
         '/sms/delivery': {method: op('A delivery report from the gateway', ('admin',), ref('Delivery'),
                                      errors=(400,), tag=tag, params=[query('ref', string(100), 'Our message key.', True),

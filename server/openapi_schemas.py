@@ -86,8 +86,11 @@ def schemas():
                        paused={'type': 'boolean'}, services=codes(), current=nullable(ref('Ticket'))),
         'Queue': obj(['services', 'counters'], counters={'type': 'array', 'items': ref('Counter')},
                      services={'type': 'array', 'items': obj(
-                         ['code', 'name', 'prefix', 'active', 'waiting'], code=string(16), name=string(100),
-                         prefix=string(2), active={'type': 'boolean'}, waiting={'type': 'integer', 'minimum': 0})}),
+                         ['code', 'name', 'prefix', 'active', 'served', 'waiting'], code=string(16),
+                         name=string(100), prefix=string(2), active={'type': 'boolean'},
+                         served={'type': 'boolean', 'description': 'An open counter serves the line: without one '
+                                 'it takes no tickets (409 no_counter).'},
+                         waiting={'type': 'integer', 'minimum': 0})}),
         'Board': obj(['id', 'name', 'services', 'counters', 'notice'], id={'type': 'integer'},
                      name=string(100), services=codes(), counters={'type': 'array', 'items': {'type': 'integer'}},
                      notice=string(500)),

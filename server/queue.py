@@ -161,10 +161,24 @@ def _ordered_lines():
     return [(s.id, s.code, s.name, s.prefix, s.active) for s in Service.ordered()]
 
 
+def _served_lines():
+    rows = (CounterService.select(CounterService.service).join(Counter)
+            .where(Counter.active == True).distinct())  # noqa: E712
+    return frozenset(row.service_id for row in rows)
+
+
+def served_lines():
+    """Ids of the services at least one open counter serves (a paused counter counts: its staff come back)."""
+    return _lines.get('served', _served_lines)
+
+
 def services_state(board=None, now=None):
+    """Every line's state: `served` is false while no open counter serves it (kiosks grey it out)."""
     waiting = statements.count_waiting_by_service(office_day(now))
     shown = board.services_shown if board else []
-    return [{'code': code, 'name': name, 'prefix': prefix, 'active': active, 'waiting': waiting.get(id_, 0)}
+    served = served_lines()
+    return [{'code': code, 'name': name, 'prefix': prefix, 'active': active, 'served': id_ in served,
+             'waiting': waiting.get(id_, 0)}
             for id_, code, name, prefix, active in _lines.get('ordered', _ordered_lines)
             if not shown or code in shown]
 

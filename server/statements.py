@@ -73,15 +73,18 @@ def count_waiting_by_service(day):
 
 
 def next_in_line(counter_id, day, priority_first, limit=5):
-    """Ids of the first waiting tickets of a counter's open lines, in the order they are called."""
+    """Ids of the first waiting tickets of a counter's lines, in the order they are called.
+
+    A closed service (`active` false) takes no new tickets, but the citizens already in its line are
+    still called: no filter on the service here."""
     order = 'DESC' if priority_first else 'ASC'
     sql = _text('next_in_line_' + order, lambda p: (
-        'SELECT "t"."id" FROM "ticket" AS "t" JOIN "service" AS "s" ON "t"."service_id" = "s"."id" '
-        'WHERE "t"."status" = {p} AND "t"."day" = {p} AND "s"."active" = {p} AND "t"."service_id" IN '
+        'SELECT "t"."id" FROM "ticket" AS "t" '
+        'WHERE "t"."status" = {p} AND "t"."day" = {p} AND "t"."service_id" IN '
         '(SELECT "service_id" FROM "counter_service" WHERE "counter_id" = {p}) '
         'ORDER BY "t"."priority" {order}, "t"."queued_at", "t"."id" LIMIT {p}').format(
             p=p, order=order))
-    return [row[0] for row in db.execute_sql(sql, ('waiting', day, True, counter_id, limit)).fetchall()]
+    return [row[0] for row in db.execute_sql(sql, ('waiting', day, counter_id, limit)).fetchall()]
 
 
 def claim(ticket_id, counter_id, staff_id, now):

@@ -12,6 +12,7 @@ from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound, must_exist
 from .extensions import db
 from .models import ACTIVE_STATUSES, AuditEvent, Counter, Service, Ticket, utcnow
+from .queue import served_lines
 from .validation import mask_phone
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,20 @@ def find_ticket(ticket_id):
                       'unknown_ticket')
 
 
+def served_service(code):
+    """An open service that at least one open counter serves: nobody would ever call a ticket of another."""
+    service = open_service(code)
+    if service.id not in served_lines():
+        raise Conflict(_('Chưa có quầy nào đang mở phục vụ lĩnh vực "%(name)s". Xin hỏi cán bộ hướng dẫn.',
+                         name=service.name), 'no_counter')
+    return service
+
+
 def issue_ticket(service_code, priority=False, priority_reason=None, name=None, phone=None,
                  source='kiosk', actor='', now=None, on_commit=None):
     """Give a citizen the next number of a service for today."""
     now = now or utcnow()
-    service = open_service(service_code)
+    service = served_service(service_code)
     if priority and not priority_reason:
         priority_reason = 'other'
     day = office_day(now)

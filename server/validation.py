@@ -27,6 +27,15 @@ def json_body(required=True):
     return body
 
 
+def not_null(body, fields):
+    """A 400 for the first of these fields sent as null: their columns cannot be empty (leave a field out
+    to keep its value, or its default when creating)."""
+    for field in fields:
+        if field in body and body[field] is None:
+            raise Invalid(_('Trường "%(field)s" không được để trống (null): hãy bỏ trường này đi hoặc gửi một '
+                            'giá trị.', field=field), 'null_field')
+
+
 def text(body, field, max_length, required=False, default=None):
     """A string field, stripped; None when absent and not required."""
     value = body.get(field)

@@ -363,3 +363,40 @@ def test_the_kiosk_knows_its_printer(app, client, tokens, office):
 def test_other_roles_are_refused_and_admin_is_let_in(client, tokens, office):
     assert client.get('/kiosk', headers=bearer(tokens['counter'])).status_code == 403
     assert client.get('/kiosk', headers=bearer(tokens['admin'])).status_code == 200
+
+
+@pytest.mark.browser
+def test_a_service_no_open_counter_serves_is_greyed_out_live(page_in, demo):
+    """Đất đai has one counter (4): closed, its button says why and cannot be taken; opened, it comes back."""
+    from playwright.sync_api import expect
+    admin = demo.token('admin')
+    page = open_kiosk(page_in, demo)
+    land = page.locator('.service', has_text='Đất đai')
+    expect(land).to_be_enabled()
+    assert api(demo, 'PATCH', '/counters/4', admin, {'active': False})[0] == 200
+    expect(land).to_contain_text('Chưa có quầy phục vụ', timeout=WAIT)
+    expect(land).to_be_disabled()
+    expect(land).to_have_class(re.compile(r'\bpaused\b'))
+    expect(page.locator('.service', has_text='Chứng thực')).to_be_enabled()
+    land.click(force=True)     # a tap on the grey button does nothing
+    expect(page.locator('#screen-start')).to_be_visible()
+    shot(page, 'no-counter-1280x800')
+    page.reload()              # the page itself says so before the socket connects
+    expect(page.locator('.service', has_text='Chứng thực')).to_be_enabled(timeout=WAIT)
+    expect(land).to_be_disabled()
+    expect(land).to_contain_text('Chưa có quầy phục vụ')
+    assert api(demo, 'PATCH', '/counters/4', admin, {'active': True})[0] == 200
+    expect(land).to_be_enabled(timeout=WAIT)
+    expect(land).to_contain_text('0 người đang chờ')
+    land.click()
+    assert take_ticket(page)['number'] == 'C001'
+
+
+def test_the_page_greys_out_a_service_without_an_open_counter(client, tokens, office):
+    make_service('LT', 'Lý lịch tư pháp', 'L')
+    html = paired(client, tokens).get_data(as_text=True)
+    served = dict(re.findall(r'data-code="(\w+)"[^>]*data-served="(\w+)"', html))
+    assert served == {'CT': 'true', 'HT': 'true', 'LT': 'false'}
+    assert 'Chưa có quầy phục vụ' in html
+    strings = json.loads(re.search(r'id="kiosk-strings">(.*?)</script>', html, re.S).group(1))
+    assert strings['no_counter'] == 'Chưa có quầy phục vụ'

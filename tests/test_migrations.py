@@ -7,7 +7,7 @@ import time
 from server import create_app, tickets
 from server.database import CHECKPOINT_SECONDS, SCHEMA_VERSION
 from server.extensions import db
-from server.models import Appointment, Counter, SchemaVersion, Service, Ticket
+from server.models import Appointment, Counter, CounterService, SchemaVersion, Service, Ticket
 
 
 def make_version_1_database(path, tmp_path):
@@ -16,7 +16,7 @@ def make_version_1_database(path, tmp_path):
                       'SCHEDULER': False, 'PRINTING': False})
     with db.connection_context():
         service = Service.create(code='CT', name='Chứng thực', prefix='A')
-        Counter.create(number=1, name='Quầy 1')
+        CounterService.create(counter=Counter.create(number=1, name='Quầy 1'), service=service)
         with app.app_context():
             tickets.issue_ticket(service.code)
     db.obj.close_all()

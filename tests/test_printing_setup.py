@@ -6,11 +6,12 @@ from tests.conftest import bearer
 
 def test_bad_default_printer_uri_is_reported_not_fatal(tmp_path, monkeypatch):
     from server import create_app
-    from tests.conftest import make_service, make_token
+    from tests.conftest import make_counter, make_service, make_token
     monkeypatch.setenv('LUOT_PRINTER', 'foo://bar')
     app = create_app({'DATA_DIR': str(tmp_path / 'data'), 'SCHEDULER': False, 'TESTING': True})
     try:
         make_service('CT', 'Chứng thực', 'A')
+        make_counter(1, ['CT'])
         kiosk, desk = make_token('kiosk'), make_token('desk')
         client = app.test_client()
         response = client.post('/api/v1/tickets', json={'service': 'CT'}, headers=bearer(kiosk))

@@ -77,11 +77,13 @@
     document.querySelectorAll('.service').forEach((button) => {
       const line = state.lines[button.dataset.code];
       const active = line ? line.active : button.dataset.active === 'true';
+      // No open counter serves the line: nobody would call the ticket, so it cannot be taken.
+      const served = line ? line.served !== false : button.dataset.served !== 'false';
       if (line) button.querySelector('.service-name').textContent = line.name;
-      button.querySelector('.service-count').textContent = !active ? T.paused
+      button.querySelector('.service-count').textContent = !active ? T.paused : !served ? T.no_counter
         : line ? fill(T.waiting, {n: line.waiting}) : '';
-      button.classList.toggle('paused', !active);
-      button.disabled = !active || !state.connected;
+      button.classList.toggle('paused', !active || !served);
+      button.disabled = !active || !served || !state.connected;
     });
     for (const id of ['issue', 'check-in']) {
       if ($(id)) $(id).disabled = state.busy || !state.connected;
