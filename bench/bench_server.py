@@ -401,19 +401,20 @@ class Errors:
 def set_up_office(admin, tag, issue_lines=4):
     """Services for issuing (several lines, as in a ward office) and one line for the call test, and counters."""
     letters = string.ascii_uppercase
-    issue_codes = []
-    for i in range(issue_lines):
-        code = 'BENCH%s%d' % (tag, i)
-        expect(*admin.request('POST', '/services', {'code': code, 'name': 'Bench %s %d' % (tag, i),
-                                                    'prefix': letters[i % 26]})[:2], 201, 'POST /services')
-        issue_codes.append(code)
-    call_code = 'BENCH%sC' % tag
-    expect(*admin.request('POST', '/services', {'code': call_code, 'name': 'Bench %s calls' % tag,
-                                                'prefix': 'Z'})[:2], 201, 'POST /services')
+    issue_codes = [create_service(admin, 'BENCH%s%d' % (tag, i), 'Bench %s %d' % (tag, i), letters[i % 26])
+                   for i in range(issue_lines)]
+    call_code = create_service(admin, 'BENCH%sC' % tag, 'Bench %s calls' % tag, 'Z')
     issue_counter = create_counter(admin, issue_codes, 'Bench %s' % tag)
     call_counter = create_counter(admin, [call_code], 'Bench %s calls' % tag)
     return {'issue_services': issue_codes, 'call_service': call_code, 'issue_counter': issue_counter,
             'call_counter': call_counter, 'admission_cap': lift_admission_cap(admin)}
+
+
+def create_service(admin, code, name, prefix):
+    """A new service (a line) through the API; returns its code."""
+    expect(*admin.request('POST', '/services', {'code': code, 'name': name, 'prefix': prefix})[:2], 201,
+           'POST /services')
+    return code
 
 
 def lift_admission_cap(admin):

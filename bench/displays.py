@@ -18,6 +18,7 @@ Linux but is documented as process-wide only). Latency = receive time minus send
 Protocol (main -> worker, worker -> main), one tuple per message:
     worker: ('ready', {'boards': [...], 'connect_seconds': s, 'threads': n})  after connecting
     main:   ('collect', (ticket ids, wait seconds))  ->  worker: ('receipts', {'boards': [...], ...})
+    main:   ('drop', None)        (async boards only)  the boards' WebSockets are closed under them
     main:   ('close', None)                          ->  worker: ('closed', seconds), then it exits
 A worker that hears nothing for `idle_limit` seconds, or loses the pipe, closes its boards and exits;
 the main process joins every worker with a bounded wait and terminates (then kills) any left.
@@ -76,6 +77,9 @@ class Receipts:
         self.duplicates = 0
         self.events = {}
         self.disconnected = None
+        self.disconnects = 0
+        self.connects = 0
+        self.gaps = []              # [disconnect ns, reconnect ns or None] per drop
         self.error = None
 
     def record_call(self, data, now):
@@ -93,9 +97,18 @@ class Receipts:
     def count(self, event):
         self.events[event] = self.events.get(event, 0) + 1
 
+    def record_connect(self):
+        """The namespace connected: the first time, or again after a drop (a reconnecting client)."""
+        self.connects += 1
+        if self.gaps and self.gaps[-1][1] is None:
+            self.gaps[-1][1] = now_ns()
+
     def record_disconnect(self):
+        now = now_ns()
         if self.disconnected is None:
-            self.disconnected = now_ns()
+            self.disconnected = now
+        self.disconnects += 1
+        self.gaps.append([now, None])
 
     def state(self, receipts=False):
         """What the main process needs to know about this board (picklable)."""
@@ -103,16 +116,22 @@ class Receipts:
                'error': self.error}
         if receipts:
             out.update({'received': dict(self.received), 'duplicates': self.duplicates,
-                        'events': dict(self.events), 'disconnected': self.disconnected is not None})
+                        'events': dict(self.events), 'disconnected': self.disconnected is not None,
+                        'disconnects': self.disconnects, 'reconnects': max(0, self.connects - 1),
+                        'gaps': [list(gap) for gap in self.gaps]})
         return out
 
 
 class Display(Receipts):
-    """One display board: a threaded Socket.IO client on /display that timestamps every ticket_called."""
+    """One display board: a threaded Socket.IO client on /display that timestamps every ticket_called.
 
-    def __init__(self, index, client_class):
+    With `reconnect` it reconnects after a drop as a board's browser does (python-socketio's default
+    delays: about 1 s, then doubling), and gets a new snapshot; the calls made meanwhile are missed."""
+
+    def __init__(self, index, client_class, reconnect=False):
         super().__init__(index, threading.Event())
-        self.sio = client_class(reconnection=False, handle_sigint=False)
+        self.sio = client_class(reconnection=reconnect, handle_sigint=False)
+        self.sio.on('connect', self.record_connect, namespace='/display')
         self.sio.on('snapshot', lambda _data: self.snapshot.set(), namespace='/display')
         self.sio.on('ticket_called', lambda data: self.record_call(data, now_ns()), namespace='/display')
         self.sio.on('disconnect', lambda *_reason: self.record_disconnect(), namespace='/display')
@@ -185,17 +204,17 @@ def close_all(displays):
 CLIENTS = ('async', 'threaded', 'stock')
 
 
-def worker_main(conn, url, token, indices, client, parallel, time_limit, idle_limit):
+def worker_main(conn, url, token, indices, client, parallel, time_limit, idle_limit, reconnect=False):
     """Entry point of a display worker process: connect its boards, then answer the main process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # on Ctrl-C the main process ends the workers
     if client == 'async':
         import displays_async
-        displays_async.worker_main(conn, url, token, indices, parallel, time_limit, idle_limit)
+        displays_async.worker_main(conn, url, token, indices, parallel, time_limit, idle_limit, reconnect)
         return
     displays = []
     try:
         client_class = display_client_class(client == 'stock')
-        displays = [Display(i, client_class) for i in indices]
+        displays = [Display(i, client_class, reconnect) for i in indices]
         seconds = connect_all(displays, url, token, parallel, time_limit)
         conn.send(('ready', {'boards': [d.state() for d in displays], 'connect_seconds': seconds,
                              'threads': threading.active_count()}))
@@ -221,15 +240,18 @@ def worker_main(conn, url, token, indices, client, parallel, time_limit, idle_li
 # --------------------------------------------------------------------------------------------
 
 class DisplayFleet:
-    """`count` display boards held by `procs` worker processes. Use as a context manager."""
+    """`count` display boards held by `procs` worker processes. Use as a context manager.
+
+    With `reconnect` the boards reconnect after a drop (each drop is counted in its state)."""
 
     def __init__(self, url, token, count, procs, client='async', parallel=8, time_limit=180.0,
-                 idle_limit=600.0):
+                 idle_limit=600.0, reconnect=False):
         if client not in CLIENTS:
             raise ValueError('client must be one of %s' % ', '.join(CLIENTS))
         self.count = count
         self.procs = max(1, min(procs, count))
         self.args = (url, token, client, max(1, math.ceil(parallel / self.procs)), time_limit, idle_limit)
+        self.reconnect = reconnect
         self.time_limit = time_limit
         self.workers = []               # (process, pipe, board indices)
         self.exit_codes = []
@@ -242,7 +264,8 @@ class DisplayFleet:
                 indices = list(range(n, self.count, self.procs))
                 mine, theirs = ctx.Pipe()
                 proc = ctx.Process(target=worker_main, name='bench-displays-%d' % n, daemon=True,
-                                   args=(theirs, url, token, indices, client, parallel, time_limit, idle_limit))
+                                   args=(theirs, url, token, indices, client, parallel, time_limit, idle_limit,
+                                         self.reconnect))
                 try:
                     proc.start()
                 except BaseException:
@@ -288,7 +311,8 @@ class DisplayFleet:
                 code = proc.exitcode
                 error = why if code is None else '%s (worker exit code %s)' % (why, code)
                 states = [{'index': i, 'connected': False, 'snapshot': False, 'error': error, 'received': {},
-                           'duplicates': 0, 'events': {}, 'disconnected': False} for i in indices]
+                           'duplicates': 0, 'events': {}, 'disconnected': False, 'disconnects': 0,
+                           'reconnects': 0, 'gaps': []} for i in indices]
             for state in states:
                 boards[state['index']] = state
         return boards
@@ -306,6 +330,11 @@ class DisplayFleet:
             self._send(pipe, ('collect', (list(ticket_ids), wait_seconds)))
         answers = self._gather('receipts', wait_seconds + 30)
         return self._boards(answers, 'worker process did not report its receipts')
+
+    def drop(self):
+        """Close every async board's WebSocket under it (a network blip); boards that may reconnect do."""
+        for _proc, pipe, _indices in self.workers:
+            self._send(pipe, ('drop', None))
 
     @staticmethod
     def _send(pipe, message):

@@ -21,12 +21,16 @@ NAMESPACE = '/display'
 
 
 class AsyncDisplay(Receipts):
-    """One board: an AsyncClient on /display that timestamps every ticket_called as it is read."""
+    """One board: an AsyncClient on /display that timestamps every ticket_called as it is read
+    (with `reconnect`, one that reconnects after a drop, as a board's browser does)."""
 
-    def __init__(self, index):
+    def __init__(self, index, reconnect=False):
         import socketio
         super().__init__(index, asyncio.Event())
-        self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        self.sio = socketio.AsyncClient(reconnection=reconnect, handle_sigint=False)
+
+        async def on_connect():
+            self.record_connect()
 
         async def on_called(data):
             self.record_call(data, now_ns())
@@ -40,7 +44,7 @@ class AsyncDisplay(Receipts):
         async def on_other(event, *_args):
             self.count(event)
 
-        for event, handler in (('snapshot', on_snapshot), ('ticket_called', on_called),
+        for event, handler in (('connect', on_connect), ('snapshot', on_snapshot), ('ticket_called', on_called),
                                ('disconnect', on_disconnect), ('*', on_other)):
             self.sio.on(event, handler, namespace=NAMESPACE)
 
@@ -59,6 +63,16 @@ class AsyncDisplay(Receipts):
             await asyncio.wait_for(self.sio.disconnect(), 5)
         except Exception:  # noqa: BLE001
             pass
+
+    async def drop(self):
+        """Close the WebSocket under the client, as a network blip would: the client sees its
+        transport fail, and reconnects if it may."""
+        websocket = getattr(self.sio.eio, 'ws', None)
+        if websocket is not None:
+            try:
+                await asyncio.wait_for(websocket.close(), 5)
+            except Exception:  # noqa: BLE001
+                pass
 
 
 async def _connect_all(displays, url, token, parallel, time_limit):
@@ -102,11 +116,11 @@ def _next_command(conn, idle_limit):
     return conn.recv() if conn.poll(idle_limit) else None
 
 
-async def worker(conn, url, token, indices, parallel, time_limit, idle_limit):
+async def worker(conn, url, token, indices, parallel, time_limit, idle_limit, reconnect=False):
     loop = asyncio.get_running_loop()
     displays = []
     try:
-        displays = [AsyncDisplay(i) for i in indices]
+        displays = [AsyncDisplay(i, reconnect) for i in indices]
         seconds = await _connect_all(displays, url, token, parallel, time_limit)
         # The boards' own objects stay out of the collector's full passes, which otherwise stop this
         # process for 50-100 ms at random during the calls and charge the server with it.
@@ -120,6 +134,8 @@ async def worker(conn, url, token, indices, parallel, time_limit, idle_limit):
                 break
             if message[0] == 'collect':
                 conn.send(('receipts', await _collect(displays, *message[1])))
+            elif message[0] == 'drop':
+                await asyncio.gather(*(d.drop() for d in displays if d.connected))
     except (EOFError, OSError):
         pass                                        # the main process is gone: close and exit
     finally:
@@ -131,5 +147,5 @@ async def worker(conn, url, token, indices, parallel, time_limit, idle_limit):
         conn.close()
 
 
-def worker_main(conn, url, token, indices, parallel, time_limit, idle_limit):
-    asyncio.run(worker(conn, url, token, indices, parallel, time_limit, idle_limit))
+def worker_main(conn, url, token, indices, parallel, time_limit, idle_limit, reconnect=False):
+    asyncio.run(worker(conn, url, token, indices, parallel, time_limit, idle_limit, reconnect))
