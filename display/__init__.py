@@ -11,6 +11,7 @@ from server import settings
 from server.auth import page, requires
 from server.clock import zone
 from server.errors import Invalid, NotFound
+from server.validation import json_body
 from server.queue import board_for
 
 bp = Blueprint('display', __name__, static_folder=str(Path(__file__).parent / 'static'),
@@ -96,11 +97,18 @@ def voice_renderer(app=None):
     return renderer
 
 
-@bp.get('/display/speech.wav')
+@bp.route('/display/speech.wav', methods=['GET', 'POST'])
 @audio_view
 def speech():
-    """The spoken announcement as WAV, so a board speaks Vietnamese even if its OS has no voice."""
-    text = (request.args.get('text') or '').strip()
+    """The spoken announcement as WAV, so a board speaks Vietnamese even if its OS has no voice.
+
+    Boards and kiosks POST the text ({"text": ...}): a callout may hold a citizen's name, which must not
+    travel in a URL (browser history, proxies, logs). GET ?text= stays for scripts and fixed phrases."""
+    if request.method == 'POST':
+        value = json_body().get('text')
+        text = value.strip() if isinstance(value, str) else ''
+    else:
+        text = (request.args.get('text') or '').strip()
     if not text:
         raise Invalid(_('Thiếu nội dung cần đọc (text).'), 'text_required')
     if len(text) > MAX_SPEECH:

@@ -4,10 +4,10 @@ import logging
 from flask import request
 from flask_socketio import Namespace, emit, join_room
 
-from server.events import ALL_ROOM, STAFF_ROOM, board_room
+from server.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
 from server import relay
 from server.extensions import db, socketio
-from server.auth import DEVICE_COOKIE, lookup_token, session_staff
+from server.auth import DEVICE_COOKIE, PERSONAL_DATA_ROLES, lookup_token, session_staff
 from server.queue import board_for, snapshot
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,17 @@ class DisplayNamespace(Namespace):
             board = board_for(wanted)
             if wanted not in (None, '', 'all') and board is None:
                 raise ConnectionRefusedError('unknown_board')
-            join_room(board_room(board.id) if board else ALL_ROOM)
-            if role in ('admin', 'desk', 'counter', 'hotline'):
+            if role == 'kiosk':
+                # Not a board's room: a kiosk gets the lines and printer states, never the calls, whose
+                # callout carries the citizen's name when the office announces names.
+                join_room(KIOSK_ROOM)
+            else:
+                join_room(board_room(board.id) if board else ALL_ROOM)
+            if role in PERSONAL_DATA_ROLES:
                 join_room(STAFF_ROOM)
                 link = relay.state(socketio)
                 if link['configured']:   # straight to this page: the queue may be what is down
                     emit(relay.EVENT, link, to=request.sid, ignore_queue=True)
-            if role == 'kiosk':
-                join_room('kiosk')
             emit('snapshot', snapshot(board), ignore_queue=True)   # for this client only: no need of Redis
 
     def on_snapshot(self, data=None):

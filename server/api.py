@@ -3,11 +3,11 @@ from flask import Blueprint, current_app, g, jsonify, request, session
 from flask_babel import gettext as _
 
 from . import admission, printing, tickets
-from .auth import requires
+from .auth import requires, sees_personal_data
 from .errors import Invalid, QueueError
 from .clock import office_day
 from .models import PRIORITY_REASONS, Counter, Service, Ticket
-from .queue import board_for, counter_line, queue_state, ticket_dict
+from .queue import board_for, counter_line, queue_state, ticket_dict, track_url
 from .validation import MAX_NAME, boolean, integer, json_body, phone_number, text
 
 bp = Blueprint('api', __name__, url_prefix='/api/v1')
@@ -42,9 +42,16 @@ def create_ticket():
     printer = printing.printer_for(g.principal) if want_print else None
     ticket = tickets.issue_ticket(service, priority or bool(reason), reason, name, phone, source, actor(),
                                   on_commit=printing.print_after_commit(printer))
-    answer = ticket_dict(ticket)
+    return jsonify(issued_answer(ticket, printer, want_print)), 201
+
+
+def issued_answer(ticket, printer, want_print):
+    """A new ticket for whoever issued it: its track link (for the QR code) and the printing state;
+    a kiosk gets the name masked and no phone, like everyone without a staff login."""
+    answer = ticket_dict(ticket, private=sees_personal_data())
+    answer['track_url'] = track_url(ticket)
     answer['printing'] = printing.print_state(printer, want_print)
-    return jsonify(answer), 201
+    return answer
 
 
 @bp.get('/tickets')
@@ -75,7 +82,7 @@ def list_tickets():
 @bp.get('/tickets/<int:ticket_id>')
 @requires(*ANY)
 def get_ticket(ticket_id):
-    return jsonify(ticket_dict(tickets.find_ticket(ticket_id), private=g.principal.role not in ('kiosk', 'display')))
+    return jsonify(ticket_dict(tickets.find_ticket(ticket_id), private=sees_personal_data()))
 
 
 def remember_counter(number):
@@ -160,7 +167,7 @@ def reprint(ticket_id):
 @requires(*ANY)
 def queue():
     board = board_for(request.args.get('board'))
-    return jsonify(queue_state(board, private=g.principal.role not in ('kiosk', 'display')))
+    return jsonify(queue_state(board, private=sees_personal_data()))
 
 
 @bp.get('/openapi.json')

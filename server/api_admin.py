@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from . import events, settings
 from .api import ANY, bp, actor
-from .auth import requires
+from .auth import requires, sees_personal_data
 from .database import supports_row_locks
 from .errors import Conflict, Invalid, NotFound
 from .extensions import db
@@ -140,7 +140,7 @@ def _refuse_closing_busy(counter):
 @bp.get('/counters')
 @requires(*ANY)
 def list_counters():
-    return jsonify([counter_dict(c) for c in Counter.ordered()])
+    return jsonify([counter_dict(c, private=sees_personal_data()) for c in Counter.ordered()])
 
 
 @bp.post('/counters')

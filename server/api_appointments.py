@@ -6,12 +6,11 @@ from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 
 from . import appointments, office_hours, outbox, printing
-from .api import actor, bp
+from .api import actor, bp, issued_answer
 from .auth import _token_principal, requires
 from .clock import iso, local_naive
 from .errors import Invalid, NotFound
 from .models import InboundMessage, OutboxMessage, Procedure
-from .queue import ticket_dict
 from .sms import inbound
 from .sms.text import is_gsm7
 from .validation import MAX_NAME, boolean, json_body, mask_phone, phone_number, text
@@ -130,9 +129,7 @@ def check_in(code):
     want_print = boolean(body, 'print', default=g.principal.role == 'kiosk')
     printer = printing.printer_for(g.principal) if want_print else None
     ticket = appointments.check_in(code, actor(), on_commit=printing.print_after_commit(printer))
-    answer = ticket_dict(ticket)
-    answer['printing'] = printing.print_state(printer, want_print)
-    return jsonify(answer)
+    return jsonify(issued_answer(ticket, printer, want_print))
 
 
 @bp.route('/sms/inbound', methods=['GET', 'POST'])

@@ -93,9 +93,13 @@ def load_principal():
         g.principal = _token_principal(request.cookies[DEVICE_COOKIE])
 
 
+# POSTs that change nothing: the device cookie is SameSite=Lax, so another site cannot send it anyway.
+CSRF_FREE = ('display.speech',)
+
+
 def protect_forms():
     """CSRF on every state change made with cookies; bearer-token calls carry no ambient authority."""
-    if request.method not in ('POST', 'PUT', 'PATCH', 'DELETE') or g.get('bearer'):
+    if request.method not in ('POST', 'PUT', 'PATCH', 'DELETE') or g.get('bearer') or request.endpoint in CSRF_FREE:
         return
     if g.get('principal') is None and request.path.startswith('/api/'):
         return  # nothing ambient to abuse; the view answers 401
@@ -148,6 +152,16 @@ def _pair_device(raw):
     response = redirect(target)
     response.set_cookie(DEVICE_COOKIE, raw, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite='Lax')
     return response
+
+
+# Kiosks, boards and anyone without a login see names only masked and never a phone number.
+PERSONAL_DATA_ROLES = ('admin', 'desk', 'counter', 'hotline')
+
+
+def sees_personal_data(principal=None):
+    """Whether the caller (default: this request's) may read citizens' full names and phone numbers."""
+    principal = principal if principal is not None else g.get('principal')
+    return principal is not None and principal.role in PERSONAL_DATA_ROLES
 
 
 def safe_next(target):

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 NAMESPACE = '/display'
 ALL_ROOM = 'board:all'
 STAFF_ROOM = 'staff'
+KIOSK_ROOM = 'kiosk'
 
 
 def board_room(board_id):
@@ -167,7 +168,7 @@ def _queue_changed():
     with _dirty_lock:
         codes = None if _dirty['all'] else sorted(_dirty['codes'])
         _dirty.update(pending=False, codes=set(), all=False)
-    _emit('queue_changed', {'services': services_state(), 'changed': codes}, rooms_for(None))
+    _emit('queue_changed', {'services': services_state(), 'changed': codes}, rooms_for(None) + [KIOSK_ROOM])
     _line_changed(codes if codes is not None else [s['code'] for s in services_state()])
 
 
@@ -179,7 +180,7 @@ def office_changed():
 
 def _office_changed(local=False):
     from .queue import snapshot
-    _emit('snapshot', snapshot(None), [ALL_ROOM, STAFF_ROOM], local)
+    _emit('snapshot', snapshot(None), [ALL_ROOM, STAFF_ROOM, KIOSK_ROOM], local)
     for board in Board.select():
         _emit('snapshot', snapshot(board), [board_room(board.id)], local)
 
@@ -233,4 +234,4 @@ def _counter_changed(counter):
 def _printer_status(printer_uri, status, detail=''):
     """A printer went online, offline or ran out of paper: staff pages and kiosks show it."""
     _emit('printer_status', {'printer': printer_uri, 'status': status, 'detail': detail},
-          [STAFF_ROOM, 'kiosk'])
+          [STAFF_ROOM, KIOSK_ROOM])

@@ -98,8 +98,10 @@ export class Announcer {
   async fetchSpeech(text) {
     if (!this.serverVoice) return null;
     try {
-      const response = await fetch(this.options.speechUrl + '?text=' + encodeURIComponent(text),
-        {credentials: 'same-origin'});
+      // POSTed: a callout may carry a name, which must not travel in a URL.
+      const response = await fetch(this.options.speechUrl, {
+        method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text})});
       if (!response.ok) {
         const body = await response.json().catch(() => null);
         if (body && body.error && body.error.code === 'no_voice_engine') this.serverVoice = false;

@@ -293,8 +293,18 @@
 
   function speak(text) {
     if (!root.dataset.speech || !text) return;
-    const audio = new Audio(root.dataset.speech + '?text=' + encodeURIComponent(text));
-    audio.play().catch(() => { /* no voice on this server or no sound device: the screen says it */ });
+    // POSTed: the greeting holds the citizen's name, which must not travel in a URL.
+    fetch(root.dataset.speech, {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text})})
+      .then((response) => (response.ok ? response.blob() : null))
+      .then((wav) => {
+        if (!wav) return;
+        const url = URL.createObjectURL(wav);
+        const audio = new Audio(url);
+        audio.onended = () => URL.revokeObjectURL(url);
+        return audio.play();
+      })
+      .catch(() => { /* no voice on this server or no sound device: the screen says it */ });
   }
 
   /* Wiring */
