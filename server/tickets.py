@@ -247,7 +247,7 @@ def return_to_line(ticket_id, actor='', now=None, counter_number=None):
 
 def transfer(ticket_id, service_code, actor='', now=None, counter_number=None):
     """Send a ticket to another service's line, keeping its place by issue time."""
-    target = open_service(service_code)
+    target = served_service(service_code)   # a line nobody serves would strand the citizen
     old = find_ticket(ticket_id)
     if old.service_id == target.id and old.status == 'waiting':
         raise Invalid(_('Phiếu đã ở lĩnh vực "%(name)s".', name=target.name), 'same_service')

@@ -250,6 +250,18 @@ def test_a_counter_can_close_once_its_citizen_is_transferred(client, office, tok
     assert patch(client, tokens, '/counters/1', {'active': False}).status_code == 200   # closed already: no-op
 
 
+def test_no_transfer_to_a_line_no_open_counter_serves(client, office, tokens):
+    ticket = issue(client, tokens).get_json()
+    call(client, tokens, 1)
+    assert patch(client, tokens, '/counters/3', {'active': False}).status_code == 200
+    assert patch(client, tokens, '/counters/2', {'services': ['CT']}).status_code == 200   # nobody serves HT now
+    refused = client.post(API + '/tickets/%d/transfer' % ticket['id'], json={'service': 'HT'},
+                          headers=bearer(tokens['counter']))
+    error_of(refused, 409, 'no_counter')
+    kept = client.get(API + '/tickets/%d' % ticket['id'], headers=bearer(tokens['desk'])).get_json()
+    assert (kept['service'], kept['status'], kept['counter']) == ('CT', 'called', 1)
+
+
 # The console in a real browser ----------------------------------------------------------------
 
 @pytest.mark.browser
