@@ -720,8 +720,10 @@ def measure_call_latency(server, tokens, office, args):
         log('%(displays_connected)d of %(displays_wanted)d display clients connected in %(connect_seconds)s s '
             'in %(display_procs)d processes (%(snapshots)d got their snapshot)' % connected)
         meter = CpuMeter(server.proc.pid, fleet.pids)
+        calls_started = time.monotonic()
         sent, http_latency, errors = send_calls(server, tokens['counter'], office['call_counter'], args.calls,
                                                 args.interval)
+        calls_seconds = time.monotonic() - calls_started
         boards = fleet.collect(sent, wait_seconds=10)   # a bounded wait for the last events
         cpu = meter.result()
         close_seconds = fleet.close()
@@ -736,6 +738,7 @@ def measure_call_latency(server, tokens, office, args):
         'pairs_expected': len(sent) * args.displays, 'missed': missed,
         'first_receipt': summary_ms(first), 'last_receipt': summary_ms(last),
         'call_http': summary_ms(http_latency), 'call_errors': errors.as_dict(),
+        'calls_seconds': round(calls_seconds, 1),
         'close_seconds': round(close_seconds, 2), 'cpu': cpu,
     })
     return out
@@ -768,17 +771,19 @@ def verdicts(results):
 
 
 def _issue_row(row, issue):
-    p99 = issue.get('p99_ms')
-    issue_ok = p99 is not None and p99 <= TARGET_ISSUE_P99_MS and not issue.get('errors', {}).get('total')
-    row('ticket issue p99', p99, 'ms', '<= %g ms' % TARGET_ISSUE_P99_MS, issue_ok,
+    """Shown, not judged: 20 requests always in flight cannot have a 15 ms p99 below 1,300 tickets/s
+    (Little's law); issue 16 restated the target as the paced (open-loop) figure below."""
+    row('issue p99, 20 closed-loop clients', issue.get('p99_ms'), 'ms', 'none', None,
         'median %s ms, %s requests, %s errors' % (issue.get('median_ms'), issue.get('n'),
                                                   issue.get('errors', {}).get('total')))
 
 
 def _paced_row(row, paced):
-    """Shown next to the target, not judged by it: the target is the closed-loop figure above."""
-    row('issue p99 at %g/s (open loop)' % paced.get('offered_per_s'), paced.get('p99_ms'), 'ms', 'none', None,
-        'median %s ms, %s clients x %g/s, %s requests, %s errors' % (
+    """The issue target: the p99 while kiosks offer a steady rate (100 tickets/s in the full run)."""
+    p99 = paced.get('p99_ms')
+    paced_ok = p99 is not None and p99 <= TARGET_ISSUE_P99_MS and not paced.get('errors', {}).get('total')
+    row('issue p99 at %g/s (open loop)' % paced.get('offered_per_s'), p99, 'ms', '<= %g ms' % TARGET_ISSUE_P99_MS,
+        paced_ok, 'median %s ms, %s clients x %g/s, %s requests, %s errors' % (
             paced.get('median_ms'), paced.get('clients'), paced.get('rate_per_client'), paced.get('n'),
             paced.get('errors', {}).get('total')))
 
@@ -801,6 +806,9 @@ def _display_rows(row, display):
                                                  display.get('calls_made')))
     row('missed receipts', missed, '', '0', missed == 0,
         '%s (call, display) pairs expected' % display.get('pairs_expected'))
+    drops = display.get('disconnected_during_run')
+    row('boards dropped during the run', drops, '', '0', drops == 0,
+        'over %s s of calls (Engine.IO ping every 10 s, timeout 10 s)' % display.get('calls_seconds'))
 
 
 def _cpu(part):
