@@ -38,7 +38,7 @@ SECTIONS = [
 ROLE_LABELS = {
     'admin': lazy_gettext('Quản trị'), 'desk': lazy_gettext('Lễ tân'), 'counter': lazy_gettext('Cán bộ quầy'),
     'hotline': lazy_gettext('Tổng đài'), 'kiosk': lazy_gettext('Máy lấy số (kiosk)'),
-    'display': lazy_gettext('Màn hình hiển thị'),
+    'display': lazy_gettext('Màn hình hiển thị'), 'gateway': lazy_gettext('Cổng SMS (gateway)'),
 }
 PRINTER_STATUS = {
     'online': lazy_gettext('Sẵn sàng'), 'offline': lazy_gettext('Mất kết nối'),

@@ -1,13 +1,12 @@
 """The JSON API of appointments and SMS: slots, booking, check-in, the gateway's webhooks, the outbox."""
 import datetime
-import functools
 
 from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 
 from . import appointments, office_hours, outbox, printing
 from .api import actor, bp, issued_answer
-from .auth import _token_principal, requires
+from .auth import gateway_only, requires
 from .clock import iso, local_naive
 from .errors import Invalid, NotFound
 from .models import InboundMessage, OutboxMessage, Procedure
@@ -16,17 +15,6 @@ from .sms.text import is_gsm7
 from .validation import MAX_NAME, boolean, json_body, mask_phone, phone_number, text
 
 HOTLINE = ('hotline',)
-
-
-def gateway_token(view):
-    """SMS gateways that cannot set headers (Kannel) send the token as a `token` parameter."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        raw = request.values.get('token')
-        if g.get('principal') is None and raw:
-            g.principal = _token_principal(raw)
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def _day_arg(value, field='date'):
@@ -133,8 +121,7 @@ def check_in(code):
 
 
 @bp.route('/sms/inbound', methods=['GET', 'POST'])
-@gateway_token
-@requires('admin')
+@gateway_only
 def sms_inbound():
     """An SMS from a citizen, from the gateway: JSON in and out, or form/query in and the reply as text.
 
@@ -160,20 +147,22 @@ def sms_inbound():
 
 
 @bp.route('/sms/delivery', methods=['GET', 'POST'])
-@gateway_token
-@requires('admin')
+@gateway_only
 def sms_delivery():
-    """A delivery report from the gateway (Kannel's dlr-url can only GET): ?ref=<key>&status=<Kannel's type>.
+    """A delivery report from the gateway (Kannel's dlr-url can only GET): ?ref=<id>&status=<Kannel's type>.
 
-    Kannel's types: 1 delivered, 2 undelivered, 16 refused by the SMS centre; 4 and 8 (queued,
-    accepted by the centre) are steps on the way and change nothing."""
+    `ref` is the id the message was sent under (for Kannel, the reference our dlr-url carries). Kannel's
+    types: 1 delivered, 2 undelivered, 16 refused by the SMS centre; 4 and 8 (queued, accepted by the
+    centre) are steps on the way and change nothing. Only a sent message moves, once: a replay, or a report
+    naming a message not sent, is answered 200 with "changed": false (a report is not a request to retry)."""
     reference = (request.values.get('ref') or '')[:100]
     status = request.values.get('status', type=int)
     if not reference or status is None:
         raise Invalid(_('Thiếu "ref" hoặc "status".'), 'missing_field')
     if status not in (1, 2, 16):
-        return jsonify({'matched': OutboxMessage.select().where(OutboxMessage.key == reference).exists()})
-    return jsonify({'matched': outbox.record_delivery(reference, status == 1, 'status %d' % status)})
+        return jsonify({'matched': outbox.find_sent(reference) is not None, 'changed': False})
+    matched, changed = outbox.record_delivery(reference, status == 1, 'status %d' % status)
+    return jsonify({'matched': matched, 'changed': changed})
 
 
 def outbox_dict(message):

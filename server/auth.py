@@ -124,6 +124,28 @@ def requires(*roles):
     return decorate
 
 
+def gateway_only(view):
+    """An API view for the SMS gateway's token alone: Bearer header or a `token` parameter (Kannel).
+
+    Cookies are never enough: a link on another site opened in an admin's browser would carry the
+    session and book in the admin's name. An admin token is refused too: the gateway has its own."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = g.principal if g.get('bearer') else _token_principal(request.values.get('token'))
+        if principal is None:
+            raise Unauthorized(_('Cần mã truy cập của cổng SMS (Authorization: Bearer ... hoặc tham số token); '
+                                 'phiên đăng nhập và cookie của trình duyệt không được chấp nhận.'))
+        if principal.role != 'gateway':
+            raise Forbidden(_('Chỉ mã truy cập vai trò "gateway" (cổng SMS) được gọi địa chỉ này, '
+                              'không phải vai trò "%(role)s".', role=principal.role))
+        g.principal = principal
+        return view(*args, **kwargs)
+    wrapper.required_roles = ('gateway',)
+    wrapper.admin_refused = True
+    wrapper.answers_json = True
+    return wrapper
+
+
 def page(*roles):
     """A page for these roles: pairs a device from ?token=, else sends strangers to the login page."""
     def decorate(view):

@@ -20,7 +20,8 @@ def _parser():
     token = sub.add_parser('token', help='device and API tokens')
     token_sub = token.add_subparsers(dest='token_command', required=True)
     create = token_sub.add_parser('create', help='print a new token')
-    create.add_argument('--role', required=True, choices=['admin', 'desk', 'counter', 'hotline', 'kiosk', 'display'])
+    create.add_argument('--role', required=True, choices=['admin', 'desk', 'counter', 'hotline', 'kiosk', 'display',
+                                                              'gateway'])
     create.add_argument('--name', required=True)
     create.add_argument('--data-dir', dest='token_data_dir', default=None)
     return parser

@@ -64,7 +64,9 @@ def load_demo():
         ApiToken.update(revoked=True).where(ApiToken.name.startswith('demo ')).execute()
         _kiosk, kiosk_token = ApiToken.issue('kiosk', 'demo kiosk')
         _display, display_token = ApiToken.issue('display', 'demo display')
-    return {'staff': [(u, r, p) for u, _n, r, p in STAFF], 'kiosk': kiosk_token, 'display': display_token}
+        _gateway, gateway_token = ApiToken.issue('gateway', 'demo gateway')
+    return {'staff': [(u, r, p) for u, _n, r, p in STAFF], 'kiosk': kiosk_token, 'display': display_token,
+            'gateway': gateway_token}
 
 
 def print_logins(logins):
@@ -73,3 +75,5 @@ def print_logins(logins):
         print('  %-8s %-8s mật khẩu/password: %s' % (username, role, password))
     print('  kiosk:   /kiosk?token=%s' % logins['kiosk'])
     print('  display: /display?token=%s' % logins['display'])
+    # The SMS gateway's own token (its webhooks take no other): Kannel's get-url, see README.
+    print('  SMS (Kannel get-url): /api/v1/sms/inbound?token=%s&from=%%p&text=%%a' % logins['gateway'])

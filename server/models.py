@@ -13,7 +13,7 @@ STATUSES = ('waiting', 'called', 'serving', 'done', 'no_show', 'cancelled')
 ACTIVE_STATUSES = ('called', 'serving')
 PRIORITY_REASONS = ('elderly', 'disabled', 'pregnant', 'child', 'appointment', 'other')
 STAFF_ROLES = ('admin', 'desk', 'counter', 'hotline')
-TOKEN_ROLES = STAFF_ROLES + ('kiosk', 'display')
+TOKEN_ROLES = STAFF_ROLES + ('kiosk', 'display', 'gateway')  # gateway: the SMS gateway's webhooks only
 
 
 def utcnow():

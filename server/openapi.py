@@ -8,21 +8,24 @@ from .openapi_appointments import appointment_paths
 from .openapi_schemas import ROW_ID, obj, ref, schemas, string
 
 API = '/api/v1'
-ANY = TOKEN_ROLES  # every role: "any token"
+ANY = tuple(r for r in TOKEN_ROLES if r != 'gateway')  # "any token": the gateway's serves its webhooks only
+GATEWAY_PATHS = ('/sms/inbound', '/sms/delivery')
 
 DESCRIPTION = """\
 **Tiếng Việt.** API JSON của Lượt: lấy số, gọi số, xem hàng chờ và cấu hình bộ phận một cửa.
 Xác thực bằng `Authorization: Bearer <mã truy cập>` (tạo bằng `python run.py token create` hoặc trang
 quản trị) hoặc bằng phiên đăng nhập của cán bộ (cookie, khi đó áp dụng CSRF). Lỗi luôn có dạng
 `{"error": {"code", "message"}}`; thông báo bằng tiếng Việt trừ khi `Accept-Language` chọn tiếng Anh.
-Quyền `admin` được làm mọi thao tác; `x-roles` ghi các vai trò được phép của từng thao tác.
+Quyền `admin` được làm mọi thao tác, trừ hai địa chỉ của cổng SMS (`/sms/inbound`, `/sms/delivery`): chỉ
+mã vai trò `gateway`, không nhận cookie; `x-roles` ghi các vai trò được phép của từng thao tác.
 
 **English.** The JSON API of Lượt: issue and call tickets, read the queue, set up the one-stop office.
 Authenticate with `Authorization: Bearer <token>` (from `python run.py token create` or the admin
 console) or a staff session cookie (then CSRF rules apply). Errors are always `{"error": {"code",
 "message"}}`, in Vietnamese unless `Accept-Language` asks for English. The `admin` role may do
-everything; `x-roles` lists the roles allowed for each operation. Answering 200 on this document
-is how scripts know the server is ready."""
+everything but the SMS gateway's two webhooks (`/sms/inbound`, `/sms/delivery`): those take a
+`gateway` token only, never a cookie; `x-roles` lists the roles allowed for each operation.
+Answering 200 on this document is how scripts know the server is ready."""
 
 
 def console_paths():
@@ -65,7 +68,8 @@ def op(summary, roles, answer, body=None, status=200, errors=(), tag='queue', pa
         item['description'] = description
     if body:
         item['requestBody'] = {'required': True, 'content': json_content(ref(body))}
-    statuses = {401} | set(errors) | ({400} if body else set()) | (set() if set(roles) >= set(ANY) else {403})
+    everyone = set(roles) >= set(TOKEN_ROLES)
+    statuses = {401} | set(errors) | ({400} if body else set()) | (set() if everyone else {403})
     for code in sorted(statuses):
         item['responses'][str(code)] = {'$ref': '#/components/responses/E%d' % code}
     return item
@@ -97,7 +101,7 @@ def ticket_action(summary, roles, errors=(404, 409), body='AtCounter', descripti
 
 def paths():
     service = path_param('code', string(16), 'The service code.')
-    return {
+    answer = {
         '/tickets': {
             'post': op('Issue a ticket', ('kiosk', 'desk'), ref('TicketIssued'), 'NewTicket', 201, (404, 409),
                        description='Never waits for the printer; "printing" says what happens to the paper. '
@@ -173,6 +177,10 @@ def paths():
         **appointment_paths(op, path_param, query, array),
         **console_paths(),
     }
+    for path in GATEWAY_PATHS:
+        for item in answer[path].values():
+            for_gateway(item)
+    return answer
 
 
 def call_next():
@@ -185,14 +193,24 @@ def call_next():
     return item
 
 
+def for_gateway(item):
+    """The SMS gateway's webhooks: a `gateway` token (header or `token` parameter) and nothing else."""
+    item['x-roles'] = ['gateway']
+    item['security'] = [{'bearerAuth': []}, {'gatewayToken': []}]
+    refusal = ('Only a `gateway` token: an admin token, a staff session or a device cookie is refused '
+               '(401 without a token, 403 with another role\'s).')
+    item['description'] = ' '.join(filter(None, (item.get('description'), refusal)))
+    return item
+
+
 def sms_inbound(get=False):
-    item = op('An SMS from a citizen (the gateway token)', ('admin',), ref('SmsReply'), None if get else 'SmsInbound',
+    item = op('An SMS from a citizen (the gateway token)', ('gateway',), ref('SmsReply'),
+              None if get else 'SmsInbound',
               tag='appointments', description=(
                   'Gateways that can neither send JSON nor set headers (Kannel) send `token`, `from` and `text` '
                   'as query or form parameters; the answer is then the reply as text/plain (header '
                   '`X-Kannel-Coding: 2` when it needs UCS-2). GET is for Kannel\'s get-url, which can only GET.'))
     item['responses']['400'] = {'$ref': '#/components/responses/E400'}
-    item['security'] = [{'bearerAuth': []}, {'staffSession': []}, {'gatewayToken': []}]
     item['parameters'] = [query(name, string(max_length), 'For gateways without JSON.')
                           for name, max_length in (('from', 16), ('text', 1000))]
     if not get:
@@ -244,6 +262,6 @@ def spec(app=None):
                 'deviceCookie': {'type': 'apiKey', 'in': 'cookie', 'name': 'luot_device',
                                  'description': 'A kiosk or display paired with ?token= on its page.'},
                 'gatewayToken': {'type': 'apiKey', 'in': 'query', 'name': 'token',
-                                 'description': 'The SMS gateway token, for POST /sms/inbound only.'}},
+                                 'description': 'The SMS gateway token, for /sms/inbound and /sms/delivery only.'}},
         },
     })

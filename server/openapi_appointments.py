@@ -25,7 +25,9 @@ def appointment_schemas():
                            open=BOOLEAN, left=INTEGER),
         'SmsReply': obj(['reply', 'appointment'], reply=string(description='Queued back to the sender.'),
                         appointment=nullable(ref('Appointment'))),
-        'Delivery': obj(['matched'], matched=BOOLEAN),
+        'Delivery': obj(['matched', 'changed'],
+                        matched={'type': 'boolean', 'description': 'A message sent under this id exists.'},
+                        changed={'type': 'boolean', 'description': 'This report moved it.'}),
         'OutboxMessage': obj(['id', 'kind', 'phone', 'text', 'state', 'attempts', 'last_error', 'send_after',
                               'sent_at', 'appointment'], id=INTEGER, kind=string(24),
                              phone=string(description='Masked.'), text=string(), state={'enum': list(OUTBOX_STATES)},
@@ -108,10 +110,16 @@ def appointment_paths(op, path_param, query, array):
                  description='409 too_early, too_late, wrong_day, already_checked_in, invalid_state; no_counter '
                              'when no open counter serves the service (the appointment stays booked).'),
             'requestBody': {'required': False, 'content': {'application/json': {'schema': ref('CheckIn')}}}}},
-        '/sms/delivery': {method: op('A delivery report from the gateway', ('admin',), ref('Delivery'),
-                                     errors=(400,), tag=tag, params=[query('ref', string(100), 'Our message key.', True),
-                                                      query('status', INTEGER, "Kannel's report type.", True),
-                                                      query('token', string(), 'The gateway token.')])
+        '/sms/delivery': {method: op(
+            'A delivery report from the gateway', ('gateway',), ref('Delivery'), errors=(400,), tag=tag, params=[
+                query('ref', string(100), 'The id the message was sent under: the gateway\'s, or for Kannel the '
+                                          'reference our dlr-url carries ({reference}).', True),
+                query('status', INTEGER, "Kannel's report type: 1 delivered, 2 undelivered, 16 refused; "
+                                         "4 and 8 change nothing.", True),
+                query('token', string(), 'The gateway token.')],
+            description='Only a message that was sent (state sent or uncertain) moves, to delivered or failed, '
+                        'and only once: a replayed report, or one naming a message not sent or unknown, is '
+                        'answered 200 with "changed": false and changes nothing.')
                           for method in ('get', 'post')},
         '/sms/outbox': {'get': op('Messages to send and sent', ('admin',), array('OutboxMessage'), tag=tag,
                                   params=[query('state', {'enum': ['pending', 'sending', 'sent', 'delivered',

@@ -163,21 +163,41 @@ def deliver_due(transport, now=None):
     return outcome
 
 
+# A delivery report moves only a message handed to the gateway, and only once: a replay changes nothing.
+REPORTABLE = ('sent', 'uncertain')
+AFTER_SENDING = REPORTABLE + ('delivered', 'failed')
+
+
+def find_sent(reference):
+    """The message that was sent under this gateway id, or None (never one still to send).
+
+    The id is the one the transport returned when the gateway took the message (for Kannel, which
+    answers none, the reference our dlr-url carries). An uncertain message, whose send was cut short
+    before its id was kept, can only be named by that reference: its key."""
+    return (OutboxMessage.select()
+            .where(((OutboxMessage.message_id == reference) & OutboxMessage.state.in_(AFTER_SENDING))
+                   | ((OutboxMessage.key == reference) & (OutboxMessage.state == 'uncertain')
+                      & OutboxMessage.message_id.is_null()))
+            .first())
+
+
 def record_delivery(reference, delivered, detail='', now=None):
-    """A delivery report: match by our key or the gateway's message id; True if a message matched."""
+    """A delivery report: a sent (or uncertain) message becomes delivered or failed.
+
+    Returns (matched, changed): whether a sent message has this gateway id, and whether this report
+    moved it. A replayed report, a late one after another, or one for a message never sent changes nothing."""
     now = now or utcnow()
     with db.atomic():
-        message = (OutboxMessage.select().where((OutboxMessage.key == reference)
-                                                | (OutboxMessage.message_id == reference)).first())
+        message = find_sent(reference)
         if message is None:
-            return False
-        if delivered:
-            message.state, message.delivered_at = 'delivered', now
-        elif message.state in ('sent', 'uncertain'):
-            message.state = 'failed'
-        message.last_error = (detail or '')[:255] if not delivered else ''
-        message.save()
-    return True
+            return False, False
+        fields = ({'state': 'delivered', 'delivered_at': now, 'last_error': ''} if delivered
+                  else {'state': 'failed', 'last_error': (detail or 'not delivered')[:255]})
+        if message.message_id is None:   # an uncertain message: now the id it went under is known
+            fields['message_id'] = reference
+        changed = (OutboxMessage.update(**fields)
+                   .where(OutboxMessage.id == message.id, OutboxMessage.state.in_(REPORTABLE)).execute()) == 1
+    return True, changed
 
 
 def resend(message_id, now=None):

@@ -34,6 +34,7 @@ DEFAULTS = {
     'turn_near_ahead': 3,            # "your turn is near" when this many are ahead (0: never)
     'pickup_days': 3,                # days to collect a ready result
     'sms_max_per_hour': 10,          # inbound messages one phone may send an hour before it is ignored
+    'sms_replies_per_hour': 200,     # replies to inbound messages the office sends an hour, all phones together
 }
 
 
@@ -55,6 +56,7 @@ LIMITS = {
     'turn_near_ahead': (0, 50),
     'pickup_days': (1, 60),
     'sms_max_per_hour': (1, 1000),
+    'sms_replies_per_hour': (1, 10000),
 }
 CHOICES = {'number_reading': ('number', 'digits')}
 PATTERNS = {'reminder_evening_time': r'^(|([01][0-9]|2[0-3]):[0-5][0-9])$',

@@ -14,7 +14,7 @@ from server.extensions import db, socketio
 from server.models import ApiToken, Counter, CounterService, Service, Staff
 
 ROOT = Path(__file__).resolve().parent.parent
-ROLES = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display')
+ROLES = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display', 'gateway')
 IN_CI = os.environ.get('LUOT_CI') == '1'
 
 

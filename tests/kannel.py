@@ -37,7 +37,8 @@ SMSBOX = _program('smsbox', '/usr/sbin/smsbox')
 FAKESMSC = _program('fakesmsc', '/usr/lib/kannel/test/fakesmsc')
 ADMIN_PASSWORD = 'admin-secret'
 # smsbox's mo-recode turns UCS-2 messages from phones into UTF-8 before the get-url;
-# accept-x-kannel-headers lets the get-url answer ask for UCS-2 with X-Kannel-Coding: 2.
+# accept-x-kannel-headers lets the get-url answer ask for UCS-2 with X-Kannel-Coding: 2;
+# omit-empty: an empty answer (a flood, help already sent) sends nothing, not "<Empty reply ...>".
 CONFIG = '''group = core
 admin-port = {admin_port}
 admin-interface = 127.0.0.1
@@ -80,6 +81,7 @@ get-url = "{get_url}"
 max-messages = 3
 concatenation = true
 accept-x-kannel-headers = true
+omit-empty = true
 '''
 GOT_MESSAGE = re.compile(r'Got message (\d+): <(\S+) (\S+) (\S+) ?(.*)>\s*$')
 

@@ -53,6 +53,17 @@ def test_wrong_roles_are_refused(app, client, tokens):
     assert checked > 50
 
 
+def test_the_gateway_routes_refuse_even_admins(app, client, tokens):
+    routes = [(rule, method) for rule, method, roles in protected_routes(app) if roles == ('gateway',)]
+    assert sorted((rule.rule, method) for rule, method in routes) == [
+        ('/api/v1/sms/delivery', 'GET'), ('/api/v1/sms/delivery', 'POST'),
+        ('/api/v1/sms/inbound', 'GET'), ('/api/v1/sms/inbound', 'POST')]
+    for rule, method in routes:
+        response = client.open(concrete(rule), method=method, headers=bearer(tokens['admin']),
+                               json={} if method != 'GET' else None)
+        assert response.status_code == 403, (method, rule.rule)
+
+
 def test_invalid_and_revoked_tokens_are_refused(client, tokens):
     assert client.get('/api/v1/queue', headers=bearer('not-a-token')).status_code == 401
     created = client.post('/api/v1/tokens', json={'role': 'kiosk', 'name': 'Kiosk sảnh'},

@@ -62,7 +62,7 @@ def test_the_sms_page_shows_the_gateway_the_outbox_and_the_inbox(app, client, of
         outbox.enqueue('test:1', '0905123456', 'Ho so HS-1 da co ket qua', 'result_ready')
         outbox.enqueue('test:2', '0912345678', 'Lich hen K7M2QX', 'confirmation')
         OutboxMessage.update(state='failed', last_error='modem busy').where(OutboxMessage.key == 'test:1').execute()
-    inbound = client.post(API + '/sms/inbound', headers=bearer(tokens['admin']),
+    inbound = client.post(API + '/sms/inbound', headers=bearer(tokens['gateway']),
                           json={'from': '0987654321', 'text': 'xin chao'})
     assert inbound.status_code == 200
     html = page_html(client, tokens, '/admin/sms')
@@ -88,10 +88,11 @@ def test_settings_show_the_appointment_and_sms_settings(client, office, tokens):
     for name in ('booking_days_ahead', 'max_bookings_per_phone', 'checkin_early_minutes', 'checkin_late_minutes',
                  'appointment_grace_minutes', 'admission_cap', 'hotline_phone', 'sms_shortcode', 'sms_diacritics',
                  'reminder_evening_time', 'reminder_before_minutes', 'turn_near_ahead', 'pickup_days',
-                 'sms_max_per_hour'):
+                 'sms_max_per_hour', 'sms_replies_per_hour'):
         assert 'name="%s"' % name in html, name
     for text in ('Lịch hẹn', 'Khu vực chờ và trả kết quả', 'Tin nhắn SMS', 'Số người tối đa trong khu vực một cửa',
-                 'Giờ nhắc lịch tối hôm trước', 'Gửi tin nhắn có dấu tiếng Việt'):
+                 'Giờ nhắc lịch tối hôm trước', 'Gửi tin nhắn có dấu tiếng Việt',
+                 'Số tin trả lời tối đa mỗi giờ của cả bộ phận'):
         assert text in html, text
     assert 'value="19:00"' in html and 'phiên bản sau' not in html
 

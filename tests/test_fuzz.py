@@ -1,7 +1,8 @@
 """Fuzzing every /api/v1 operation with schemathesis, in-process: no input gives a 5xx, answers match the document.
 
 Each (operation, role) is one test on a fresh office (tests/conftest.py `office`) with tickets in every state, so
-that generated ids sometimes hit real rows; the roles are admin (allowed everything) and kiosk. The run is
+that generated ids sometimes hit real rows; the roles are admin (allowed everything but the SMS gateway's
+webhooks) and kiosk, and the gateway on its webhooks. The run is
 repeatable (derandomized, no example database) and bounded (EXAMPLES per generation mode, operation and role).
 Positive cases must also answer a documented status with a body that fits the document; negative ones (wrong
 types, missing fields, out-of-range values) only must not be a 5xx.
@@ -86,6 +87,17 @@ def test_fuzz(busy_office, tokens, role, operation):
     examples = EXAMPLES[role] if allowed else FORBIDDEN_EXAMPLES
     for mode in (POSITIVE, NEGATIVE):
         fuzz(busy_office, operation, bearer(tokens[role]), examples[mode], mode)
+
+
+GATEWAY_OPERATIONS = [op for op in OPERATIONS if ROLES[op.label] == ['gateway']]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('operation', GATEWAY_OPERATIONS, ids=[op.label for op in GATEWAY_OPERATIONS])
+def test_fuzz_the_gateway(busy_office, tokens, operation):
+    """The SMS webhooks refuse admin and kiosk tokens (above); here their own gateway token is fuzzed."""
+    for mode in (POSITIVE, NEGATIVE):
+        fuzz(busy_office, operation, bearer(tokens['gateway']), EXAMPLES['admin'][mode], mode)
 
 
 def id_probes():

@@ -153,10 +153,17 @@ def test_a_crash_while_sending_never_sends_twice(gateway, when):
 def test_delivery_reports_mark_messages(gateway):
     with db.atomic():
         outbox.enqueue('reply:9', '0905123456', 'Xin chao', 'reply', now=local(MONDAY, 9))
+    assert outbox.record_delivery('reply:9', True) == (False, False)        # not sent: nothing to report on
     outbox.deliver_due(gateway, now=local(MONDAY, 9))
-    assert outbox.record_delivery('reply:9', True, now=local(MONDAY, 9, 1))
+    sent_as = OutboxMessage.get().message_id                                  # what the transport returned
+    assert sent_as == 'log:reply:9'
+    assert outbox.record_delivery('reply:9', True) == (False, False)        # our key is not the gateway's id
+    assert outbox.record_delivery(sent_as, True, now=local(MONDAY, 9, 1)) == (True, True)
     assert OutboxMessage.get().state == 'delivered'
-    assert not outbox.record_delivery('nothing', True)
+    assert outbox.record_delivery(sent_as, False, 'expired', now=local(MONDAY, 9, 2)) == (True, False)
+    message = OutboxMessage.get()
+    assert (message.state, message.delivered_at, message.last_error) == ('delivered', local(MONDAY, 9, 1), '')
+    assert outbox.record_delivery('nothing', True) == (False, False)
 
 
 def test_diacritics_are_kept_when_the_office_chooses(gateway):

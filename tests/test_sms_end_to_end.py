@@ -9,6 +9,7 @@ from server.clock import local_naive, utc_from_local
 from server.extensions import db
 from server.sms.transports import open_transport
 from tests.conftest import free_port
+from tests.helpers import api, wait_for
 from tests.kannel import kannel  # noqa: F401  (a fixture)
 
 CODE = re.compile(r'Ma hen: ([A-Z2-9]{6})')
@@ -32,11 +33,12 @@ def test_sms_booking_through_kannel_into_luot(kannel, live_server, tmp_path):  #
     data_dir.mkdir()
     # The token must exist before Kannel is configured with it, so the server starts on a known port and data.
     from tests.conftest import LiveServer
-    token = LiveServer(data_dir).token('admin', 'Kannel')
+    token = LiveServer(data_dir).token('gateway', 'Kannel')
     gateway = kannel(get_url='http://127.0.0.1:%d/api/v1/sms/inbound?token=%s&from=%%p&text=%%a' % (port, token))
     server = live_server(env={'LUOT_SMS': gateway.sendsms_uri(**{'from': '8188'})}, demo=True, data_dir=data_dir,
                          port=port)
-    day = free_weekday(server.url, token)
+    admin = server.token('admin', 'checks')
+    day = free_weekday(server.url, admin)
     gateway.inject('0905123456', '8188', 'HG, Nguyen Van An, chung thuc, 8h30, %s' % day.strftime('%d/%m/%Y'))
     reply = gateway.wait_for_message(lambda m: m.receiver == '0905123456', timeout=20)
     assert reply.sender == '8188' and reply.kind == 'text', reply
@@ -50,6 +52,14 @@ def test_sms_booking_through_kannel_into_luot(kannel, live_server, tmp_path):  #
     gateway.inject('0912345678', '8188', 'alo')
     help_text = gateway.wait_for_message(lambda m: m.receiver == '0912345678')
     assert 'HG, ho ten, thu tuc, gio, ngay' in help_text.text
+
+    # Help again the same day is an empty answer, and Kannel (omit-empty) sends the phone nothing: the status
+    # asked next from that phone is the next message it gets.
+    gateway.inject('0912345678', '8188', 'alo alo')
+    assert wait_for(lambda: len(api(server, 'GET', '/sms/inbox', admin)) == 4)
+    gateway.inject('0912345678', '8188', 'kt %s' % code)
+    refused = gateway.wait_for_message(lambda m: m.receiver == '0912345678' and m is not help_text)
+    assert 'khong thuoc' in refused.text
 
 
 def reminder_states(appointment):

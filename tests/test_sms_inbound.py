@@ -1,11 +1,13 @@
 """SMS in through /api/v1/sms/inbound: booking, cancel, move, status, wrong fields, help once, floods."""
 import datetime
+import logging
 from urllib.parse import urlencode
 
 import pytest
 
 from server.extensions import db
-from server.models import Appointment, InboundMessage, OutboxMessage, Procedure, Service
+from server.models import Appointment, InboundMessage, OutboxMessage, Procedure, Service, utcnow
+from server.sms import inbound
 from tests.conftest import bearer, open_weekday
 
 API = '/api/v1'
@@ -22,9 +24,9 @@ def gateway(office, client, tokens):
 
     def send(text, sender='0905123456', form=False):
         if form:   # the way Kannel's get-url calls: token, from and text in the query
-            query = urlencode({'token': tokens['admin'], 'from': sender, 'text': text})
+            query = urlencode({'token': tokens['gateway'], 'from': sender, 'text': text})
             return client.post(API + '/sms/inbound?' + query)
-        return client.post(API + '/sms/inbound', json={'from': sender, 'text': text}, headers=bearer(tokens['admin']))
+        return client.post(API + '/sms/inbound', json={'from': sender, 'text': text}, headers=bearer(tokens['gateway']))
     return send
 
 
@@ -104,11 +106,32 @@ def test_anything_else_gets_the_help_once(gateway):
     assert 'HG' in gateway('xin chao', sender='0912000003').get_json()['reply']
 
 
-def test_a_flood_from_one_phone_is_ignored(gateway):
+def test_a_flood_from_one_phone_is_neither_answered_nor_stored(gateway, caplog):
+    caplog.set_level(logging.WARNING, logger='server.sms.inbound')
     replies = [gateway('KT ABCDEF').get_json()['reply'] for _ in range(12)]
     assert all(replies[:10]) and replies[10:] == ['', '']
+    assert gateway('KT ABCDEF', form=True).get_data(as_text=True) == ''   # nothing for Kannel to send back
+    assert gateway('KT ABCDEF', sender='0912000004').get_json()['reply']   # another phone is answered
     with db.connection_context():
-        assert InboundMessage.select().where(InboundMessage.outcome == 'flood').count() == 2
+        assert InboundMessage.select().where(InboundMessage.phone == '0905123456').count() == 10
+        assert OutboxMessage.select().where(OutboxMessage.phone == '0905123456').count() == 10
+    dropped = [r.getMessage() for r in caplog.records if 'dropped' in r.getMessage()]
+    assert dropped and all('090****456' in line and '0905123456' not in line for line in dropped)
+
+
+def test_the_office_stops_answering_at_its_hourly_cap(gateway, app, client, tokens):
+    assert client.patch(API + '/settings', json={'sms_replies_per_hour': 3},
+                        headers=bearer(tokens['admin'])).status_code == 200
+    phones = ['09120000%02d' % n for n in range(5)]
+    replies = [gateway('KT ABCDEF', sender=phone).get_json()['reply'] for phone in phones]
+    assert all(replies[:3]) and replies[3:] == ['', '']
+    with app.app_context(), db.connection_context():
+        assert sorted(r.phone for r in InboundMessage.select()) == phones[:3]
+        assert OutboxMessage.select().count() == 3
+        # An hour later the office answers again.
+        later = utcnow() + datetime.timedelta(hours=1, minutes=1)
+        reply, _appointment, row = inbound.handle('0912000009', 'KT ABCDEF', now=later)
+        assert reply and row is not None
 
 
 def test_senders_in_international_form_are_one_phone(gateway):
@@ -122,28 +145,23 @@ def test_senders_in_international_form_are_one_phone(gateway):
     ({'from': 5, 'text': 'x'}, 'invalid_phone'), ({'from': '0905123456', 'text': 7}, 'missing_field'),
 ])
 def test_bad_gateway_input_is_a_400(client, tokens, body, code):
-    answer = client.post(API + '/sms/inbound', json=body, headers=bearer(tokens['admin']))
+    answer = client.post(API + '/sms/inbound', json=body, headers=bearer(tokens['gateway']))
     assert answer.status_code == 400 and answer.get_json()['error']['code'] == code
 
 
 def test_the_gateway_token_is_required(client, tokens):
     assert client.post(API + '/sms/inbound?from=0905123456&text=KT').status_code == 401
     assert client.post(API + '/sms/inbound?token=wrong&from=0905123456&text=KT').status_code == 401
-    query = urlencode({'token': tokens['kiosk'], 'from': '0905123456', 'text': 'KT'})
-    assert client.post(API + '/sms/inbound?' + query).status_code == 403
-
-
-def test_delivery_reports_by_reference(gateway, client, tokens):
+    for role in ('kiosk', 'admin'):   # the gateway has a role of its own: not even an admin token
+        query = urlencode({'token': tokens[role], 'from': '0905123456', 'text': 'KT'})
+        assert client.post(API + '/sms/inbound?' + query).status_code == 403
+        answer = client.post(API + '/sms/inbound', json={'from': '0905123456', 'text': 'KT'},
+                             headers=bearer(tokens[role]))
+        assert answer.status_code == 403 and 'gateway' in answer.get_json()['error']['message']
+        query = urlencode({'token': tokens[role], 'ref': 'reply:1', 'status': 1})
+        assert client.get(API + '/sms/delivery?' + query).status_code == 403
     with db.connection_context():
-        from server import outbox
-        with db.atomic():
-            outbox.enqueue('reply:1', '0905123456', 'Xin chao', 'reply')
-    query = urlencode({'token': tokens['admin'], 'ref': 'reply:1', 'status': 8})
-    assert client.get(API + '/sms/delivery?' + query).get_json() == {'matched': True}
-    query = urlencode({'token': tokens['admin'], 'ref': 'reply:1', 'status': 1})
-    assert client.get(API + '/sms/delivery?' + query).get_json() == {'matched': True}
-    with db.connection_context():
-        assert OutboxMessage.get().state == 'delivered'
+        assert InboundMessage.select().count() == 0
 
 
 def test_the_fixed_replies_fit_one_sms():

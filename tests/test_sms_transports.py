@@ -158,6 +158,13 @@ def test_a_gateway_id_in_a_json_answer_is_returned(gateway):
     assert transport.send('0905123456', 'x', unicode=False, reference='r') == 'gw-991'
 
 
+def test_with_our_reference_in_the_dlr_url_the_reference_is_the_id_kept(gateway):
+    """Delivery reports are matched on the id kept at sending: it must be the one the reports will carry."""
+    gateway.status, gateway.body = 200, '{"status": "ok", "message_id": "gw-991"}'
+    transport = open_transport(KANNEL_URI.format(port=gateway.port))
+    assert transport.send('0905123456', 'x', unicode=False, reference='reply:7') == 'reply:7'
+
+
 @pytest.mark.parametrize('status, body, temporary', [
     (403, 'Authorization failed for sendsms', False),
     (400, 'Missing receiver number', False),

@@ -1,6 +1,7 @@
 """An SMS from a citizen: read it, act on it (book, cancel, move, tell), and compose the reply."""
 import datetime
 import logging
+import threading
 
 from .. import appointments, outbox, settings
 from ..clock import local_naive
@@ -50,11 +51,39 @@ def office_names():
     return names
 
 
-def _flooding(phone, now):
-    """True when this phone sent more than the hourly limit (then it gets no reply at all)."""
-    since = now - datetime.timedelta(hours=1)
-    count = InboundMessage.select().where(InboundMessage.phone == phone, InboundMessage.received_at > since).count()
-    return count > int(settings.get('sms_max_per_hour'))
+def _flood(phone, now):
+    """Why a message is dropped unread: 'phone' (that phone's hourly limit is used up), 'office' (the office
+    answered its hourly cap of messages), or None. The counts are of stored messages: dropped ones are not."""
+    recent = InboundMessage.select().where(InboundMessage.received_at > now - datetime.timedelta(hours=1))
+    if recent.where(InboundMessage.phone == phone).count() >= int(settings.get('sms_max_per_hour')):
+        return 'phone'
+    if recent.where(InboundMessage.reply != '').count() >= int(settings.get('sms_replies_per_hour')):
+        return 'office'
+    return None
+
+
+# Messages dropped since start, by reason. A flood must not fill the log either: one line for the first
+# drop of a reason, then one every LOG_EVERY, with the count and never a full phone number.
+_dropped = {'phone': 0, 'office': 0}
+_dropped_lock = threading.Lock()
+LOG_EVERY = 100
+DROP_REASONS = {'phone': 'over the limit of one phone (sms_max_per_hour)',
+                'office': "over the office's replies an hour (sms_replies_per_hour)"}
+
+
+def _drop(reason, phone):
+    with _dropped_lock:
+        _dropped[reason] += 1
+        count = _dropped[reason]
+    if count == 1 or count % LOG_EVERY == 0:
+        log.warning('SMS from %s dropped, neither stored nor answered: %s (%d so far since start)',
+                    mask_phone(phone), DROP_REASONS[reason], count)
+
+
+def dropped():
+    """How many inbound messages were dropped as floods since start, by reason."""
+    with _dropped_lock:
+        return dict(_dropped)
 
 
 def _helped_recently(phone, now):
@@ -103,19 +132,19 @@ def _own(code, phone):
 
 
 def handle(phone, text, now=None):
-    """Handle one inbound SMS; returns (reply or None, appointment or None, the InboundMessage row).
+    """Handle one inbound SMS; returns (reply or None, appointment or None, the InboundMessage row or None).
 
     The reply (the confirmation, the refusal or the help text) is the caller's to send: queued in the
-    outbox, or answered to a gateway that sends it back itself. None: send nothing (a flood, or help
-    already sent today)."""
+    outbox, or answered to a gateway that sends it back itself. None: send nothing (help already sent
+    today, or a flood: then the message is neither stored nor acted on, and the row is None)."""
     now = now or utcnow()
     text = (text or '')[:1000]
+    reason = _flood(phone, now)
+    if reason:
+        _drop(reason, phone)
+        return None, None, None
     with db.atomic():
         row = InboundMessage.create(phone=phone, text=text, received_at=now)
-    if _flooding(phone, now):
-        _record(row, '', 'flood', '')
-        log.warning('SMS from %s ignored: over the hourly limit', mask_phone(phone))
-        return None, None, row
     command = parse_message(text, candidates=candidates(), today=local_naive(now).date(),
                             office_names=office_names())
     if isinstance(command, Invalid):

@@ -64,9 +64,15 @@ class HttpTransport(Transport):
         detail = ' '.join(body.split())[:DETAIL_LENGTH]
         if 200 <= status < 300:
             log.info('SMS to %s handed to gateway %s: %s', mask_phone(phone), self.host, detail)
+            # The id kept is the one delivery reports will name: ours when our dlr-url carries it.
+            if self._reports_name_reference():
+                return reference
             return _gateway_id(body) or reference
         raise SmsSendError(f'gateway answered {status}: {detail or "(no text)"}',
                            temporary=not 400 <= status < 500)
+
+    def _reports_name_reference(self) -> bool:
+        return any(key == 'dlr-url' and '{reference}' in value for key, value in self.params)
 
     def _query(self, phone, text, unicode, reference):
         params, has_mask, has_dlr = [], False, False
