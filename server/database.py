@@ -136,6 +136,13 @@ class _Checkpointer:
                 connection = None
 
 
+# Every request thread holds a connection while it runs. A busy city-centre office has more requests in
+# flight than the pool has connections: the extra ones wait for a free connection (peewee's default is
+# to raise at once, which answered 500s and lost board events); past the wait, errors.py answers 503.
+POOL_SIZE = 64
+POOL_WAIT_SECONDS = 10
+
+
 def open_database(url):
     """Return an unconnected peewee database for a sqlite:/// or postgresql:// URL."""
     parsed = urlparse(url)
@@ -144,10 +151,11 @@ def open_database(url):
         # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers never
         # deadlock upgrading a read lock (SQLite would answer "database is locked" at once).
         return OfficeSqliteDatabase(path or ':memory:', pragmas=SQLITE_PRAGMAS, lock_type='IMMEDIATE',
-                                    max_connections=64, stale_timeout=300, check_same_thread=False)
+                                    max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, stale_timeout=300,
+                                    check_same_thread=False)
     if parsed.scheme in ('postgres', 'postgresql'):
         return connect_url(url.replace(parsed.scheme + '://', 'postgresql+pool://', 1),
-                           max_connections=64, stale_timeout=300)
+                           max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, stale_timeout=300)
     raise ValueError('LUOT_DATABASE_URL: unsupported database %r (use sqlite:/// or postgresql://)'
                      % parsed.scheme)
 

@@ -5,6 +5,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from playhouse.pool import MaxConnectionsExceeded
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,11 @@ def register_error_handlers(app):
     def handle_http(error):
         code, message = HTTP_MESSAGES.get(error.code, ('http_%d' % error.code, error.description))
         return error_response(error.code, code, message)
+
+    @app.errorhandler(MaxConnectionsExceeded)
+    def handle_busy(_error):
+        log.error('database pool exhausted: %s %s refused', request.method, request.path)
+        return error_response(503, 'server_busy', _('Máy chủ đang quá tải, xin thử lại sau ít giây.'))
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):
