@@ -35,6 +35,7 @@ from importlib import metadata
 
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from wsproto.events import BytesMessage, TextMessage
+from wsproto.utilities import LocalProtocolError
 
 log = logging.getLogger(__name__)
 DONTWAIT = getattr(socket, 'MSG_DONTWAIT', None)
@@ -197,6 +198,14 @@ class DirectWebSocket(SimpleWebSocketWSGI):
         if isinstance(message, _Message):
             return self.outbox.sent_by_writer(message)
         return super().send(message)
+
+    def close(self):
+        """The writer thread's last act. A board that vanished (reset, or its close frame read meanwhile)
+        makes the close frame fail; it is gone either way, so that is no error to print."""
+        try:
+            super().close()
+        except (OSError, LocalProtocolError):
+            pass
 
 
 def _mismatch(eio):

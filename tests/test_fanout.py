@@ -329,3 +329,21 @@ def test_a_library_that_changed_falls_back_to_the_stock_writers(app, monkeypatch
         assert fanout.install(socketio) is False
     assert eio._async['websocket'] is SimpleWebSocketWSGI
     assert 'python-engineio is 4.99.0' in caplog.text and 'stock writer threads' in caplog.text
+
+
+@pytest.mark.parametrize('failure', [ConnectionResetError(104, 'Connection reset by peer'),
+                                     'closed'])
+def test_closing_a_board_that_vanished_raises_nothing_in_the_writer(failure):
+    """The writer thread closes the WebSocket last; a peer already gone must not print a traceback."""
+    from wsproto.utilities import LocalProtocolError
+
+    class Gone:
+        connected = True
+
+        def close(self):
+            if failure == 'closed':
+                raise LocalProtocolError('Event CloseConnection cannot be sent in state CLOSED')
+            raise failure
+    wrapper = fanout.DirectWebSocket(lambda ws: [], None)
+    wrapper.ws = Gone()
+    wrapper.close()   # no exception
