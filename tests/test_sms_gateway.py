@@ -14,7 +14,7 @@ from server.auth import DEVICE_COOKIE
 from server.extensions import db
 from server.models import Appointment, InboundMessage, OutboxMessage
 from tests.conftest import ROOT, bearer, make_staff, open_weekday
-from tests.helpers import api
+from tests.helpers import api, wait_for
 from tests.test_access import csrf_from
 
 API = '/api/v1'
@@ -214,8 +214,8 @@ def test_a_link_on_another_site_cannot_book_with_an_admin_browser(live_server, p
 
 def test_the_demo_prints_a_gateway_token_for_kannel(live_server):
     server = live_server(demo=True)
-    found = re.search(r'SMS \(Kannel get-url\): (/api/v1/sms/inbound\?token=([\w-]+)&from=%p&text=%a)$',
-                      server.log_text(), re.M)
+    printed = re.compile(r'SMS \(Kannel get-url\): (/api/v1/sms/inbound\?token=([\w-]+)&from=%p&text=%a)$', re.M)
+    found = wait_for(lambda: printed.search(server.log_text()))
     assert found, server.log_text()
     url = server.url + found.group(1).replace('%p', '0905123456').replace('%a', 'alo')
     with urllib.request.urlopen(url, timeout=10) as answer:
