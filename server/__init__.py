@@ -37,6 +37,7 @@ def create_app(config=None):
     """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
     from . import (admin, api, api_admin, api_appointments, api_calendar, api_staff, counter,  # noqa: F401
                    desk, errors, hotline, kiosk, pages)
+    from . import admin_records, api_personal_data  # noqa: F401
     from .auth import load_principal, protect_forms
     from .database import open_database, upgrade_schema
 

@@ -33,6 +33,7 @@ SECTIONS = [
     ('admin.staff', lazy_gettext('Tài khoản cán bộ')),
     ('admin.sms', lazy_gettext('Tin nhắn SMS')),
     ('admin.office_settings', lazy_gettext('Thiết lập')),
+    ('admin.records', lazy_gettext('Dữ liệu cá nhân và sao lưu')),
     ('admin.report', lazy_gettext('Báo cáo')),
 ]
 ROLE_LABELS = {

@@ -24,7 +24,19 @@ def _parser():
                                                               'gateway'])
     create.add_argument('--name', required=True)
     create.add_argument('--data-dir', dest='token_data_dir', default=None)
+    _add_records_commands(sub)
     return parser
+
+
+def _add_records_commands(sub):
+    backup = sub.add_parser('backup', help="a consistent copy of the office's data, while the server serves")
+    backup.add_argument('--data-dir', dest='records_data_dir', default=None)
+    backup.add_argument('--to', default=None, help='the file to write (default DATA_DIR/backups/luot-<time>.db)')
+    restore = sub.add_parser('restore', help='put a backup in place (refused while a server serves the folder)')
+    restore.add_argument('file')
+    restore.add_argument('--data-dir', dest='records_data_dir', required=True)
+    purge = sub.add_parser('purge', help='erase now the personal data older than personal_data_days')
+    purge.add_argument('--data-dir', dest='records_data_dir', default=None)
 
 
 def lan_addresses():
@@ -53,8 +65,9 @@ def _create_token(args):
 
 
 def _serve(args):
-    from . import create_app, demo, jobs, serving
+    from . import create_app, demo, jobs, records, serving
     from .extensions import db
+    records.prepare_to_serve(args.data_dir)   # a damaged database stops here; the office lock is held from now on
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
     workers, serving_config = serving.workers_wanted(args.workers), dict(config)
     if workers > 1:     # checked before anything is written
@@ -92,6 +105,17 @@ def _serve(args):
     serving.serve(lambda: create_app(serving_config), args.host, args.port, stop_background, workers)
 
 
+def _records_command(args):
+    from . import records
+    data_dir = args.records_data_dir or args.data_dir
+    if args.command == 'backup':
+        records.backup_command(data_dir, args.to)
+    elif args.command == 'restore':
+        records.restore_command(args.file, data_dir)
+    else:
+        records.purge_command(data_dir)
+
+
 def _stop_on_signal(_signum, _frame):
     raise KeyboardInterrupt
 
@@ -105,15 +129,18 @@ def run(argv=None):
     from peewee import OperationalError
 
     from .serving import ServingError
+    from .storage import RecordsError
     try:
         if args.command == 'token':
             _create_token(args)
+        elif args.command in ('backup', 'restore', 'purge'):
+            _records_command(args)
         else:
             _serve(args)
     except (OperationalError, ValueError) as error:
         # A database that cannot be opened or a bad setting: say so plainly, no traceback.
         print('Lượt: không mở được cơ sở dữ liệu / cannot open the database: %s' % error, file=sys.stderr)
         sys.exit(2)
-    except ServingError as error:
+    except (ServingError, RecordsError) as error:
         print('Lượt: %s' % error, file=sys.stderr)
         sys.exit(2)

@@ -87,7 +87,11 @@ class OfficeSqliteDatabase(PooledSqliteDatabase):
 
     def rollback(self):
         try:
-            super().rollback()
+            connection = self._state.conn
+            # A full disk (SQLITE_FULL) or an I/O error ends the transaction inside SQLite itself; a ROLLBACK
+            # then fails ("no transaction is active") and would hide the error that says what happened.
+            if connection is None or connection.in_transaction:
+                super().rollback()
         finally:
             self._release()
 

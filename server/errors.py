@@ -5,6 +5,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from peewee import DatabaseError
 from playhouse.pool import MaxConnectionsExceeded
 from werkzeug.exceptions import HTTPException
 
@@ -105,6 +106,16 @@ def register_error_handlers(app):
     def handle_busy(_error):
         log.error('database pool exhausted: %s %s refused', request.method, request.path)
         return error_response(503, 'server_busy', _('Máy chủ đang quá tải, xin thử lại sau ít giây.'))
+
+    @app.errorhandler(DatabaseError)
+    def handle_database(error):
+        from .storage import storage_refusal
+        refusal = storage_refusal(error)
+        if refusal is None:
+            return handle_unexpected(error)
+        # Nothing of the request was stored (the transaction rolled back); it works again once there is room.
+        log.error('%s: %s %s refused (%s)', refusal.code, request.method, request.path, error)
+        return error_response(refusal.status, refusal.code, refusal.message)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

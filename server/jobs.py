@@ -54,6 +54,20 @@ def appointment_round(app):
         messaging.notify_turn_near()
 
 
+def nightly_records(app, at_start=False):
+    """Erase personal data past its time, then back up the office (at night; at start, a backup only if the
+    newest is older than a day's work: an office PC that is off at night is backed up when it starts)."""
+    from . import backups, personal_data, settings
+    from .storage import RecordsError
+    with app.app_context(), db.connection_context():
+        personal_data.purge()
+        keep = settings.get('backup_keep')
+    try:
+        backups.nightly(app.config, keep, at_start=at_start)
+    except RecordsError as error:
+        log.error('nightly backup failed: %s', error)
+
+
 def schedule(app):
     """Register the jobs and start the scheduler in the office's time zone."""
     from . import outbox
@@ -67,6 +81,9 @@ def schedule(app):
     # Also at start, for an office PC that was off at midnight.
     scheduler.add_job(close_old_days, 'date', args=[app], id='close_old_days_at_start', replace_existing=True)
     scheduler.add_job(seed_calendar, 'date', args=[app], id='seed_calendar_at_start', replace_existing=True)
+    scheduler.add_job(nightly_records, 'cron', hour=0, minute=30, args=[app], id='nightly_records', **every_day)
+    scheduler.add_job(nightly_records, 'date', args=[app], kwargs={'at_start': True}, id='nightly_records_at_start',
+                      replace_existing=True)
     often = dict(replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=30)
     scheduler.add_job(sms_round, 'interval', seconds=app.config.get('SMS_INTERVAL', 5), args=[app], id='sms_round',
                       **often)

@@ -6,6 +6,7 @@ from . import printing, settings
 from .api_admin import service_dict
 from .auth import page
 from .models import Service
+from .personal_data import retention_notice
 from .queue import served_lines
 from .sms.parser import CODE_ALPHABET
 
@@ -73,4 +74,5 @@ def index():
     """The kiosk's single page; kiosk.js switches its screens and listens on /display."""
     return render_template('kiosk/index.html', services=kiosk_services(), printer=kiosk_printer(),
                            strings=kiosk_strings(), speech_url=speech_url(),
-                           office_name=settings.get('office_name'), code_keys=CODE_KEYS)
+                           office_name=settings.get('office_name'), code_keys=CODE_KEYS,
+                           privacy=retention_notice())

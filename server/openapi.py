@@ -45,6 +45,11 @@ def console_paths():
                                                errors=(404, 409), tag='setup', params=row('printer'))},
         '/boards/{board_id}': {'patch': op('Change a display board', ('admin',), ref('Board'), 'BoardChange',
                                            errors=(404,), tag='setup', params=row('board'))},
+        '/personal-data/erase': {'post': op(
+            "Erase everything about one phone number (a citizen's request)", ('admin',), ref('Erased'), 'ErasePhone',
+            tag='setup', description='Names, phones, notes and SMS texts linked to the number are erased; its open '
+                                     'bookings are cancelled and its unsent SMS withdrawn. The rows stay, anonymous, '
+                                     'for the reports. Audited with the number masked. 400 invalid_phone.')},
     }
 
 

@@ -102,6 +102,11 @@ def schemas():
                          revoked={'type': 'boolean'}, printer_id=nullable({'type': 'integer'})),
         'Settings': SETTINGS_ANSWER,
         'SettingsChange': SETTINGS,
+        'Erased': obj(['rows', 'erased'], rows={'type': 'integer', 'minimum': 0}, erased={
+            'type': 'object', 'description': 'Rows erased per kind (tickets, appointments, dossiers, sms_in, ...).',
+            'additionalProperties': {'type': 'integer', 'minimum': 0}}),
+        'ErasePhone': obj(['phone'], phone=string(20, minLength=1, description='0xxxxxxxxx, +84xxxxxxxxx, or a '
+                                                                             'foreign sender as stored.')),
         # request bodies
         'NewService': obj(['code', 'name', 'prefix'], code=string(16, pattern='^[A-Za-z0-9_]+$', minLength=1,
                                                                   description='Upper-cased by the server.'),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from . import settings, tickets
 from .auth import check_login, safe_next
 from .models import Ticket
+from .personal_data import retention_notice
 from .queue import ticket_dict
 
 bp = Blueprint('pages', __name__)
@@ -82,7 +83,7 @@ def track(track_id):
         'offline': _('Mất kết nối, đang kết nối lại…'),
     }
     return render_template('track.html', ticket=ticket_dict(ticket, private=False), track_id=ticket.track_id,
-                           strings=strings, office_name=settings.get('office_name'))
+                           strings=strings, office_name=settings.get('office_name'), privacy=retention_notice())
 
 
 @bp.get('/t/<track_id>.json')

@@ -34,6 +34,9 @@ DEFAULTS = {
     'turn_near_ahead': 3,            # "your turn is near" when this many are ahead (0: never)
     'pickup_days': 3,                # days to collect a ready result
     'sms_max_per_hour': 10,          # inbound messages one phone may send an hour before it is ignored
+    # Records
+    'personal_data_days': 90,        # names, phones and message texts are erased this long after (Decree 13/2023)
+    'backup_keep': 14,               # nightly backups kept in the data folder
     'sms_replies_per_hour': 200,     # replies to inbound messages the office sends an hour, all phones together
 }
 
@@ -56,6 +59,8 @@ LIMITS = {
     'turn_near_ahead': (0, 50),
     'pickup_days': (1, 60),
     'sms_max_per_hour': (1, 1000),
+    'personal_data_days': (30, 3650),
+    'backup_keep': (1, 365),
     'sms_replies_per_hour': (1, 10000),
 }
 CHOICES = {'number_reading': ('number', 'digits')}

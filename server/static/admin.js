@@ -103,12 +103,14 @@
     const box = errorBox(form);
     const button = form.querySelector('[type="submit"]');
     box.textContent = '';
+    if (form.dataset.confirmText && !window.confirm(form.dataset.confirmText)) return;
     button.disabled = true;
     try {
       const body = form.dataset.shape === 'week' ? weekValue(form) : Object.assign(formValue(form), extra);
       const result = await call(form.dataset.method || 'POST', form.dataset.url, body);
       if (form.dataset.then === 'token') showToken(result);
       else if (form.dataset.then === 'stay') saved();
+      else if (form.dataset.done && result && 'rows' in result) reloadWith(form.dataset.done.replace('{rows}', result.rows));
       else if (result && result.cancelled && result.cancelled.length && form.dataset.bookings) {
         reloadWith(document.getElementById(form.dataset.bookings).dataset.done.replace('{count}', result.cancelled.length));
       } else reloadWith(strings.saved);
