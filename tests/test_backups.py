@@ -344,3 +344,37 @@ def test_a_database_that_cannot_grow_in_a_live_server_is_a_503_at_commit_and_hea
         status, answer = call(again, 'GET', '/tickets/%d' % ticket['id'], admin)
         assert status == 200 and answer['number'] == ticket['number']
     assert call(again, 'GET', '/queue', admin)[1]['services'][0]['waiting'] == len(acknowledged)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_kiosk_says_so_in_vietnamese_when_the_disk_refuses_and_issues_again_after(live_server, page_in):
+    import resource
+    from playwright.sync_api import expect
+
+    from tests.test_kiosk import WAIT, open_kiosk, take_ticket
+    need(sys.platform.startswith('linux') and hasattr(resource, 'prlimit'), 'needs Linux (prlimit)')
+    server = live_server()
+    _admin, kiosk = set_up_office(server)
+    page = open_kiosk(page_in, server)          # paired before the disk fills
+    last = issue(server, kiosk)[1]
+    worker = serving_pid(server)
+    largest = max(f.stat().st_size for f in server.data_dir.glob('luot.db*'))
+    resource.prlimit(worker, resource.RLIMIT_FSIZE, (largest + 16 * 4096, resource.RLIM_INFINITY))
+    try:
+        for _ in range(5000):
+            status, answer = issue(server, kiosk)
+            if status != 201:
+                break
+            last = answer
+        assert status == 503
+        page.locator('.service', has_text='Chứng thực').click()
+        refused = take_ticket(page)
+        assert refused['error']['code'] == 'storage_error'
+        expect(page.locator('#options-error')).to_contain_text('không ghi được dữ liệu', timeout=WAIT)
+        expect(page.locator('#screen-options')).to_be_visible()        # the citizen can simply try again
+    finally:
+        resource.prlimit(worker, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    ticket = take_ticket(page)
+    expect(page.locator('#ticket-number')).to_have_text(ticket['number'], timeout=WAIT)
+    assert sequence(ticket) == sequence(last) + 1
