@@ -56,7 +56,8 @@ def console_paths():
 ERRORS = {400: 'Bad input (invalid_json, missing_field, null_field, invalid_type, too_long, ...) or csrf_failed.',
           401: 'No valid token or session (unauthorized).', 403: 'The role may not do this (forbidden).',
           404: 'No such ticket, counter, service, ... (unknown_*, not_found).',
-          409: 'The state does not allow it (queue_empty, invalid_state, duplicate_*, slot_full, ...).'}
+          409: 'The state does not allow it (queue_empty, invalid_state, duplicate_*, slot_full, ...).',
+          503: 'The disk refused the write (disk_full, storage_error): nothing was stored; try again later.'}
 
 
 def json_content(schema):
@@ -108,10 +109,11 @@ def paths():
     service = path_param('code', string(16), 'The service code.')
     answer = {
         '/tickets': {
-            'post': op('Issue a ticket', ('kiosk', 'desk'), ref('TicketIssued'), 'NewTicket', 201, (404, 409),
+            'post': op('Issue a ticket', ('kiosk', 'desk'), ref('TicketIssued'), 'NewTicket', 201, (404, 409, 503),
                        description='Never waits for the printer; "printing" says what happens to the paper. '
                                    '409 service_closed for a closed service, no_counter when no open counter '
-                                   'serves it, office_full when the waiting area is full.'),
+                                   'serves it, office_full when the waiting area is full. 503 disk_full when '
+                                   'the disk is full (any write may answer so): nothing was stored.'),
             'get': op("Today's tickets, newest first (at most 200)", ('desk', 'counter'), array('Ticket'), params=[
                 query('q', string(), 'Part of the number, name or phone.'),
                 query('status', {'enum': list(STATUSES)}, 'Only this status.'),

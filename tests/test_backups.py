@@ -281,6 +281,8 @@ def test_a_full_disk_is_a_clear_503_loses_nothing_acknowledged_and_heals_by_itse
     assert refusal[0] == 503 and refusal[1]['error']['code'] == 'disk_full', refusal
     message = refusal[1]['error']['message']
     assert 'hết chỗ lưu dữ liệu' in message and 'thử lại sau ít phút' in message and 'không bị mất' in message
+    from server.openapi import spec
+    assert '503' in spec()['paths']['/api/v1/tickets']['post']['responses']      # documented
     status, english = issue_here(**{'Accept-Language': 'en'})
     assert status == 503 and 'run out of storage space' in english['error']['message']   # still full, never a 500
     queue = client.get('/api/v1/queue', headers=kiosk).get_json()
