@@ -2,6 +2,8 @@
 
 usb://VID:PID (hex, ?in_ep=&out_ep=), tcp://HOST[:PORT], serial:///dev/ttyUSB0?baudrate=9600
 or serial://COM3?baudrate=9600, file:///dev/usb/lp0, cups://QUEUE, win32://PRINTER NAME, dummy://.
+A URI names a printer and nothing else: file:// only a printer port (/dev/usb/lp*, /dev/lp*, /dev/tty*,
+COM*, LPT*), never a file the server could overwrite; tcp:// only a printer on the office's LAN (lan.py).
 escpos.printer guards its optional imports (pyusb, pyserial, pycups, win32print), so importing
 it here is safe on Windows and Linux; the platform-only classes fail only when used.
 """
@@ -15,6 +17,8 @@ from typing import NamedTuple
 from escpos import printer as escpos_printer
 from escpos.exceptions import DeviceNotFoundError
 
+from .lan import OUTSIDE_LAN, is_ip_literal, is_office_address, resolve, resolve_within
+
 SCHEMES = ('usb', 'tcp', 'serial', 'file', 'cups', 'win32', 'dummy')
 DEFAULT_TCP_PORT = 9100
 MAX_TIMEOUT = 2.0           # a request never waits on a printer; a worker not for long either
@@ -22,6 +26,9 @@ CHUNK_SIZE = 4096           # the timeout applies per chunk: a slow printer that
 DRAIN_TIMEOUT = 0.5
 _HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$')
 _USB_IDS = re.compile(r'^(?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4})$')
+_PRINTER_DEVICES = re.compile(r'^(?:/dev/usb/lp\d+|/dev/lp\d+|/dev/tty[A-Za-z]*\d+)$')
+_WINDOWS_PORTS = re.compile(r'^(?:COM|LPT)\d+$', re.IGNORECASE)
+RESOLVE_TIMEOUT = 2.0       # a person waits this long at most for a printer name to be looked up
 
 
 class PrinterURIError(ValueError):
@@ -75,6 +82,8 @@ def _parse_tcp(uri: str, rest: str) -> PrinterAddress:
             raise _invalid(uri, 'thiếu hoặc sai tên máy/địa chỉ IP') from None
     if is_ipv6:     # python-escpos's Network opens IPv4 sockets only
         raise _invalid(uri, 'chỉ hỗ trợ địa chỉ IPv4 hoặc tên máy')
+    if is_ip_literal(host) and not is_office_address(host):
+        raise _invalid(uri, OUTSIDE_LAN)
     return PrinterAddress('tcp', host, {'port': port})
 
 
@@ -118,6 +127,9 @@ def _parse_named(uri: str, scheme: str, rest: str) -> PrinterAddress:
     if scheme == 'file':
         device, query = _device_path(uri, rest, 'file:///dev/usb/lp0')
         _query(uri, query, ())
+        if not (_PRINTER_DEVICES.match(device) or _WINDOWS_PORTS.match(device)):
+            raise _invalid(uri, 'file:// chỉ dùng cho cổng máy in: /dev/usb/lp0, /dev/lp0, /dev/ttyUSB0, '
+                                'COM3 hoặc LPT1')
         return PrinterAddress('file', device, {})
     if scheme == 'dummy':
         return PrinterAddress('dummy', name, {})
@@ -167,6 +179,33 @@ def validate_uri(uri: str) -> str:
     return format_uri(parse_uri(uri))
 
 
+def checked_uri(uri: str, timeout: float = RESOLVE_TIMEOUT) -> str:
+    """validate_uri for a URI a person typed (console, API, LUOT_PRINTER): a tcp:// host name is also
+    looked up, and refused if it resolves outside the LAN. A name not found now (DNS down, printer off)
+    is accepted: every connection checks it again (office_address)."""
+    canonical = validate_uri(uri)
+    scheme, host, options = parse_uri(canonical)
+    if scheme == 'tcp' and not is_ip_literal(host):
+        outside = [ip for ip in resolve_within(host, options['port'], timeout) if not is_office_address(ip)]
+        if outside:
+            raise _invalid(canonical, f'tên máy {host} trỏ tới {outside[0]}; {OUTSIDE_LAN}')
+    return canonical
+
+
+def office_address(host: str, port: int) -> str:
+    """The address to connect to for a tcp:// printer: the host looked up now, refused (PrinterError)
+    if it is not found or any of its addresses is outside the LAN (a name re-pointed since it was set)."""
+    if is_ip_literal(host):
+        return host
+    found = resolve(host, port)
+    if not found:
+        raise PrinterError('offline', f'Không tìm thấy máy in tên {host} trong mạng')
+    outside = [ip for ip in found if not is_office_address(ip)]
+    if outside:
+        raise PrinterError('error', f'Máy in {host} trỏ tới {outside[0]}, ngoài mạng nội bộ: không kết nối')
+    return found[0]
+
+
 def _build(address: PrinterAddress, timeout: float):
     scheme, target, options = address
     if scheme == 'tcp':
@@ -198,7 +237,8 @@ def open_printer(uri: str, timeout: float = MAX_TIMEOUT):
         if isinstance(printer, escpos_printer.Network):
             # Network.open() leaves the socket of a failed connect unclosed (a ResourceWarning
             # on every retry); create_connection closes it.
-            printer.device = socket.create_connection((printer.host, printer.port), timeout)
+            printer.device = socket.create_connection((office_address(printer.host, printer.port),
+                                                       printer.port), timeout)
         else:
             printer.open()
     except (DeviceNotFoundError, OSError) as error:

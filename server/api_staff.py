@@ -6,7 +6,7 @@ from flask import g, jsonify
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
-from printer.transports import PrinterURIError, validate_uri
+from printer.transports import PrinterURIError, checked_uri
 
 from . import events
 from .api import actor, bp
@@ -145,7 +145,7 @@ def _printer_uri(body, required):
     if uri is None:
         return None
     try:
-        canonical = validate_uri(uri)
+        canonical = checked_uri(uri)
     except PrinterURIError as error:
         raise Invalid(str(error), 'invalid_printer_uri')
     if len(canonical) > 255:

@@ -19,7 +19,7 @@ def printer_for(principal):
     token = principal.token if principal else None
     if token is not None and token.printer_id:
         return {'uri': token.printer.uri, 'paper_width': token.printer.paper_width,
-                'printer_id': token.printer_id}
+                'printer_id': token.printer_id, 'error': _stored_uri_error(token.printer.uri)}
     uri = current_app.config.get('PRINTER')
     if not uri:
         return None
@@ -27,14 +27,24 @@ def printer_for(principal):
             'error': current_app.config.get('PRINTER_ERROR')}
 
 
+def _stored_uri_error(uri):
+    """Why a printer saved before URIs were checked this strictly cannot be used (None: it can)."""
+    from printer.transports import PrinterURIError, validate_uri
+    try:
+        validate_uri(uri)
+    except PrinterURIError as error:
+        return str(error)
+    return None
+
+
 def check_default_printer(app):
     """At start: a bad LUOT_PRINTER is reported clearly and kept as an error state, not a crash."""
-    from printer.transports import PrinterURIError, validate_uri
+    from printer.transports import PrinterURIError, checked_uri
     uri = app.config.get('PRINTER')
     app.config['PRINTER_ERROR'] = None
     if uri:
         try:
-            app.config['PRINTER'] = validate_uri(uri)
+            app.config['PRINTER'] = checked_uri(uri)
         except PrinterURIError as error:
             app.config['PRINTER_ERROR'] = str(error)
             log.error('LUOT_PRINTER: %s; tickets are issued without printing until it is corrected', error)
