@@ -10,6 +10,7 @@ from .auth import page
 from .clock import office_day
 from .errors import Invalid
 from .models import Service
+from .spreadsheets import append_row
 
 bp = Blueprint('hotline', __name__)
 DAY_FORMAT = '%d/%m/%Y'
@@ -113,14 +114,14 @@ def day_workbook(day, service, rows):
     book = Workbook()
     sheet = book.active
     sheet.title = day.strftime('%d-%m-%Y')
-    sheet.append([day_title(day) + (' · ' + service.name if service else '')])
-    sheet.append([settings.get('office_name') or ''])
+    append_row(sheet, [day_title(day) + (' · ' + service.name if service else '')])
+    append_row(sheet, [settings.get('office_name') or ''])
     sheet.append([_('STT'), _('Ngày'), _('Giờ'), _('Mã hẹn'), _('Họ tên'), _('Điện thoại'), _('Lĩnh vực'),
                   _('Thủ tục'), _('Trạng thái'), _('Ghi chú')])
     for number, row in enumerate(rows, 1):
-        sheet.append([number, row.date, '%s–%s' % (row.start, row.end), row.code, row.name, row.phone,
-                      row.service.name, row.procedure.name if row.procedure_id else '',
-                      str(appointments.STATUS_LABELS.get(row.status, row.status)), row.note])
+        append_row(sheet, [number, row.date, '%s–%s' % (row.start, row.end), row.code, row.name, row.phone,
+                           row.service.name, row.procedure.name if row.procedure_id else '',
+                           str(appointments.STATUS_LABELS.get(row.status, row.status)), row.note])
         sheet.cell(row=sheet.max_row, column=2).number_format = 'dd/mm/yyyy'
         sheet.cell(row=sheet.max_row, column=6).number_format = '@'
     for cell in sheet[1] + sheet[3]:

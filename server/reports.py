@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from .clock import office_day
 from .errors import Invalid
 from .models import Counter, Service, Ticket
+from .spreadsheets import append_row
 
 MAX_DAYS = 366
 DATE_FORMAT = '%d/%m/%Y'
@@ -88,14 +89,14 @@ def figures(first, last):
 def _sheet(book, title, heading, rows, key_label, first_column):
     from openpyxl.styles import Font
     sheet = book.create_sheet(title)
-    sheet.append([heading])
+    append_row(sheet, [heading])
     sheet.append([])
     labels = [key_label, _('Tên'), first_column[1], _('Đã phục vụ'), _('Vắng mặt'),
               _('Chờ trung bình (phút)'), _('Phục vụ trung bình (phút)')]
     sheet.append(labels)
     for row in rows:
-        sheet.append([row['key'], row['name'], row[first_column[0]], row['served'], row['no_show'],
-                      row['mean_wait_min'], row['mean_service_min']])
+        append_row(sheet, [row['key'], row['name'], row[first_column[0]], row['served'], row['no_show'],
+                           row['mean_wait_min'], row['mean_service_min']])
     for cell in sheet[1] + sheet[3]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = 'A4'
