@@ -46,7 +46,8 @@ class OfficeLock:
         self.handle = None
 
     def acquire(self, exclusive=False):
-        handle = open(self.path, 'a+b')  # noqa: SIM115 — held open while the lock is held
+        # Held open while the lock is held; empty, but the owner's only like every file of the office.
+        handle = os.fdopen(os.open(str(self.path), os.O_RDWR | os.O_CREAT | getattr(os, 'O_BINARY', 0), 0o600), 'r+b')
         try:
             if os.name == 'nt':
                 import msvcrt   # Windows has no shared locks: a server and a restore exclude each other all the same

@@ -119,6 +119,7 @@ def test_restore_refuses_a_folder_in_use_and_files_that_are_no_backup(live_serve
     assert copy == tmp_path / 'copy.db' and copy.exists()
     second = issue(server, kiosk)[1]
 
+    assert stat.S_IMODE((server.data_dir / 'luot.lock').stat().st_mode) == 0o600    # the server's, held
     refused = run_py('restore', copy, '--data-dir', server.data_dir)
     assert refused.returncode == 2 and 'đang chạy' in refused.stderr and 'is serving' in refused.stderr
     assert 'Traceback' not in refused.stderr
