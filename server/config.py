@@ -3,6 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .private_files import create_private, private_folder, tighten
+
 DEFAULTS = {
     'DATA_DIR': 'instance',
     'DATABASE_URL': None,          # None: SQLite file luot.db in DATA_DIR
@@ -32,7 +34,7 @@ def load_config(app, overrides=None):
     overrides = dict(overrides or {})
     app.config.update(DEFAULTS)
     data_dir = Path(overrides.get('DATA_DIR') or os.environ.get('LUOT_DATA_DIR') or 'instance')
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     app.config.from_pyfile(str((data_dir / 'config.py').resolve()), silent=True)
     for key in ENVIRONMENT:
         value = os.environ.get('LUOT_' + key)
@@ -49,9 +51,11 @@ def load_config(app, overrides=None):
 
 
 def _stored_secret(path):
-    """Read the secret key kept in the data directory, creating it on first start."""
-    if path.exists():
-        return path.read_text(encoding='ascii').strip()
+    """Read the secret key kept in the data directory, creating it (owner-only) on first start."""
     key = secrets.token_hex(32)
-    path.write_text(key, encoding='ascii')
+    try:
+        create_private(path, key)
+    except FileExistsError:
+        tighten(path)
+        return path.read_text(encoding='ascii').strip()
     return key

@@ -14,6 +14,7 @@ from playhouse.pool import PooledSqliteDatabase
 
 from .extensions import db
 from .models import MODELS, Counter, SchemaVersion, Service
+from .private_files import private_sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ def open_database(url):
     parsed = urlparse(url)
     if parsed.scheme == 'sqlite':
         path = url[len('sqlite:///'):] if url.startswith('sqlite:///') else parsed.path
+        private_sqlite_file(path)
         # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers never
         # deadlock upgrading a read lock (SQLite would answer "database is locked" at once).
         return OfficeSqliteDatabase(path or ':memory:', pragmas=SQLITE_PRAGMAS, lock_type='IMMEDIATE',
