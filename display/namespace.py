@@ -5,7 +5,7 @@ from flask import request
 from flask_socketio import Namespace, emit, join_room
 
 from server.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
-from server import relay
+from server import connections, relay
 from server.extensions import db, socketio
 from server.auth import DEVICE_COOKIE, PERSONAL_DATA_ROLES, lookup_token, session_staff
 from server.queue import board_for, snapshot
@@ -14,14 +14,19 @@ log = logging.getLogger(__name__)
 
 
 def _role(auth):
-    """The role of whoever connects: a token in auth or the device cookie, or a staff session."""
+    """The role of whoever connects: a token in auth or the device cookie, or a staff session (not one that
+    must change its password first). The connection is recorded as theirs: revoking the token or ending the
+    staff member's sessions closes it (server/connections.py)."""
     raw = auth.get('token') if isinstance(auth, dict) else None
     raw = raw or request.cookies.get(DEVICE_COOKIE)
     token = lookup_token(raw)
     if token is not None:
-        return token.role
+        return token.role if connections.record(request.sid, request.namespace, token_id=token.id) else None
     staff = session_staff()
-    return staff.role if staff else None
+    if staff is None or staff.must_change_password:
+        return None
+    allowed = connections.record(request.sid, request.namespace, staff_id=staff.id, epoch=staff.session_epoch)
+    return staff.role if allowed else None
 
 
 class DisplayNamespace(Namespace):
@@ -36,6 +41,7 @@ class DisplayNamespace(Namespace):
             wanted = wanted or request.args.get('board')
             board = board_for(wanted)
             if wanted not in (None, '', 'all') and board is None:
+                connections.forget(request.sid, request.namespace)
                 raise ConnectionRefusedError('unknown_board')
             if role == 'kiosk':
                 # Not a board's room: a kiosk gets the lines and printer states, never the calls, whose
@@ -55,6 +61,9 @@ class DisplayNamespace(Namespace):
         with db.connection_context():
             board = board_for((data or {}).get('board') if isinstance(data, dict) else None)
             emit('snapshot', snapshot(board), ignore_queue=True)
+
+    def on_disconnect(self, reason=None):
+        connections.forget(request.sid, request.namespace)
 
 
 class TrackNamespace(Namespace):

@@ -35,8 +35,8 @@ def select_locale():
 
 def create_app(config=None):
     """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
-    from . import (admin, api, api_admin, api_appointments, api_calendar, api_staff, counter,  # noqa: F401
-                   desk, errors, hotline, kiosk, pages)
+    from . import (account, admin, api, api_admin, api_appointments, api_calendar, api_staff,  # noqa: F401
+                   connections, counter, desk, errors, hotline, kiosk, pages)
     from . import admin_records, api_personal_data  # noqa: F401
     from .auth import load_principal, protect_forms
     from .database import open_database, upgrade_schema
@@ -46,12 +46,15 @@ def create_app(config=None):
     load_config(app, config)
     from .events import wait_until_published, watch_message_queue
     wait_until_published(60)  # never swap the database under the publisher thread (tests build many apps)
+    connections.wait_until_closed(60)   # nor under a thread closing revoked connections
     db.initialize(open_database(app.config['DATABASE_URL']))
     from . import caches, queue, settings
     settings.forget()
     queue.forget_estimates()
     caches.forget_all()
     upgrade_schema()
+    if app.config['SCHEDULER'] and not app.config['MESSAGE_QUEUE']:
+        connections.forget_all()   # the one serving process starts: connections recorded by an earlier run are gone
     babel.init_app(app, locale_selector=select_locale, default_translation_directories='translations')
     app.jinja_env.globals['get_locale'] = get_locale
     csrf.init_app(app)
@@ -67,6 +70,7 @@ def create_app(config=None):
         db.connect(reuse_if_open=True)
         load_principal()
         protect_forms()
+        return account.password_change_first()   # a page or API call before a forced password change
 
     @app.teardown_request
     def close_connection(_exc):
@@ -75,7 +79,7 @@ def create_app(config=None):
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    for module in (kiosk, desk, counter, admin, hotline):
+    for module in (kiosk, desk, counter, admin, hotline, account):
         app.register_blueprint(module.bp)
     _register_display(app)
     _start_background(app)

@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
-from . import events, settings
+from . import connections, events, settings
 from .api import ANY, bp, actor
 from .auth import requires, sees_personal_data
 from .database import supports_row_locks
@@ -255,6 +255,7 @@ def revoke_token(token_id):
         if ApiToken.update(revoked=True).where(ApiToken.id == token_id).execute() != 1:
             raise NotFound(_('Không có mã truy cập số %(id)s.', id=token_id), 'unknown_token')
         audit(None, 'token_revoked', actor(), id=token_id)
+        db.after_commit(lambda: connections.close(token_id=token_id))   # its boards and kiosks, in every process
     return jsonify({'id': token_id, 'revoked': True})
 
 

@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from printer.transports import PrinterURIError, checked_uri
 
-from . import events
+from . import events, sessions
 from .api import actor, bp
 from .api_admin import BOARD_FIELDS, _services_by_code, board_dict
 from .auth import hash_password, requires
@@ -32,7 +32,8 @@ PRINTER_FIELDS = ('name', 'uri', 'paper_width')
 def staff_dict(staff):
     """A staff account as the API answers it: never the password hash."""
     return {'id': staff.id, 'username': staff.username, 'full_name': staff.full_name, 'role': staff.role,
-            'active': staff.active, 'created_at': iso(staff.created_at)}
+            'active': staff.active, 'created_at': iso(staff.created_at),
+            'must_change_password': staff.must_change_password}
 
 
 def _password(body, required):
@@ -77,7 +78,8 @@ def create_staff():
     password = _password(body, required=True)
     try:
         with db.atomic():
-            staff = Staff.create(password_hash=hash_password(password), **fields)
+            # A password the admin chose for someone else: its owner replaces it at the first login.
+            staff = Staff.create(password_hash=hash_password(password), must_change_password=True, **fields)
             audit(None, 'staff_created', actor(), username=username, role=fields['role'])
     except IntegrityError:
         raise Conflict(_('Đã có tài khoản "%(username)s".', username=username), 'duplicate_staff')
@@ -123,12 +125,21 @@ def update_staff(staff_id):
     staff = find_staff(staff_id)
     fields = _staff_changes(json_body())
     _keep_an_admin(staff, fields)
+    myself = g.principal.staff is not None and g.principal.staff.id == staff.id
+    if 'password_hash' in fields:   # set for someone else: they must change it at their next login
+        fields['must_change_password'] = not myself
     with db.atomic():
         if fields:
             Staff.update(**fields).where(Staff.id == staff.id).execute()
+        if 'password_hash' in fields or fields.get('active') is False:
+            # Every session of the account ends and its open pages are disconnected (server/sessions.py).
+            epoch = sessions.end_everywhere(staff.id)
+            if myself:
+                sessions.keep(epoch)
         # The audit names the changed fields, never a password or its hash.
         audit(None, 'staff_changed', actor(), username=staff.username,
-              fields=sorted('password' if f == 'password_hash' else f for f in fields))
+              fields=sorted('password' if f == 'password_hash' else f for f in fields
+                            if f != 'must_change_password'))
     return jsonify(staff_dict(Staff.get_by_id(staff.id)))
 
 

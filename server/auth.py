@@ -1,6 +1,7 @@
 """Who is asking: staff sessions, device cookies and bearer tokens, and the role checks."""
 import datetime
 import functools
+import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlparse
 
@@ -8,7 +9,7 @@ from flask import g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import caches
+from . import caches, sessions
 from .errors import Forbidden, Unauthorized
 from .extensions import csrf, db
 from .models import ApiToken, Staff, utcnow
@@ -36,12 +37,19 @@ def hash_password(password):
     return generate_password_hash(password)
 
 
+_dummy_hash = []
+
+
 def check_login(username, password):
-    """The active staff account with these credentials, or None."""
+    """The active staff account with these credentials, or None; as slow for a name that has no account,
+    so that the time of an answer does not tell who works here."""
     staff = Staff.get_or_none((Staff.username == username) & (Staff.active == True))  # noqa: E712
-    if staff and check_password_hash(staff.password_hash, password):
-        return staff
-    return None
+    if staff is None:
+        if not _dummy_hash:
+            _dummy_hash.append(hash_password(secrets.token_urlsafe(16)))
+        check_password_hash(_dummy_hash[0], password)
+        return None
+    return staff if check_password_hash(staff.password_hash, password) else None
 
 
 # Every kiosk and board request presents its token; hashing and selecting it each time was a fifth of
@@ -69,11 +77,8 @@ def _token_principal(raw):
 
 
 def session_staff():
-    """The active staff account of the session's login, or None."""
-    staff_id = session.get('staff_id')
-    if not staff_id:
-        return None
-    return Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
+    """The active staff account of the session's login, or None (none, idle too long or ended: sessions.py)."""
+    return sessions.current_staff()
 
 
 def load_principal():
@@ -86,6 +91,7 @@ def load_principal():
         return
     staff = session_staff()
     if staff:
+        sessions.touch()
         g.principal = Principal(role=staff.role, name=staff.username, staff=staff)
         return
     session.pop('staff_id', None)

@@ -24,6 +24,8 @@ def _parser():
                                                               'gateway'])
     create.add_argument('--name', required=True)
     create.add_argument('--data-dir', dest='token_data_dir', default=None)
+    from .staff_command import add_parser as add_staff_parser
+    add_staff_parser(sub)
     _add_records_commands(sub)
     return parser
 
@@ -133,6 +135,9 @@ def run(argv=None):
     try:
         if args.command == 'token':
             _create_token(args)
+        elif args.command == 'staff':
+            from .staff_command import create as create_staff
+            sys.exit(create_staff(args))
         elif args.command in ('backup', 'restore', 'purge'):
             _records_command(args)
         else:

@@ -11,9 +11,10 @@ from peewee import IntegerField
 from playhouse.db_url import connect as connect_url
 from playhouse.migrate import SchemaMigrator, migrate
 from playhouse.pool import PooledSqliteDatabase
+from werkzeug.security import check_password_hash
 
 from .extensions import db
-from .models import MODELS, Counter, SchemaVersion, Service
+from .models import MODELS, Counter, SchemaVersion, Service, Staff
 from .private_files import private_sqlite_file
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,24 @@ def _index_lines_by_day(_migrator):
         db.execute_sql('DROP INDEX IF EXISTS "%s"' % name)
 
 
+def _add_staff_sessions(migrator):
+    """Version 7: a session epoch per staff member (logging out ends every session) and the flag of a
+    password that must be changed at the next login; failed logins and open sockets get tables (below).
+    Demo accounts still using the fixed passwords that versions before 7 printed must change them."""
+    migrate(migrator.add_column('staff', 'session_epoch', Staff.session_epoch),
+            migrator.add_column('staff', 'must_change_password', Staff.must_change_password))
+    # Only the columns of version 7: later versions may add others that do not exist yet at this step.
+    demo = (Staff.select(Staff.id, Staff.username, Staff.password_hash)
+            .where(Staff.username.in_(list(_FIXED_DEMO_PASSWORDS))))
+    for staff in demo:
+        if check_password_hash(staff.password_hash, _FIXED_DEMO_PASSWORDS[staff.username]):
+            Staff.update(must_change_password=True).where(Staff.id == staff.id).execute()
+
+
+_FIXED_DEMO_PASSWORDS = {'admin': 'luot-admin', 'letan': 'luot-letan', 'quay1': 'luot-quay', 'quay2': 'luot-quay',
+                         'tongdai': 'luot-tongdai'}
+
+
 # Each entry brings a database from version N-1 to N; never edit one that has shipped.
 MIGRATIONS = {
     2: _add_counter_paused,
@@ -210,6 +229,7 @@ MIGRATIONS = {
     4: _add_service_booking,
     5: _index_tickets_by_counter,
     6: _index_lines_by_day,
+    7: _add_staff_sessions,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

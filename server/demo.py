@@ -1,4 +1,6 @@
 """A realistic demo ward office for `python run.py --demo`."""
+import secrets
+
 from .auth import hash_password
 from .extensions import db
 from .models import ApiToken, Board, Counter, CounterService, Procedure, Service, Staff
@@ -27,12 +29,18 @@ PROCEDURES = {
     'TP': ['Hòa giải cơ sở', 'Trợ giúp pháp lý'],
 }
 STAFF = [
-    ('admin', 'Quản trị viên', 'admin', 'luot-admin'),
-    ('letan', 'Nguyễn Thị Hoa (lễ tân)', 'desk', 'luot-letan'),
-    ('quay1', 'Trần Văn Bình', 'counter', 'luot-quay'),
-    ('quay2', 'Lê Thị Mai', 'counter', 'luot-quay'),
-    ('tongdai', 'Phạm Minh Tuấn (tổng đài)', 'hotline', 'luot-tongdai'),
+    ('admin', 'Quản trị viên', 'admin'),
+    ('letan', 'Nguyễn Thị Hoa (lễ tân)', 'desk'),
+    ('quay1', 'Trần Văn Bình', 'counter'),
+    ('quay2', 'Lê Thị Mai', 'counter'),
+    ('tongdai', 'Phạm Minh Tuấn (tổng đài)', 'hotline'),
 ]
+
+
+def generated_password():
+    """A random password to type once (no look-alike characters), to be changed at the first login."""
+    alphabet = 'abcdefghjkmnpqrstuvwxyz23456789'
+    return '-'.join(''.join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
 
 
 def load_demo():
@@ -56,23 +64,30 @@ def load_demo():
             settings.put('ticket_footer', 'Đường dây nóng: 0236 3822 111')
             settings.put('board_notice', 'Kính mời công dân ngồi chờ và theo dõi số thứ tự trên màn hình. '
                                          'Đặt lịch hẹn qua tổng đài 0236 3822 111.')
-        for username, full_name, role, password in STAFF:
+        # Each account made now gets a random password, printed once and never stored in clear; an account
+        # from an earlier start keeps the password its owner set (None: nothing to print).
+        logins = []
+        for username, full_name, role in STAFF:
+            password = None
             if not Staff.select().where(Staff.username == username).exists():
-                Staff.create(username=username, full_name=full_name, role=role,
+                password = generated_password()
+                Staff.create(username=username, full_name=full_name, role=role, must_change_password=True,
                              password_hash=hash_password(password))
+            logins.append((username, role, password))
         # Device tokens are stored hashed, so fresh ones are made (and the old demo ones revoked) each start.
         ApiToken.update(revoked=True).where(ApiToken.name.startswith('demo ')).execute()
         _kiosk, kiosk_token = ApiToken.issue('kiosk', 'demo kiosk')
         _display, display_token = ApiToken.issue('display', 'demo display')
         _gateway, gateway_token = ApiToken.issue('gateway', 'demo gateway')
-    return {'staff': [(u, r, p) for u, _n, r, p in STAFF], 'kiosk': kiosk_token, 'display': display_token,
-            'gateway': gateway_token}
+    return {'staff': logins, 'kiosk': kiosk_token, 'display': display_token, 'gateway': gateway_token}
 
 
 def print_logins(logins):
-    print('Văn phòng mẫu / demo office — tài khoản / logins:')
+    print('Văn phòng mẫu / demo office — tài khoản / logins (mật khẩu chỉ hiện một lần, phải đổi khi đăng nhập '
+          'lần đầu / passwords are shown once and must be changed at the first login):')
     for username, role, password in logins['staff']:
-        print('  %-8s %-8s mật khẩu/password: %s' % (username, role, password))
+        print('  %-8s %-8s mật khẩu/password: %s' % (
+            username, role, password or '(giữ mật khẩu đã đặt / unchanged)'))
     print('  kiosk:   /kiosk?token=%s' % logins['kiosk'])
     print('  display: /display?token=%s' % logins['display'])
     # The SMS gateway's own token (its webhooks take no other): Kannel's get-url, see README.

@@ -100,6 +100,29 @@ class Staff(BaseModel):
     role = CharField(max_length=16)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    # Raised on logout, a password change and deactivation: a session made under another epoch is over.
+    session_epoch = IntegerField(default=0)
+    must_change_password = BooleanField(default=False)   # a generated or admin-set password
+
+
+class LoginFailure(BaseModel):
+    """Failed logins of one account name or one address, kept here so every process (and a restart) sees them."""
+    key = CharField(max_length=100, unique=True)   # "account:<name>" or "address:<ip>"
+    failures = IntegerField(default=0)
+    last_failure_at = DateTimeField(default=utcnow)
+    locked_until = DateTimeField(null=True)
+
+
+class SocketConnection(BaseModel):
+    """An open Socket.IO connection and whose it is, so that revoking access closes it in any process."""
+    sid = CharField(max_length=64)
+    namespace = CharField(max_length=32)
+    staff_id = IntegerField(null=True, index=True)
+    token_id = IntegerField(null=True, index=True)
+    connected_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('sid', 'namespace'), True),)
 
 
 class Printer(BaseModel):
@@ -342,4 +365,4 @@ class SchemaVersion(BaseModel):
 
 MODELS = [Service, Counter, CounterService, Staff, Printer, ApiToken, Board, Setting,
           DailySequence, Ticket, AuditEvent, PrintJob, Procedure, OpeningHours, Holiday, Appointment,
-          OutboxMessage, InboundMessage, Dossier, SchemaVersion]
+          OutboxMessage, InboundMessage, Dossier, LoginFailure, SocketConnection, SchemaVersion]

@@ -34,10 +34,13 @@ def console_paths():
     return {
         '/staff': {'get': op('The staff accounts', ('admin',), array('Staff'), tag='setup'),
                    'post': op('Add a staff account', ('admin',), ref('Staff'), 'NewStaff', 201, (409,), 'setup',
-                              description='409 duplicate_staff.')},
+                              description='409 duplicate_staff. The password is the admin\'s choice: its owner '
+                              'must change it at the first login (must_change_password).')},
         '/staff/{staff_id}': {'patch': op(
             'Change a staff account', ('admin',), ref('Staff'), 'StaffChange', errors=(404, 409), tag='setup',
-            params=row('staff'), description='409 cannot_deactivate_self, cannot_demote_self or last_admin.')},
+            params=row('staff'), description='409 cannot_deactivate_self, cannot_demote_self or last_admin. A new '
+            'password or "active": false ends every session of the account and closes its open connections; '
+            'a password set for someone else must be changed at their next login.')},
         '/printers': {'get': op('The ticket printers', ('admin',), array('Printer'), tag='setup'),
                       'post': op('Add a printer', ('admin',), ref('Printer'), 'NewPrinter', 201, (409,), 'setup',
                                  description='400 invalid_printer_uri; 409 duplicate_printer.')},
@@ -172,7 +175,8 @@ def paths():
                     'post': op('Create an API token', ('admin',), ref('Token'), 'NewToken', 201, (404,), 'setup')},
         '/tokens/{token_id}/revoke': {'post': op(
             'Revoke a token', ('admin',), obj(['id', 'revoked'], id={'type': 'integer'}, revoked={'const': True}),
-            errors=(404,), tag='setup',
+            errors=(404,), tag='setup', description='The token stops at once, and its open Socket.IO connections '
+            '(boards, kiosks) are closed, in every server process.',
             params=[path_param('token_id', ROW_ID, 'The token id.')])},
         '/settings': {'get': op('The office settings', ('admin',), ref('Settings'), tag='setup'),
                       'patch': op('Change office settings', ('admin',), ref('Settings'), 'SettingsChange',
@@ -265,7 +269,10 @@ def spec(app=None):
                 'bearerAuth': {'type': 'http', 'scheme': 'bearer',
                                'description': 'An API token from `run.py token create` or the admin console.'},
                 'staffSession': {'type': 'apiKey', 'in': 'cookie', 'name': 'session',
-                                 'description': 'A logged-in staff session (POST /login); CSRF rules apply.'},
+                                 'description': 'A logged-in staff session (POST /login); CSRF rules apply. It '
+                                 'ends after the session_idle_hours setting unused, and on logout, a password '
+                                 'change or deactivation; while its password must be changed (/password) '
+                                 'the API answers 403 password_change_required.'},
                 'deviceCookie': {'type': 'apiKey', 'in': 'cookie', 'name': 'luot_device',
                                  'description': 'A kiosk or display paired with ?token= on its page.'},
                 'gatewayToken': {'type': 'apiKey', 'in': 'query', 'name': 'token',

@@ -156,8 +156,11 @@ def console_schemas():
     printer = dict(name=string(100, minLength=1), uri=string(255, minLength=1, examples=[
         'tcp://192.168.1.50:9100', 'usb://04b8:0e15', 'dummy://']), paper_width={'enum': [58, 80]})
     return {
-        'Staff': obj(['id', 'username', 'full_name', 'role', 'active', 'created_at'], id={'type': 'integer'},
-                     username=string(50), created_at=string(format='date-time'),
+        'Staff': obj(['id', 'username', 'full_name', 'role', 'active', 'created_at', 'must_change_password'],
+                     id={'type': 'integer'}, username=string(50), created_at=string(format='date-time'),
+                     must_change_password={'type': 'boolean', 'description': (
+                         'The password was set by someone else (an admin, the demo): its owner must change it '
+                         'at the next login before any page opens.')},
                      **{k: v for k, v in staff.items() if k != 'password'}),
         'NewStaff': obj(['username', 'role', 'password'],
                         username=string(50, pattern='^[A-Za-z0-9._-]{2,50}$'), **staff),

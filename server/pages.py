@@ -2,8 +2,9 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from . import settings, tickets
-from .auth import check_login, safe_next
+from . import logins, sessions, settings, tickets
+from .auth import safe_next
+from .extensions import db
 from .models import Ticket
 from .personal_data import retention_notice
 from .queue import ticket_dict
@@ -21,14 +22,18 @@ def login():
     target = safe_next(request.values.get('next'))
     if request.method == 'POST':
         username = (request.form.get('username') or '').strip()[:50]
-        staff = check_login(username, request.form.get('password') or '')
-        if staff:
-            session.clear()
-            session['staff_id'] = staff.id
-            session.permanent = True
+        outcome = logins.attempt(username, request.form.get('password') or '', request.remote_addr)
+        if outcome.staff:
+            sessions.begin(outcome.staff)
+            if outcome.staff.must_change_password:   # a generated or admin-set password: theirs first
+                return redirect(url_for('account.password', next=target))
             return redirect(target or url_for('pages.index'))
-        flash(_('Sai tên đăng nhập hoặc mật khẩu.'), 'error')
-        return render_template('login.html', next=target, username=username), 401
+        if not outcome.throttled:
+            flash(_('Sai tên đăng nhập hoặc mật khẩu.'), 'error')
+        if outcome.wait_seconds:
+            flash(_('Đăng nhập sai nhiều lần. Vui lòng thử lại sau %(n)s giây.', n=outcome.wait_seconds), 'error')
+        status = 429 if outcome.throttled else 401
+        return render_template('login.html', next=target, username=username), status
     return render_template('login.html', next=target, username='')
 
 
@@ -41,12 +46,16 @@ def logout():
     # there goes back to the line at their place (the server cannot know whether they were served; this
     # neither counts them nor loses them) and the counter is paused, so it is not left open with nobody.
     # A session that merely expires sends no request, so the server cannot act at that moment; sessions
-    # last 31 days, and the midnight close cancels the tickets of earlier days that were left open.
+    # end after the session_idle_hours setting unused, and the midnight close cancels the tickets of
+    # earlier days that were left open.
     principal = g.get('principal')
     if principal is not None and principal.staff is not None and principal.allowed(('counter',)):
         numbers = {session.get('counter'), request.form.get('counter', type=int)}
         for number in sorted(n for n in numbers if isinstance(n, int) and 1 <= n <= 999):
             tickets.leave_counter(number, principal.staff, principal.actor)
+    if principal is not None and principal.staff is not None:
+        with db.atomic():   # every session of this person ends, on every browser (server/sessions.py)
+            sessions.end_everywhere(principal.staff.id)
     session.clear()
     return redirect(url_for('pages.login'))
 

@@ -18,6 +18,7 @@ DEFAULTS = {
     'number_reading': 'number',      # "number": hai mươi lăm; "digits": không hai năm
     'voice_repeat': 1,
     'voice_volume': 100,
+    'session_idle_hours': 12,        # a staff login unused this long is over (server/sessions.py)
     # Appointments
     'booking_days_ahead': 30,        # how far ahead a citizen may book
     'max_bookings_per_phone': 3,     # open bookings one phone number may hold
@@ -49,6 +50,7 @@ LIMITS = {
     'day_end_grace_minutes': (0, 180),
     'voice_repeat': (1, 5),
     'voice_volume': (0, 100),
+    'session_idle_hours': (1, 168),
     'booking_days_ahead': (1, 366),
     'max_bookings_per_phone': (1, 50),
     'checkin_early_minutes': (0, 240),

@@ -1,5 +1,7 @@
 """Fixtures: an app on a temporary SQLite file, clients, tokens, a small office, live servers."""
 import os
+import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,6 +54,8 @@ def app(app_config):
     from server.events import wait_until_published
     # Closing the pool under the publisher thread's query crashes SQLite: wait for it, however loaded the machine.
     assert wait_until_published(timeout=120), 'the publisher thread did not finish within 120 s'
+    from server.connections import wait_until_closed
+    assert wait_until_closed(timeout=60), 'the connections of revoked access were not closed within 60 s'
     if not db.is_closed():
         db.close()
     db.obj.close_all() if hasattr(db.obj, 'close_all') else None
@@ -137,6 +141,25 @@ def free_port():
         return sock.getsockname()[1]
 
 
+DEMO_PASSWORDS = {}   # (data folder, username): the password a test set in place of the demo's generated one
+
+
+def change_password(url, username, current, new):
+    """Log in over HTTP with `current` and change it to `new` on the change-password page; returns `new`."""
+    import requests
+    with requests.Session() as browser:
+        def csrf(path):
+            html = browser.get(url + path, timeout=10).text
+            return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        answer = browser.post(url + '/login', data={'username': username, 'password': current,
+                                                    'csrf_token': csrf('/login')}, timeout=30)
+        assert answer.url.split('?')[0] == url + '/password', (answer.status_code, answer.url)
+        answer = browser.post(url + '/password', data={'current': current, 'new': new, 'repeat': new,
+                                                       'csrf_token': csrf('/password')}, timeout=30)
+        assert answer.status_code == 200 and '/password' not in answer.url, (answer.status_code, answer.url)
+    return new
+
+
 class LiveServer:
     """`python run.py` in a child process on 127.0.0.1 and a free port."""
 
@@ -167,6 +190,19 @@ class LiveServer:
                               '--name', name, '--data-dir', str(self.data_dir)],
                              cwd=str(ROOT), env=self.env, capture_output=True, text=True, timeout=60, check=True)
         return out.stdout.strip()
+
+    def password(self, username):
+        """A demo account's password to log in with. The demo prints generated ones that must be changed at the
+        first login: the printed one is read from the server's output and changed once, over HTTP, to one kept
+        for this data folder (a restarted demo server keeps its accounts and their passwords)."""
+        key = (str(self.data_dir), username)
+        if key not in DEMO_PASSWORDS:
+            self.log.flush()
+            output = (self.data_dir.parent / ('server-%d.log' % self.port)).read_text(errors='replace')
+            printed = re.findall(r'^ +%s +\w+ +mật khẩu/password: (\S+)$' % re.escape(username), output, re.M)
+            assert printed, 'the demo printed no password for %s' % username
+            DEMO_PASSWORDS[key] = change_password(self.url, username, printed[0], 'doi-' + secrets.token_urlsafe(9))
+        return DEMO_PASSWORDS[key]
 
     def log_text(self):
         self.log.flush()

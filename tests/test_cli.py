@@ -1,4 +1,5 @@
 """run.py as an office uses it: token create, the demo office, a clean stop."""
+import re
 import subprocess
 import sys
 
@@ -30,7 +31,12 @@ def test_demo_office_serves_and_stops_cleanly_on_sigterm(live_server):
     assert {'Chứng thực', 'Hộ tịch', 'Đất đai - Xây dựng', 'Chính sách xã hội', 'Tư pháp'} <= set(names)
     assert 4 <= len(queue['counters']) <= 6
     output = server.log_text()
-    assert 'luot-admin' in output and '/kiosk?token=' in output and '/display?token=' in output
+    assert '/kiosk?token=' in output and '/display?token=' in output
+    # No fixed password: each account's is generated, printed once, and different from the others'.
+    printed = dict(re.findall(r'^ +(\w+) +\w+ +mật khẩu/password: (\S+)$', output, re.M))
+    assert set(printed) == {'admin', 'letan', 'quay1', 'quay2', 'tongdai'}
+    assert len(set(printed.values())) == 5 and all(len(p) >= 12 for p in printed.values())
+    assert 'luot-admin' not in output
     assert server.stop() == 0
 
 

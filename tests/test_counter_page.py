@@ -128,7 +128,7 @@ def expect_page():
 
 def open_counter_one(page, server, expect):
     """Log in as quay1 and pick counter 1 from the picker."""
-    log_in(page, server, '/counter', 'quay1', 'luot-quay')
+    log_in(page, server, '/counter', 'quay1', server.password('quay1'))
     expect(page.locator('#picker')).to_be_visible()
     page.click('a[data-counter="1"]')
     expect(page).to_have_url(re.compile(r'/counter\?counter=1$'))
@@ -222,7 +222,7 @@ def test_counter_screenshots(live_server, page_in):
         issue(server, kiosk, 'CT')
     for width, height in ((1920, 1080), (1366, 768), (1080, 1920)):
         page = page_in(width, height)
-        log_in(page, server, '/counter?change=1', 'quay1', 'luot-quay')
+        log_in(page, server, '/counter?change=1', 'quay1', server.password('quay1'))
         expect(page.locator('#picker .pick').first).to_be_visible()
         page.screenshot(path=SHOTS + 'counter-picker-%dx%d.png' % (width, height))
         page.goto(server.url + '/counter?counter=1')
@@ -336,7 +336,7 @@ def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, 
     counters = call_api(server, 'GET', '/api/v1/counters', desk)[1]
     assert [(c['paused'], c['current']) for c in counters if c['number'] == 1] == [(True, None)]
     # Back at work: the counter is paused until the next call, which takes the citizen handed back.
-    log_in(page, server, '/counter?counter=1', 'quay1', 'luot-quay')
+    log_in(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
     expect(page.locator('#counter-state')).to_have_text('Đang tạm dừng')
     page.click('[data-action=next]')
     expect(page.locator('#cur-number')).to_have_text(first['number'])
@@ -346,7 +346,7 @@ def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, 
     expect(page).to_have_url(re.compile(r'/login'))
     assert call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
     # With nobody at the counter the page logs out at once, and still pauses it.
-    log_in(page, server, '/counter?counter=1', 'quay1', 'luot-quay')
+    log_in(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
     page.click('[data-action=pause]')
     expect(page.locator('#counter-state')).to_have_text('Đang mở')
     logout.click()

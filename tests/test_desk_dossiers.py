@@ -75,10 +75,10 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     page = page_in(1920, 1080)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    log_in(page, server, '/desk', 'letan', 'luot-letan')
+    log_in(page, server, '/desk', 'letan', server.password('letan'))
     expect(page.locator('#dossiers-empty')).to_be_visible()
     other_desk = page_in(1280, 800)                 # a second desk sees the same list without reloading
-    log_in(other_desk, server, '/desk', 'letan', 'luot-letan')
+    log_in(other_desk, server, '/desk', 'letan', server.password('letan'))
     expect(other_desk.locator('#dossiers-empty')).to_be_visible()
 
     form = page.locator('#dossier-form')

@@ -83,7 +83,7 @@ def test_desk_issues_finds_and_reprints(live_server, page_in):
     with FakePrinter() as printer:
         server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri})
         page = page_in(1920, 1080)
-        log_in(page, server, '/desk', 'letan', 'luot-letan')
+        log_in(page, server, '/desk', 'letan', server.password('letan'))
         expect(page.locator('#live')).to_have_class(re.compile(r'\bup\b'))
         number = issue_at_desk(page, expect, 'HT', 'Trần Thị Bích Ngọc', '0912 345 678', 'pregnant')
         assert number == 'B001'
@@ -111,7 +111,7 @@ def test_desk_sees_the_lines_live_and_moves_tickets(live_server, page_in):
     server = live_server(demo=True)
     kiosk, counter, admin = server.token('kiosk'), server.token('counter'), server.token('admin')
     page = page_in(1366, 768)
-    log_in(page, server, '/desk', 'letan', 'luot-letan')
+    log_in(page, server, '/desk', 'letan', server.password('letan'))
     number = issue_at_desk(page, expect, 'HT', 'Phạm Văn Đức', '', '')
     expect(page.locator('#issued-printing')).to_have_text('Chưa cấu hình máy in: hãy ghi số cho công dân.')
     ticket = issue(server, kiosk, 'CT')
@@ -167,7 +167,7 @@ def test_desk_screenshots(live_server, page_in):
     call_api(server, 'PATCH', '/api/v1/counters/5', counter, {'paused': True})
     for width, height in ((1920, 1080), (1366, 768), (1080, 1920)):
         page = page_in(width, height)
-        log_in(page, server, '/desk', 'letan', 'luot-letan')
+        log_in(page, server, '/desk', 'letan', server.password('letan'))
         issue_at_desk(page, expect, 'HT', 'Trần Thị Bích Ngọc', '0912345678', 'elderly')
         find(page, '0912345678')
         expect(page.locator('#results tbody tr').first).to_be_visible()

@@ -172,7 +172,7 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     assert call_api(server, 'POST', '/api/v1/holidays', admin, {'date': holiday.isoformat(),
                                                                  'name': 'Ngày hội thử nghiệm'})[0] == 201
     page = page_in(1366, 768)
-    log_in(page, server, '/hotline', 'tongdai', 'luot-tongdai')
+    log_in(page, server, '/hotline', 'tongdai', server.password('tongdai'))
     phone = page.locator('input[name=phone]')
     expect(phone).to_be_focused()
 

@@ -5,9 +5,11 @@ import threading
 import time
 
 from server import create_app, tickets
+from server.auth import hash_password
 from server.database import CHECKPOINT_SECONDS, SCHEMA_VERSION
 from server.extensions import db
-from server.models import Appointment, Counter, CounterService, SchemaVersion, Service, Ticket
+from server.models import (Appointment, Counter, CounterService, LoginFailure, SchemaVersion, Service,
+                           SocketConnection, Staff, Ticket)
 
 
 def make_version_1_database(path, tmp_path):
@@ -19,8 +21,15 @@ def make_version_1_database(path, tmp_path):
         CounterService.create(counter=Counter.create(number=1, name='Quầy 1'), service=service)
         with app.app_context():
             tickets.issue_ticket(service.code)
+        # Versions before 7 printed fixed demo passwords.
+        Staff.create(username='admin', role='admin', password_hash=hash_password('luot-admin'))
+        Staff.create(username='quay1', role='counter', password_hash=hash_password('mat-khau-rieng'))
     db.obj.close_all()
     with sqlite3.connect(path) as conn:
+        for column in ('session_epoch', 'must_change_password'):
+            conn.execute('ALTER TABLE staff DROP COLUMN ' + column)
+        for table in ('login_failure', 'socket_connection'):
+            conn.execute('DROP TABLE ' + table)
         conn.execute('ALTER TABLE counter DROP COLUMN paused')
         conn.execute('ALTER TABLE counter DROP COLUMN priority_streak')
         for column in ('bookable', 'slot_minutes', 'slot_capacity'):
@@ -64,6 +73,11 @@ def test_upgrade_keeps_data_and_adds_columns(tmp_path):
         # Versions 5 and 6: the ticket table has exactly the indexes of a new database.
         assert ticket_indexes() == fresh_indexes
         assert 'ticket_counter_id_status' in fresh_indexes and 'ticket_status' not in fresh_indexes
+        # Version 7: session epochs, and demo accounts still on a fixed password must change it.
+        staff = {s.username: s for s in Staff.select()}
+        assert staff['admin'].must_change_password is True and staff['quay1'].must_change_password is False
+        assert staff['admin'].session_epoch == staff['quay1'].session_epoch == 0
+        assert LoginFailure.select().count() == SocketConnection.select().count() == 0   # the new tables exist
     db.obj.close_all()
     # Starting again is a no-op.
     create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),
