@@ -6,7 +6,7 @@ from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from . import fanout
+from . import fanout, security
 from .config import load_config
 from .extensions import babel, csrf, db, socketio
 
@@ -61,7 +61,9 @@ def create_app(config=None):
     # A 10 s ping lets a board notice a silently dead network within ~20 s instead of ~45 s.
     socketio.init_app(app, async_mode='threading', message_queue=app.config['MESSAGE_QUEUE'],
                       channel='luot', ping_interval=10, ping_timeout=10, **_message_queue(app))
-    fanout.install(socketio)
+    if not app.config['TLS']:   # its direct sends need plain sockets; over TLS the stock writer threads send
+        fanout.install(socketio)
+    security.install(app)      # after Socket.IO wrapped the app: its answers get the headers too
     watch_message_queue(app)
     errors.register_error_handlers(app)
 

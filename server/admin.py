@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from . import relay, reports, settings
+from .addresses import base_url, external_url
 from .api_admin import board_dict, service_dict
 from .api_calendar import hours_dict, procedure_dict
 from .api_staff import PAPER_WIDTHS, printer_dict, staff_dict
@@ -143,11 +144,12 @@ def counters():
 
 
 def base_urls():
-    """Addresses other devices can open: PUBLIC_URL, else this request's host, plus the LAN ones for localhost."""
+    """Addresses other devices can open: PUBLIC_URL, else the one this request came to (never a forged Host
+    header: addresses.base_url), plus the LAN ones for localhost."""
     public = current_app.config.get('PUBLIC_URL')
     if public:
         return [public.rstrip('/')]
-    here = request.host_url.rstrip('/')
+    here = base_url()
     parts = urlsplit(here)
     urls = [here]
     if parts.hostname in ('127.0.0.1', 'localhost', '::1'):
@@ -247,7 +249,7 @@ def sample_ticket(now=None):
         'office_name': values['office_name'], 'office_address': values['office_address'],
         'service_name': first.name if first else _('Chứng thực'), 'number': (first.prefix if first else 'A') + '025',
         'issued_at': day_month_year(now or utcnow()), 'ahead': 4, 'estimated_wait_min': 12,
-        'name': 'Nguyễn Văn An', 'track_url': url_for('pages.track', track_id='xem-thu', _external=True),
+        'name': 'Nguyễn Văn An', 'track_url': external_url(url_for('pages.track', track_id='xem-thu')),
         'footer_text': values['ticket_footer'], 'footer_qr_url': values['ticket_footer_qr_url'],
     }
 

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlparse
 
-from flask import g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -178,7 +178,8 @@ def _pair_device(raw):
     query = {k: v for k, v in request.args.items() if k != 'token'}
     target = request.path + ('?' + urlencode(query) if query else '')
     response = redirect(target)
-    response.set_cookie(DEVICE_COOKIE, raw, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite='Lax')
+    response.set_cookie(DEVICE_COOKIE, raw, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite='Lax',
+                        secure=current_app.config['SESSION_COOKIE_SECURE'])
     return response
 
 

@@ -16,6 +16,8 @@ def _parser():
     parser.add_argument('--workers', type=int, default=None,
                         help='serving processes (default 1, or LUOT_WORKERS); more than one needs PostgreSQL '
                              '(LUOT_DATABASE_URL) and Redis (LUOT_MESSAGE_QUEUE), on Linux')
+    parser.add_argument('--certfile', default=None, help='serve HTTPS with this certificate (PEM), with --keyfile')
+    parser.add_argument('--keyfile', default=None, help="the certificate's private key (PEM)")
     sub = parser.add_subparsers(dest='command')
     token = sub.add_parser('token', help='device and API tokens')
     token_sub = token.add_subparsers(dest='token_command', required=True)
@@ -72,6 +74,9 @@ def _serve(args):
     records.prepare_to_serve(args.data_dir)   # a damaged database stops here; the office lock is held from now on
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
     workers, serving_config = serving.workers_wanted(args.workers), dict(config)
+    tls = serving.tls_files(args.certfile, args.keyfile)
+    if tls:     # session and device cookies then never travel over plain HTTP
+        serving_config.update(TLS=True, SESSION_COOKIE_SECURE=True, PREFERRED_URL_SCHEME='https')
     if workers > 1:     # checked before anything is written
         from flask import Flask
         from .config import load_config
@@ -91,7 +96,7 @@ def _serve(args):
     print('Lượt đang chạy / Lượt is running (%s%s):' % (serving.choose_server(),
                                                          ', %d workers' % workers if workers > 1 else ''))
     for address in addresses:
-        base = 'http://%s:%d' % (address, args.port)
+        base = '%s://%s:%d' % ('https' if tls else 'http', address, args.port)
         for page in ('', 'kiosk', 'counter', 'display', 'desk', 'admin'):
             print('  %s/%s' % (base, page))
     sys.stdout.flush()
@@ -104,7 +109,7 @@ def _serve(args):
         spooler = app.extensions.get('luot_spooler')
         if spooler:
             spooler.stop()
-    serving.serve(lambda: create_app(serving_config), args.host, args.port, stop_background, workers)
+    serving.serve(lambda: create_app(serving_config), args.host, args.port, stop_background, workers, tls)
 
 
 def _records_command(args):

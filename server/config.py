@@ -18,8 +18,12 @@ DEFAULTS = {
     'MAX_CONTENT_LENGTH': 1024 * 1024,
     'SESSION_COOKIE_HTTPONLY': True,
     'SESSION_COOKIE_SAMESITE': 'Lax',
+    'TLS': False,                  # run.py --certfile/--keyfile: HTTPS, and cookies marked Secure
     'WTF_CSRF_CHECK_DEFAULT': False,  # checked in a before_request hook: bearer tokens are exempt
     'WTF_CSRF_TIME_LIMIT': None,
+    # Over HTTPS Flask-WTF would also demand a same-site Referer, which Referrer-Policy: no-referrer
+    # (server/security.py) never lets a browser send: the token and SameSite cookies guard the forms.
+    'WTF_CSRF_SSL_STRICT': False,
     'BABEL_DEFAULT_LOCALE': 'vi',
     'BABEL_DEFAULT_TIMEZONE': 'Asia/Ho_Chi_Minh',
     'JSON_SORT_KEYS': False,

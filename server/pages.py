@@ -1,5 +1,5 @@
 """Server-rendered pages: home, login, language, and the citizen's live ticket page."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from . import logins, sessions, settings, tickets
@@ -66,7 +66,8 @@ def language(code):
     if code not in ('vi', 'en'):
         abort(404)
     response = redirect(safe_next(request.args.get('next')) or url_for('pages.index'))
-    response.set_cookie('lang', code, max_age=365 * 24 * 3600, samesite='Lax')
+    response.set_cookie('lang', code, max_age=365 * 24 * 3600, samesite='Lax',
+                        secure=current_app.config['SESSION_COOKIE_SECURE'])
     return response
 
 

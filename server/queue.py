@@ -8,6 +8,7 @@ from flask import current_app, has_request_context, url_for
 from peewee import fn
 
 from . import caches, settings, statements
+from .addresses import external_url
 from .clock import iso, office_day
 from .models import Board, Counter, CounterService, Service, Ticket, utcnow
 from .validation import mask_name
@@ -76,7 +77,7 @@ def track_url(ticket):
     if base:
         return base.rstrip('/') + '/t/' + ticket.track_id
     if has_request_context():
-        return url_for('pages.track', track_id=ticket.track_id, _external=True)
+        return external_url(url_for('pages.track', track_id=ticket.track_id))
     return '/t/' + ticket.track_id
 
 

@@ -48,6 +48,22 @@ def check_workers(workers, config):
                            'postgresql://...); SQLite is for one process')
 
 
+def tls_files(certfile, keyfile):
+    """(certfile, keyfile) for HTTPS, None without; a missing half or a file that cannot be loaded is a
+    ServingError said at start, not a server that silently serves plain HTTP."""
+    if not certfile and not keyfile:
+        return None
+    if not certfile or not keyfile:
+        raise ServingError('HTTPS cần cả --certfile và --keyfile / HTTPS needs both --certfile and --keyfile')
+    import ssl
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as error:
+        raise ServingError('không dùng được chứng chỉ %s với khóa %s / cannot use the certificate and key: %s'
+                           % (certfile, keyfile, error)) from None
+    return certfile, keyfile
+
+
 def choose_server():
     """'gunicorn' on POSIX systems that have it, unless LUOT_SERVER=werkzeug; else 'werkzeug'."""
     wanted = os.environ.get('LUOT_SERVER', '').lower()
@@ -56,12 +72,12 @@ def choose_server():
     return 'gunicorn'
 
 
-def serve(make_app, host, port, on_exit, workers=1):
-    """Run until SIGTERM or Ctrl+C; make_app() builds the app in each serving process."""
+def serve(make_app, host, port, on_exit, workers=1, tls=None):
+    """Run until SIGTERM or Ctrl+C; make_app() builds the app in each serving process; tls: tls_files()."""
     if choose_server() == 'gunicorn':
-        _serve_gunicorn(make_app, host, port, on_exit, workers)
+        _serve_gunicorn(make_app, host, port, on_exit, workers, tls)
     else:
-        _serve_werkzeug(make_app, host, port, on_exit)
+        _serve_werkzeug(make_app, host, port, on_exit, tls)
 
 
 def _built(make_app):
@@ -75,19 +91,19 @@ def _built(make_app):
     return app
 
 
-def _serve_werkzeug(make_app, host, port, on_exit):
+def _serve_werkzeug(make_app, host, port, on_exit, tls=None):
     from .extensions import socketio
     app = _built(make_app)
     try:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
-                     allow_unsafe_werkzeug=True)
+                     allow_unsafe_werkzeug=True, **({'ssl_context': tls} if tls else {}))
     except KeyboardInterrupt:
         pass
     finally:
         on_exit(app)
 
 
-def _serve_gunicorn(make_app, host, port, on_exit, workers=1):
+def _serve_gunicorn(make_app, host, port, on_exit, workers=1, tls=None):
     from gunicorn.app.base import BaseApplication
 
     built = {}
@@ -105,6 +121,8 @@ def _serve_gunicorn(make_app, host, port, on_exit, workers=1):
                 'accesslog': None, 'errorlog': '-', 'loglevel': 'warning',
                 'worker_exit': lambda _server, _worker: built.get('app') and on_exit(built['app']),
             }
+            if tls:
+                options.update(certfile=tls[0], keyfile=tls[1])
             for key, value in options.items():
                 self.cfg.set(key, value)
 

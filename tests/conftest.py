@@ -163,15 +163,15 @@ def change_password(url, username, current, new):
 class LiveServer:
     """`python run.py` in a child process on 127.0.0.1 and a free port."""
 
-    def __init__(self, data_dir, env=None, demo=False, port=None):
+    def __init__(self, data_dir, env=None, demo=False, port=None, args=()):
         self.data_dir, self.port = Path(data_dir), port or free_port()
-        self.url = 'http://127.0.0.1:%d' % self.port
+        self.url = '%s://127.0.0.1:%d' % ('https' if '--certfile' in args else 'http', self.port)
         self.env = dict(os.environ, **(env or {}))
-        self.demo, self.process = demo, None
+        self.demo, self.process, self.args = demo, None, list(args)
 
     def start(self, timeout=30):
         args = [sys.executable, str(ROOT / 'run.py'), '--host', '127.0.0.1', '--port', str(self.port),
-                '--data-dir', str(self.data_dir)] + (['--demo'] if self.demo else [])
+                '--data-dir', str(self.data_dir)] + (['--demo'] if self.demo else []) + self.args
         self.log = open(self.data_dir.parent / ('server-%d.log' % self.port), 'ab')
         self.process = subprocess.Popen(args, cwd=str(ROOT), env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + timeout
@@ -223,13 +223,14 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path):
-    """Start servers on demand: live_server(env=..., demo=...); all are stopped afterwards."""
+    """Start servers on demand: live_server(env=..., demo=..., args=[more run.py options]); all are stopped
+    afterwards."""
     started = []
 
-    def start(env=None, demo=False, data_dir=None, port=None):
+    def start(env=None, demo=False, data_dir=None, port=None, args=()):
         data = Path(data_dir or tmp_path / ('live%d' % len(started)))
         data.mkdir(parents=True, exist_ok=True)
-        server = LiveServer(data, env=env, demo=demo, port=port)
+        server = LiveServer(data, env=env, demo=demo, port=port, args=args)
         started.append(server)
         return server.start()
     yield start
@@ -258,15 +259,34 @@ def browser():
         instance.close()
 
 
+# Every page of every browser test reports what the Content-Security-Policy blocked (server/security.py).
+REPORT_CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', (event) => {
+  console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') +
+                ' at ' + (event.sourceFile || location.href) + ':' + event.lineNumber);
+});"""
+
+
+def csp_violations(context):
+    """Start collecting the CSP violations of a browser context's pages; the list fills as they happen."""
+    found = []
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on('console', lambda message: found.append(message.text) if message.type == 'error' and (
+        message.text.startswith('CSP violation') or 'Content Security Policy' in message.text) else None)
+    return found
+
+
 @pytest.fixture
 def page_in(browser):
-    """New browser pages (own cookies) at a size: page_in(1920, 1080); all closed afterwards."""
-    contexts = []
+    """New browser pages (own cookies) at a size: page_in(1920, 1080); all closed afterwards. A page that
+    breaks the Content-Security-Policy fails the test."""
+    contexts, violations = [], []
 
     def open_page(width=1280, height=800):
         context = browser.new_context(viewport={'width': width, 'height': height}, locale='vi-VN')
         contexts.append(context)
+        violations.append(csp_violations(context))
         return context.new_page()
     yield open_page
     for context in contexts:
         context.close()
+    assert [text for found in violations for text in found] == [], 'the Content-Security-Policy blocked something'
