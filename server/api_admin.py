@@ -165,12 +165,12 @@ def create_counter():
 @bp.patch('/counters/<int:number>')
 @requires('admin', 'counter')
 def update_counter(number):
-    """Admins change anything; counter staff only pause and resume (Tạm dừng)."""
+    """Admins change anything; counter staff only open, close, pause and resume their counter."""
     from flask import g
     counter = find_counter(number)
     body = json_body()
-    if g.principal.role != 'admin' and set(body) - {'paused'}:
-        raise Invalid(_('Nhân viên quầy chỉ được tạm dừng hoặc mở lại quầy.'), 'forbidden_field')
+    if g.principal.role != 'admin' and set(body) - {'paused', 'active'}:
+        raise Invalid(_('Nhân viên quầy chỉ được mở, đóng hoặc tạm dừng quầy.'), 'forbidden_field')
     not_null(body, COUNTER_FIELDS)
     with db.atomic():
         if body.get('active') is False and counter.active:

@@ -8,7 +8,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Printer
-from tests.conftest import make_staff
+from tests.conftest import change_password, make_staff
 
 SHOTS = '/tmp/shots/'
 
@@ -354,3 +354,38 @@ def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, 
     counters = call_api(server, 'GET', '/api/v1/counters', desk)[1]
     assert [c['paused'] for c in counters if c['number'] == 1] == [True]
     assert call_api(server, 'GET', '/api/v1/tickets/%d' % second['id'], desk)[1]['status'] == 'waiting'
+
+
+@pytest.mark.browser
+def test_counter_staff_open_their_closed_counter_in_the_morning(live_server, page_in):
+    """The end of the day closes every counter; its staff open it again from the counter page."""
+    expect = expect_page()
+    server = live_server(demo=True)
+    admin = server.token('admin')
+    assert call_api(server, 'PATCH', '/api/v1/counters/1', admin, {'active': False})[0] == 200
+    status, _staff = call_api(server, 'POST', '/api/v1/staff', admin,
+                              {'username': 'sangmai', 'role': 'counter', 'password': 'mat-khau-sang-mai'})
+    assert status == 201, _staff   # a password the admin set is changed at the first login
+    change_password(server.url, 'sangmai', 'mat-khau-sang-mai', 'mat-khau-cua-mai')
+    page = page_in(1366, 768)
+    log_in(page, server, '/counter', 'sangmai', 'mat-khau-cua-mai')
+    expect(page.locator('a.pick.closed[data-counter="1"]')).to_contain_text('Đang đóng')
+    page.click('a[data-counter="1"]')
+    expect(page.locator('#counter-state')).to_have_text('Đang đóng')
+    expect(page.locator('#pause-label')).to_have_text('Mở quầy')
+    expect(page.locator('[data-action=next]')).to_be_disabled()
+    page.click('[data-action=pause]')
+    expect(page.locator('#message')).to_have_text('Đã mở quầy: có thể gọi số.')
+    expect(page.locator('#counter-state')).to_have_text('Đang mở')
+    expect(page.locator('[data-action=next]')).to_be_enabled()
+    status, counters = call_api(server, 'GET', '/api/v1/counters', admin)
+    assert status == 200 and [c['active'] for c in counters if c['number'] == 1] == [True]
+
+
+def test_counter_staff_may_open_and_close_but_not_rename_their_counter(client, office, tokens):
+    counter = {'Authorization': 'Bearer ' + tokens['counter']}
+    assert client.patch('/api/v1/counters/2', json={'active': False}, headers=counter).get_json()['active'] is False
+    assert client.patch('/api/v1/counters/2', json={'active': True, 'paused': False},
+                        headers=counter).get_json()['active'] is True
+    refused = client.patch('/api/v1/counters/2', json={'name': 'Quầy VIP'}, headers=counter)
+    assert refused.status_code == 400 and refused.get_json()['error']['code'] == 'forbidden_field'

@@ -39,9 +39,9 @@ function renderPicker() {
       : counter.paused ? strings.state_paused : strings.idle;
     const body = [el('strong', {}, counter.name), el('span', {}, counter.services.map(serviceName).join(', ')),
                   el('span', {class: 'pick-state'}, status)];
-    return counter.active
-      ? el('a', {class: 'pick', href: '?counter=' + counter.number, 'data-counter': counter.number}, body)
-      : el('div', {class: 'pick closed'}, body);
+    // A closed counter (every evening, by the end of the day) is opened by its staff from its page.
+    return el('a', {class: 'pick' + (counter.active ? '' : ' closed'), href: '?counter=' + counter.number,
+                    'data-counter': counter.number}, body);
   });
   $('counter-list').replaceChildren(...(cards.length ? cards : [el('p', {}, strings.no_counters)]));
 }
@@ -55,7 +55,8 @@ function renderHead() {
   pill.className = 'pill state-' + key;
   pill.hidden = false;
   $('change-counter').hidden = false;
-  $('pause-label').textContent = counter.paused ? strings.resume : strings.pause;
+  $('pause-label').textContent = !counter.active ? strings.open_counter
+    : counter.paused ? strings.resume : strings.pause;
 }
 
 function renderCurrent() {
@@ -81,7 +82,7 @@ function renderButtons() {
   const open = !!(counter && counter.active);
   const allowed = {next: open, no_show_next: open && !!ticket, recall: !!ticket,
                    start: !!ticket && ticket.status === 'called', no_show: !!ticket, transfer: !!ticket,
-                   complete: !!ticket, pause: open};
+                   complete: !!ticket, pause: !!counter};
   for (const button of document.querySelectorAll('[data-action]')) {
     button.disabled = state.busy || !allowed[button.dataset.action];
   }
@@ -178,6 +179,10 @@ const ACTIONS = {
     return fill(strings.transferred, {number: moved.number, service: moved.service_name});
   },
   pause: async () => {
+    if (!state.counter.active) {   // the morning: the counter was closed at the end of the last day
+      await api('PATCH', `/api/v1/counters/${state.number}`, {active: true, paused: false});
+      return strings.opened;
+    }
     const counter = await api('PATCH', `/api/v1/counters/${state.number}`, {paused: !state.counter.paused});
     return counter.paused ? strings.paused : strings.resumed;
   },
