@@ -144,3 +144,23 @@ def test_luot_printer_outside_the_rules_is_a_start_up_error_not_a_crash(tmp_path
     make_counter(1, ['CT'])
     issued = app.test_client().post(API + '/tickets', json={'service': 'CT'}, headers=bearer(make_token('kiosk')))
     assert issued.status_code == 201 and issued.get_json()['printing']['status'] == 'error'
+
+
+@pytest.mark.browser
+def test_the_console_says_why_a_printer_uri_is_refused(live_server, page_in):
+    from tests.test_counter_page import expect_page
+    from tests.test_csp_pages import log_in_as_admin
+    expect = expect_page()
+    server = live_server(demo=True)
+    page = page_in(1366, 800)
+    log_in_as_admin(page, server)
+    page.goto(server.url + '/admin/printers')
+    form = page.locator('#add-printer')
+    form.locator('[name="name"]').fill('Máy in lạ')
+    for uri, reason in (('file:///etc/passwd', 'cổng máy in'), ('tcp://8.8.8.8:9100', 'mạng nội bộ')):
+        form.locator('[name="uri"]').fill(uri)
+        form.locator('button[type="submit"]').click()
+        expect(form.locator('.form-error')).to_contain_text('Địa chỉ máy in không hợp lệ: ' + uri)
+        expect(form.locator('.form-error')).to_contain_text(reason)
+    page.reload()
+    assert page.locator('tr[data-printer-uri^="file:"], tr[data-printer-uri^="tcp://8."]').count() == 0

@@ -125,12 +125,13 @@ def open_url(url, host=None, data=None, headers=None):
 
 
 @pytest.mark.slow
-def test_a_live_server_links_to_the_address_the_request_came_to(live_server):
+@pytest.mark.parametrize('kind', ['gunicorn', 'werkzeug'])
+def test_a_live_server_links_to_the_address_the_request_came_to(live_server, kind):
     """Over a real connection: a forged Host (or a port of its own) gives way to this end of the connection,
     on the answer and on the QR code printed on the ticket."""
     from tests.fake_printer import FakePrinter, find_qr, parse_escpos, raster_image
     with FakePrinter() as printer:
-        server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri})
+        server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri, 'LUOT_SERVER': kind})
         auth = {'Authorization': 'Bearer ' + server.token('kiosk'), 'Content-Type': 'application/json'}
         urls = []
         for host in (FORGED, '127.0.0.1:1', 'localhost:%d' % server.port):
