@@ -84,6 +84,11 @@ def test_every_page_keeps_to_the_policy(live_server, page_in, tmp_path):
             continue
         policy_of(staff.goto(server.url + path))
         staff.wait_for_load_state('load')
+    # The day list's print button works from its script file (it was an onclick attribute).
+    policy_of(staff.goto(server.url + '/hotline/day'))
+    staff.evaluate('window.print = () => { window.printed = true; }')
+    staff.click('[data-print]')
+    assert staff.evaluate('window.printed') is True
 
     expect = expect_page()
     kiosk = open_kiosk(page_in, server)
