@@ -168,9 +168,10 @@ def _served_lines():
     return frozenset(row.service_id for row in rows)
 
 
-def served_lines():
-    """Ids of the services at least one open counter serves (a paused counter counts: its staff come back)."""
-    return _lines.get('served', _served_lines)
+def served_lines(fresh=False):
+    """Ids of the services at least one open counter serves (a paused counter counts: its staff come back);
+    `fresh`: read now, not the copy of up to a second ago."""
+    return _served_lines() if fresh else _lines.get('served', _served_lines)
 
 
 def services_state(board=None, now=None):

@@ -56,7 +56,9 @@ def find_ticket(ticket_id):
 def served_service(code):
     """An open service that at least one open counter serves: nobody would ever call a ticket of another."""
     service = open_service(code)
-    if service.id not in served_lines():
+    # The copy may be a second old, and another process may have opened a counter meanwhile: a refusal
+    # (rare) reads the counters again first.
+    if service.id not in served_lines() and service.id not in served_lines(fresh=True):
         raise Conflict(_('Chưa có quầy nào đang mở phục vụ lĩnh vực "%(name)s". Xin hỏi cán bộ hướng dẫn.',
                          name=service.name), 'no_counter')
     return service

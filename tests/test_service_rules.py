@@ -299,3 +299,18 @@ def test_the_console_says_why_a_prefix_or_a_close_is_refused(live_server, page_i
                                                         timeout=10000)
     expect(page.locator('tr[data-number="4"]')).to_contain_text('Đang mở')
     assert errors == []
+
+
+def test_a_counter_opened_by_another_process_serves_its_line_at_once(client, office, tokens):
+    """Each process keeps the served lines for a second; before refusing it reads them again, so a counter
+    just opened elsewhere (here: written straight to the database, as another process would) counts."""
+    from server.models import Counter, CounterService
+    from server.queue import served_lines
+    assert patch(client, tokens, '/counters/3', {'active': False}).status_code == 200
+    assert patch(client, tokens, '/counters/2', {'services': ['CT']}).status_code == 200
+    with db.connection_context():
+        assert Service.by_code('HT').id not in served_lines()   # this process's copy: nobody serves HT
+        with db.atomic():
+            Counter.update(active=True).where(Counter.number == 3).execute()
+        assert CounterService.select().join(Counter).where(Counter.number == 3).count() == 1
+    assert issue(client, tokens, 'HT').status_code == 201

@@ -17,6 +17,9 @@ from tests.conftest import ROOT, bearer, need
 from tests.test_concurrency import drop_postgres_tables, postgres_available, postgres_url
 from tests.test_display_feed import redis_available, redis_url
 
+# The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
+pytestmark = pytest.mark.services
+
 NS = '/display'
 ELECTED = re.compile(r'background duties \(print spooler, scheduled jobs\) run in worker pid (\d+)')
 
@@ -130,7 +133,8 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
         # Calls made through either worker reach every board on both, in the order they were made (each
         # call is sent after the answer to the one before, so boards must never show them swapped).
         for number in range(1, 21):
-            assert api('POST', '/tickets', {'service': 'CT', 'print': False}).status_code == 201
+            issued = api('POST', '/tickets', {'service': 'CT', 'print': False})
+            assert issued.status_code == 201, issued.text
             assert api('POST', '/counters/3/call-next').status_code == 200
         wanted = ['A%03d' % n for n in range(1, 21)]
         assert wait_for(lambda: all(board.calls == wanted for board in boards)), \
