@@ -15,8 +15,12 @@ $(STAMP): setup.cfg setup.py constraints.txt
 run: $(STAMP)
 	$(BIN)/python run.py --demo $(ARGS)
 
+# Two pytest-xdist workers: most tests wait on a live server or a browser (tests/conftest.py keeps each
+# file on one worker, and the files using the shared PostgreSQL database or Redis together).
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_server.py

@@ -1,4 +1,5 @@
 """Fixtures: an app on a temporary SQLite file, clients, tokens, a small office, live servers."""
+import itertools
 import os
 import re
 import secrets
@@ -18,6 +19,14 @@ from server.models import ApiToken, Counter, CounterService, Service, Staff
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display', 'gateway')
 IN_CI = os.environ.get('LUOT_CI') == '1'
+
+
+def pytest_collection_modifyitems(config, items):
+    """For pytest-xdist's loadgroup (make test runs two workers): a file's tests stay on one worker, and
+    the files that use the one PostgreSQL test database or the one Redis all share a worker."""
+    for item in items:
+        group = 'services' if item.get_closest_marker('services') else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def need(condition, reason):
@@ -135,10 +144,26 @@ def display(app, tokens):
         client.disconnect('/display')
 
 
+# Ports for the servers tests start: below Linux's ephemeral range (32768 and up, where the kernel
+# puts client sockets), and a block of their own for each pytest-xdist worker, taken in turn, so two
+# workers never start servers on the same port and a port is not reused while in TIME_WAIT.
+PORTS_PER_WORKER = 3000
+_ports = itertools.count()
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+    """A loopback port nothing listens on, from this worker's block."""
+    worker = os.environ.get('PYTEST_XDIST_WORKER', 'gw0')
+    base = 20000 + PORTS_PER_WORKER * (int(worker[2:]) if worker[2:].isdigit() else 0)
+    for _attempt in range(PORTS_PER_WORKER):
+        port = base + next(_ports) % PORTS_PER_WORKER
+        with socket.socket() as sock:
+            try:
+                sock.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError('no free port in %d-%d' % (base, base + PORTS_PER_WORKER - 1))
 
 
 DEMO_PASSWORDS = {}   # (data folder, username): the password a test set in place of the demo's generated one

@@ -11,6 +11,9 @@ from server.extensions import db
 from server.models import MODELS, AuditEvent, Ticket
 from tests.conftest import make_counter, make_service, need
 
+# The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
+pytestmark = pytest.mark.services
+
 THREADS = 12
 TICKETS = 240
 COUNTERS = 6

@@ -271,6 +271,7 @@ def test_counter_one_tap_absent_and_next_sending_its_counter(live_server, page_i
         'Không còn ai chờ: số %s vẫn ở quầy, chưa ghi vắng mặt.' % second['number'])
     expect(page.locator('#cur-number')).to_have_text(second['number'])
     assert call_api(server, 'GET', '/api/v1/tickets/%d' % second['id'], desk)[1]['status'] == 'called'
+    expect(page.locator('[data-action=recall]')).to_be_enabled()   # the message shows before the page is idle
     page.keyboard.press('l')
     expect(page.locator('#cur-calls')).to_have_text('2 lần')
     page.keyboard.press('b')

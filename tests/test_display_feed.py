@@ -11,6 +11,9 @@ from server.extensions import db, socketio
 from server.models import Board
 from tests.conftest import bearer, need
 
+# The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
+pytestmark = pytest.mark.services
+
 NS = '/display'
 
 

@@ -15,6 +15,9 @@ from tests.conftest import free_port, need
 from tests.test_admin import browser_login
 from tests.test_display_feed import api
 
+# The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
+pytestmark = pytest.mark.services
+
 NS = '/display'
 REDIS = shutil.which('redis-server') or '/usr/bin/redis-server'
 
