@@ -6,14 +6,13 @@ import json
 import os
 import re
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import bearer
+from tests.helpers import api
 
 try:
     from playwright.sync_api import expect
@@ -23,16 +22,6 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
 SIZES = [(1920, 1080), (1366, 768), (1080, 1920)]
 # Every box that must show its whole content (the scrolling notice is meant to overflow).
 FITTED = '.board, #hero, .tile, .b-panel, .b-list li, .b-head'
-
-
-def api(server, method, path, token, body=None):
-    """Call the JSON API of a live server with a bearer token; the decoded answer."""
-    request = urllib.request.Request(
-        server.url + '/api/v1' + path, method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
 
 
 def screenshot(page, name):

@@ -169,7 +169,7 @@ def test_the_console_page_lists_backups_and_answers_admins_only(app, client, off
 @pytest.mark.browser
 def test_kiosk_and_phone_page_show_the_line_in_a_browser(page_in, live_server):
     from playwright.sync_api import expect
-    from tests.test_board_page import api
+    from tests.helpers import api
     server = live_server(demo=True)
     api(server, 'PATCH', '/settings', server.token('admin'), {'personal_data_days': 60})
     kiosk = open_kiosk(page_in, server, 1280, 800)
@@ -186,7 +186,7 @@ def test_kiosk_and_phone_page_show_the_line_in_a_browser(page_in, live_server):
 @pytest.mark.browser
 def test_the_console_erases_one_phone_after_asking(page_in, live_server):
     from playwright.sync_api import expect
-    from tests.test_board_page import api
+    from tests.helpers import api
     server = live_server(demo=True)
     admin = server.token('admin')
     mine = api(server, 'POST', '/tickets', server.token('kiosk'),

@@ -4,7 +4,8 @@ import re
 import pytest
 
 from tests.conftest import bearer
-from tests.test_board_page import api, screenshot
+from tests.helpers import api
+from tests.test_board_page import screenshot
 
 expect = pytest.importorskip('playwright.sync_api').expect
 
