@@ -157,7 +157,6 @@ class Outbox:
                 continue
 
     # The rest of queue.Queue's interface, as engineio uses it.
-
     def get_nowait(self):
         return self.inner.get_nowait()
 

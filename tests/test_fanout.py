@@ -15,6 +15,7 @@ from wsproto.events import AcceptConnection, Request, TextMessage
 from server import events, fanout, tickets
 from server.extensions import db
 from tests.conftest import bearer
+from tests.helpers import wait_for
 
 NS = '/display'
 pytestmark = pytest.mark.skipif(fanout.DONTWAIT is None,
@@ -72,13 +73,6 @@ def disconnect_all(clients):
         thread.start()
     for thread in threads:
         thread.join(10)
-
-
-def wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
 
 
 def issue(client, tokens, count):

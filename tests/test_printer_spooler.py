@@ -1,4 +1,5 @@
 """The spooler: order, isolation of dead printers, retries, paper out, fast enqueue, restart."""
+import functools
 import json
 import statistics
 import time
@@ -11,6 +12,9 @@ from server.database import open_database
 from server.extensions import db
 from server.models import MODELS, Printer, PrintJob
 from tests.fake_printer import FakePrinter
+from tests.helpers import wait_for
+
+wait_until = functools.partial(wait_for, timeout=5.0)   # a printer answers within a few seconds or not at all
 
 FAST = dict(connect_timeout=0.5, backoff=(0.1, 0.2, 0.3))
 
@@ -19,16 +23,6 @@ def ticket(number):
     return {'office_name': 'UBND phường Bến Nghé', 'service_name': 'Hộ tịch', 'number': number,
             'issued_at': '23/11/2025 09:15', 'ahead': 1, 'estimated_wait_min': 3,
             'track_url': f'http://192.168.1.10:5000/t/{number}'}
-
-
-def wait_until(predicate, timeout=5.0):
-    """Poll a condition for at most `timeout` seconds; return its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(0.02)
 
 
 def job(job_id):

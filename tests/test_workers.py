@@ -7,13 +7,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import socketio as socketio_client
 
 from tests.conftest import ROOT, bearer, need
+from tests.helpers import wait_for
 from tests.test_concurrency import drop_postgres_tables, postgres_available, postgres_url
 from tests.test_display_feed import redis_available, redis_url
 
@@ -92,15 +92,6 @@ class Board:
         return self.sio.eio.ws.sock.getsockname()[1]
 
 
-def wait_for(predicate, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.redis
@@ -118,7 +109,7 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
 
     assert api('POST', '/services', {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'}).status_code == 201
     assert api('POST', '/counters', {'number': 3, 'name': 'Quầy 3', 'services': ['CT']}).status_code == 201
-    assert wait_for(lambda: len(workers_of(server)) == 2), 'gunicorn did not start two workers'
+    assert wait_for(lambda: len(workers_of(server)) == 2, 15), 'gunicorn did not start two workers'
     pids = workers_of(server)
 
     # Boards connect until both workers hold some (the kernel hands each connection to one of them).
@@ -137,7 +128,7 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
             assert issued.status_code == 201, issued.text
             assert api('POST', '/counters/3/call-next').status_code == 200
         wanted = ['A%03d' % n for n in range(1, 21)]
-        assert wait_for(lambda: all(board.calls == wanted for board in boards)), \
+        assert wait_for(lambda: all(board.calls == wanted for board in boards), 15), \
             [board.calls for board in boards if board.calls != wanted][:3]
     finally:
         for board in boards:
