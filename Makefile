@@ -16,11 +16,14 @@ run: $(STAMP)
 	$(BIN)/python run.py --demo $(ARGS)
 
 # Two pytest-xdist workers: most tests wait on a live server or a browser (tests/conftest.py keeps each
-# file on one worker, and the files using the shared PostgreSQL database or Redis together).
+# file on one worker). The files using the shared PostgreSQL database or Redis (marked services: several
+# server processes, gunicorn workers killed and replaced) run afterwards on their own, with the machine
+# to themselves.
 TEST_WORKERS ?= 2
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not services" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m services $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_server.py
