@@ -8,9 +8,9 @@ from urllib.parse import urlparse
 from urllib.request import pathname2url
 
 from peewee import IntegerField
-from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
 from playhouse.migrate import SchemaMigrator, migrate
-from playhouse.pool import PooledSqliteDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from werkzeug.security import check_password_hash
 
 from .extensions import db
@@ -32,7 +32,39 @@ SQLITE_PRAGMAS = {
 CHECKPOINT_SECONDS = 0.2
 
 
-class OfficeSqliteDatabase(PooledSqliteDatabase):
+class RetiringPool:
+    """A connection pool whose close_all() never pulls a connection from under a thread using it.
+
+    peewee's close_all() closes the connections in use too. A thread that is running a query on one
+    then reads freed memory: the sqlite3 module crashes the whole process (a segmentation fault,
+    seen when a background thread sent the boards a snapshot while the pool was reset). Here close_all()
+    closes the idle connections and the caller's own, and retires the others: each is closed when its
+    thread hands it back (peewee's check-in hook, `_can_reuse`), so every later query gets a new one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._retiring = set()
+
+    def close_all(self):
+        self.close()
+        with self._pool_lock:
+            self.close_idle()
+            self._retiring.update(self._in_use)
+            self._pool_available.notify_all()
+
+    def _can_reuse(self, conn):
+        key = self.conn_key(conn)
+        if key in self._retiring:
+            self._retiring.discard(key)
+            return False
+        return super()._can_reuse(conn)
+
+
+class OfficePostgresqlDatabase(RetiringPool, PooledPostgresqlDatabase):
+    """PostgreSQL, pooled, with the safe close_all() above."""
+
+
+class OfficeSqliteDatabase(RetiringPool, PooledSqliteDatabase):
     """SQLite whose write transactions queue on a lock in this process.
 
     SQLite lets one writer in at a time; its busy handler makes the others sleep and retry, which
@@ -161,8 +193,11 @@ def open_database(url):
                                     max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, stale_timeout=300,
                                     check_same_thread=False)
     if parsed.scheme in ('postgres', 'postgresql'):
-        return connect_url(url.replace(parsed.scheme + '://', 'postgresql+pool://', 1),
-                           max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, stale_timeout=300)
+        options = parse_url(url)
+        if not options.get('database'):
+            raise ValueError('LUOT_DATABASE_URL: %r names no database (postgresql://user@host/name)' % url)
+        return OfficePostgresqlDatabase(max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, stale_timeout=300,
+                                        **options)
     raise ValueError('LUOT_DATABASE_URL: unsupported database %r (use sqlite:/// or postgresql://)'
                      % parsed.scheme)
 

@@ -6,7 +6,8 @@ import pytest
 
 from server import create_app, database
 from server.extensions import db
-from tests.conftest import bearer, make_token
+from tests.conftest import bearer, make_token, need
+from tests.test_concurrency import postgres_available, postgres_url
 
 
 @pytest.fixture
@@ -60,3 +61,42 @@ def test_past_the_wait_the_answer_is_a_clear_503(small_pool):
     assert response.status_code == 503
     assert response.get_json()['error']['code'] == 'server_busy'
     assert 'thử lại' in response.get_json()['error']['message']
+
+
+def retire_while_in_use(database):
+    """A thread runs queries on its pooled connection while another resets the pool: it finishes on the
+    connection it has (peewee's own close_all closed it under the query, and sqlite3 crashed the process),
+    and that connection is closed when handed back, not reused."""
+    started, reset, errors, seen = threading.Event(), threading.Event(), [], {}
+
+    def busy():
+        try:
+            with database.connection_context():
+                seen['before'] = id(database.connection())
+                started.set()
+                reset.wait(5)
+                for _ in range(200):
+                    database.execute_sql('SELECT 1').fetchone()
+                seen['during'] = id(database.connection())
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+    thread = threading.Thread(target=busy)
+    thread.start()
+    started.wait(5)
+    database.close_all()
+    reset.set()
+    thread.join(10)
+    assert not errors and seen['during'] == seen['before']
+    with database.connection_context():
+        assert database.execute_sql('SELECT 1').fetchone()[0] == 1
+    assert not database._retiring          # nothing left to retire: the pool is plain again
+
+
+def test_resetting_the_pool_never_closes_a_connection_another_thread_is_using(tmp_path):
+    retire_while_in_use(database.open_database('sqlite:///%s' % (tmp_path / 'pool.db')))
+
+
+@pytest.mark.postgres
+def test_resetting_a_postgresql_pool_never_closes_a_connection_in_use():
+    need(postgres_available(), 'PostgreSQL is not reachable at %s' % postgres_url())
+    retire_while_in_use(database.open_database(postgres_url()))   # SELECT 1 only: no shared tables touched
