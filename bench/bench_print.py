@@ -32,8 +32,8 @@ for _path in (str(ROOT), str(ROOT / 'bench')):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from bench_server import (TARGET_ISSUE_P99_MS, Api, BenchError, Server, expect, load_average, server_report,  # noqa: E402
-                          log, percentile)
+from bench_server import (TARGET_ISSUE_P99_MS, Api, BenchError, Server, expect, load_average, log,  # noqa: E402
+                          percentile, server_report)
 
 
 def _load_fake_printer():

@@ -30,8 +30,8 @@ if str(ROOT / 'bench') not in sys.path:
     sys.path.insert(0, str(ROOT / 'bench'))
 
 from bench_server import (Api, BenchError, CpuMeter, Errors, Server, check_limits, create_counter,  # noqa: E402
-                          create_service, expect, lift_admission_cap, load_average, log,
-                          receipt_figures, run_clients, server_report, summary_ms)
+                          create_service, expect, lift_admission_cap, load_average, log, receipt_figures, run_clients,
+                          server_report, summary_ms)
 from displays import CLOCK, DisplayFleet, now_ns  # noqa: E402
 
 GOAL_WALL_S = 60.0

@@ -11,8 +11,8 @@ from server import settings
 from server.auth import page, requires
 from server.clock import zone
 from server.errors import Invalid, NotFound
+from server.queueing.lines import board_for
 from server.validation import json_body
-from server.queue import board_for
 
 bp = Blueprint('display', __name__, static_folder=str(Path(__file__).parent / 'static'),
                static_url_path='/display/static')

@@ -4,11 +4,11 @@ import logging
 from flask import request
 from flask_socketio import Namespace, emit, join_room
 
-from server.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
-from server import connections, relay
-from server.extensions import db, socketio
 from server.auth import DEVICE_COOKIE, PERSONAL_DATA_ROLES, lookup_token, session_staff
-from server.queue import board_for, snapshot
+from server.extensions import db, socketio
+from server.live import connections, relay
+from server.live.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
+from server.queueing.lines import board_for, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 def _role(auth):
     """The role of whoever connects: a token in auth or the device cookie, or a staff session (not one that
     must change its password first). The connection is recorded as theirs: revoking the token or ending the
-    staff member's sessions closes it (server/connections.py)."""
+    staff member's sessions closes it (server/live/connections.py)."""
     raw = auth.get('token') if isinstance(auth, dict) else None
     raw = raw or request.cookies.get(DEVICE_COOKIE)
     token = lookup_token(raw)
@@ -30,7 +30,7 @@ def _role(auth):
 
 
 class DisplayNamespace(Namespace):
-    """Boards, kiosks and staff pages listen here; only server/events.py emits into it."""
+    """Boards, kiosks and staff pages listen here; only server/live/events.py emits into it."""
 
     def on_connect(self, auth=None):
         with db.connection_context():

@@ -6,9 +6,10 @@ from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from . import fanout, security
-from .config import load_config
-from .extensions import babel, csrf, db, socketio
+from server.access import security
+from server.config import load_config
+from server.extensions import babel, csrf, db, socketio
+from server.live import fanout
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ('vi', 'en')
@@ -35,22 +36,23 @@ def select_locale():
 
 def create_app(config=None):
     """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
-    from . import (account, admin, api, api_admin, api_appointments, api_calendar, api_staff,  # noqa: F401
-                   connections, counter, desk, errors, hotline, kiosk, pages)
-    from . import admin_records, api_personal_data  # noqa: F401
-    from .auth import load_principal, protect_forms
-    from .database import open_database, upgrade_schema
+    from server import api, errors, pages
+    from server.auth import load_principal, protect_forms
+    from server.db.database import open_database, upgrade_schema
+    from server.live import connections
+    from server.pages import account
 
-    app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'static'))
+    app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'pages' / 'static'))
     app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
-    from .events import wait_until_published, watch_message_queue
+    from server.live.events import wait_until_published, watch_message_queue
     wait_until_published(60)  # never swap the database under the publisher thread (tests build many apps)
     connections.wait_until_closed(60)   # nor under a thread closing revoked connections
     db.initialize(open_database(app.config['DATABASE_URL']))
-    from . import caches, queue, settings
+    from server import caches, settings
+    from server.queueing import lines
     settings.forget()
-    queue.forget_estimates()
+    lines.forget_estimates()
     caches.forget_all()
     upgrade_schema()
     if app.config['SCHEDULER'] and not app.config['MESSAGE_QUEUE']:
@@ -79,10 +81,8 @@ def create_app(config=None):
         if not db.is_closed():
             db.close()
 
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
-    for module in (kiosk, desk, counter, admin, hotline, account):
-        app.register_blueprint(module.bp)
+    api.register(app)
+    pages.register(app)
     _register_display(app)
     _start_background(app)
     return app
@@ -97,7 +97,7 @@ def _register_display(app):
 
 
 def _message_queue(app):
-    from .relay import manager_for
+    from server.live.relay import manager_for
     manager = manager_for(app.config['MESSAGE_QUEUE'])
     return {'client_manager': manager} if manager is not None else {}
 
@@ -105,7 +105,8 @@ def _message_queue(app):
 def _start_background(app):
     """The print spooler and the scheduled jobs; tests may turn them off. With several workers
     (DUTY_LOCK set by `run.py --workers N`) only the worker holding that lock runs them."""
-    from . import jobs, printing
+    from server.host import jobs
+    from server.queueing import printing
     printing.check_default_printer(app)
 
     def start():
@@ -121,14 +122,15 @@ def _start_background(app):
         start()
         return
     import threading
-    from .duties import run_when_elected
+
+    from server.host.duties import run_when_elected
     stopping = app.extensions['luot_stopping'] = threading.Event()
     app.extensions['luot_duty_lock'] = run_when_elected(app.config['DUTY_LOCK'], start, stopping)
 
 
 def main(argv=None):
     """The command line: run the server, or `token create`."""
-    from .cli import run
+    from server.cli import run
     run(argv)
 
 

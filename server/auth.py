@@ -9,10 +9,11 @@ from flask import current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import caches, sessions
-from .errors import Forbidden, Unauthorized
-from .extensions import csrf, db
-from .models import ApiToken, Staff, utcnow
+from server import caches
+from server.access import sessions
+from server.errors import Forbidden, Unauthorized
+from server.extensions import csrf, db
+from server.models import ApiToken, Staff, utcnow
 
 DEVICE_COOKIE = 'luot_device'
 DEVICE_COOKIE_AGE = 5 * 365 * 24 * 3600

@@ -26,7 +26,7 @@ def _parser():
                                                               'gateway'])
     create.add_argument('--name', required=True)
     create.add_argument('--data-dir', dest='token_data_dir', default=None)
-    from .staff_command import add_parser as add_staff_parser
+    from server.access.staff_command import add_parser as add_staff_parser
     add_staff_parser(sub)
     _add_records_commands(sub)
     return parser
@@ -56,9 +56,9 @@ def lan_addresses():
 
 
 def _create_token(args):
-    from . import create_app
-    from .extensions import db
-    from .models import ApiToken
+    from server import create_app
+    from server.extensions import db
+    from server.models import ApiToken
     config = {'SCHEDULER': False, 'PRINTING': False}
     if args.token_data_dir or args.data_dir:
         config['DATA_DIR'] = args.token_data_dir or args.data_dir
@@ -69,8 +69,10 @@ def _create_token(args):
 
 
 def _serve(args):
-    from . import create_app, demo, jobs, records, serving
-    from .extensions import db
+    from server import create_app, demo
+    from server.db import records
+    from server.extensions import db
+    from server.host import jobs, serving
     records.prepare_to_serve(args.data_dir)   # a damaged database stops here; the office lock is held from now on
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
     workers, serving_config = serving.workers_wanted(args.workers), dict(config)
@@ -79,7 +81,8 @@ def _serve(args):
         serving_config.update(TLS=True, SESSION_COOKIE_SECURE=True, PREFERRED_URL_SCHEME='https')
     if workers > 1:     # checked before anything is written
         from flask import Flask
-        from .config import load_config
+
+        from server.config import load_config
         settled = load_config(Flask(__name__), config)     # also makes the secret key, once for all workers
         serving.check_workers(workers, settled)
         serving_config['DUTY_LOCK'] = os.path.join(settled['DATA_DIR'], 'background.lock')   # workers only
@@ -113,7 +116,7 @@ def _serve(args):
 
 
 def _records_command(args):
-    from . import records
+    from server.db import records
     data_dir = args.records_data_dir or args.data_dir
     if args.command == 'backup':
         records.backup_command(data_dir, args.to)
@@ -135,13 +138,13 @@ def run(argv=None):
     args = _parser().parse_args(argv)
     from peewee import OperationalError
 
-    from .serving import ServingError
-    from .storage import RecordsError
+    from server.db.storage import RecordsError
+    from server.host.serving import ServingError
     try:
         if args.command == 'token':
             _create_token(args)
         elif args.command == 'staff':
-            from .staff_command import create as create_staff
+            from server.access.staff_command import create as create_staff
             sys.exit(create_staff(args))
         elif args.command in ('backup', 'restore', 'purge'):
             _records_command(args)

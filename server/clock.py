@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-from .models import utcnow
+from server.models import utcnow
 
 DEFAULT_ZONE = 'Asia/Ho_Chi_Minh'
 

@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .private_files import create_private, private_folder, tighten
+from server.db.private_files import create_private, private_folder, tighten
 
 DEFAULTS = {
     'DATA_DIR': 'instance',
@@ -22,7 +22,7 @@ DEFAULTS = {
     'WTF_CSRF_CHECK_DEFAULT': False,  # checked in a before_request hook: bearer tokens are exempt
     'WTF_CSRF_TIME_LIMIT': None,
     # Over HTTPS Flask-WTF would also demand a same-site Referer, which Referrer-Policy: no-referrer
-    # (server/security.py) never lets a browser send: the token and SameSite cookies guard the forms.
+    # (server/access/security.py) never lets a browser send: the token and SameSite cookies guard the forms.
     'WTF_CSRF_SSL_STRICT': False,
     'BABEL_DEFAULT_LOCALE': 'vi',
     'BABEL_DEFAULT_TIMEZONE': 'Asia/Ho_Chi_Minh',

@@ -1,10 +1,10 @@
 """A realistic demo ward office for `python run.py --demo`."""
 import secrets
 
-from .auth import hash_password
-from .extensions import db
-from .models import ApiToken, Board, Counter, CounterService, Procedure, Service, Staff
-from . import settings
+from server import settings
+from server.auth import hash_password
+from server.extensions import db
+from server.models import ApiToken, Board, Counter, CounterService, Procedure, Service, Staff
 
 SERVICES = [
     ('CT', 'Chứng thực', 'A', 'Chứng thực bản sao, chữ ký, hợp đồng'),

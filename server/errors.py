@@ -109,7 +109,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(DatabaseError)
     def handle_database(error):
-        from .storage import storage_refusal
+        from server.db.storage import storage_refusal
         refusal = storage_refusal(error)
         if refusal is None:
             return handle_unexpected(error)

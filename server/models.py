@@ -4,10 +4,10 @@ import hashlib
 import json
 import secrets
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField, fn)
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
+                    fn)
 
-from .extensions import db
+from server.extensions import db
 
 STATUSES = ('waiting', 'called', 'serving', 'done', 'no_show', 'cancelled')
 ACTIVE_STATUSES = ('called', 'serving')

@@ -2,7 +2,7 @@
 import json
 import time
 
-from .models import Setting
+from server.models import Setting
 
 DEFAULTS = {
     'office_name': 'Bộ phận một cửa UBND phường',
@@ -18,7 +18,7 @@ DEFAULTS = {
     'number_reading': 'number',      # "number": hai mươi lăm; "digits": không hai năm
     'voice_repeat': 1,
     'voice_volume': 100,
-    'session_idle_hours': 12,        # a staff login unused this long is over (server/sessions.py)
+    'session_idle_hours': 12,        # a staff login unused this long is over (server/access/sessions.py)
     # Appointments
     'booking_days_ahead': 30,        # how far ahead a citizen may book
     'max_bookings_per_phone': 3,     # open bookings one phone number may hold

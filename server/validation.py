@@ -3,7 +3,7 @@ import phonenumbers
 from flask import request
 from flask_babel import gettext as _
 
-from .errors import Invalid
+from server.errors import Invalid
 
 MAX_NAME = 100
 MAX_ID = 2 ** 63 - 1   # database integer keys are 64-bit

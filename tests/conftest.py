@@ -42,7 +42,8 @@ def need(condition, reason):
 def published_before_reading(monkeypatch):
     """Events go out on the publisher thread: a test client reads only after they are published."""
     from flask_socketio.test_client import SocketIOTestClient
-    from server.events import wait_until_published
+
+    from server.live.events import wait_until_published
     original = SocketIOTestClient.get_received
 
     def get_received(self, namespace=None):
@@ -60,10 +61,11 @@ def app_config(tmp_path):
 def app(app_config):
     application = create_app(app_config)
     yield application
-    from server.events import wait_until_published
+    from server.live.events import wait_until_published
+
     # Closing the pool under the publisher thread's query crashes SQLite: wait for it, however loaded the machine.
     assert wait_until_published(timeout=120), 'the publisher thread did not finish within 120 s'
-    from server.connections import wait_until_closed
+    from server.live.connections import wait_until_closed
     assert wait_until_closed(timeout=60), 'the connections of revoked access were not closed within 60 s'
     if not db.is_closed():
         db.close()
@@ -284,7 +286,7 @@ def browser():
         instance.close()
 
 
-# Every page of every browser test reports what the Content-Security-Policy blocked (server/security.py).
+# Every page of every browser test reports what the Content-Security-Policy blocked (server/access/security.py).
 REPORT_CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', (event) => {
   console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') +
                 ' at ' + (event.sourceFile || location.href) + ':' + event.lineNumber);

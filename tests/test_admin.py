@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
-from server import tickets
 from server.extensions import db
 from server.models import AuditEvent, Printer, Staff
+from server.queueing import tickets
 from tests.conftest import bearer, make_staff
 
 API = '/api/v1'

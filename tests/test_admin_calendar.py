@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from server import outbox
 from server.clock import office_day
 from server.extensions import db
 from server.models import OutboxMessage
+from server.sms import outbox
 from tests.conftest import bearer, make_staff
 from tests.test_admin import api_call, browser_login, shoot
 

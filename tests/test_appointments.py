@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from server import appointments, settings
+from server import settings
+from server.booking import appointments
 from server.clock import local_naive, utc_from_local
 from server.extensions import db
 from server.models import Appointment, Holiday, OutboxMessage, Ticket
@@ -256,7 +257,7 @@ def test_holidays_and_hours_api(client, tokens):
 
 
 def test_public_holidays_seed_once(app):
-    from server.jobs import seed_calendar
+    from server.host.jobs import seed_calendar
     seed_calendar(app)
     with db.connection_context():
         count = Holiday.select().count()
@@ -271,7 +272,7 @@ def test_public_holidays_seed_once(app):
 
 
 def test_a_checked_in_booking_is_served_before_earlier_walk_ins(app, office):
-    from server import tickets
+    from server.queueing import tickets
     slot = datetime.datetime.combine(open_day(), datetime.time(9, 0))
     code = book_now(app, slot)
     with app.app_context(), db.connection_context():

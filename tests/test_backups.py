@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from server import backups, jobs
+from server.db import backups
 from server.extensions import db
+from server.host import jobs
 from tests.conftest import ROOT, bearer, free_port, need
 from tests.helpers import wait_for
 
@@ -285,7 +286,7 @@ def test_a_full_disk_is_a_clear_503_loses_nothing_acknowledged_and_heals_by_itse
     assert refusal[0] == 503 and refusal[1]['error']['code'] == 'disk_full', refusal
     message = refusal[1]['error']['message']
     assert 'hết chỗ lưu dữ liệu' in message and 'thử lại sau ít phút' in message and 'không bị mất' in message
-    from server.openapi import spec
+    from server.api.openapi import spec
     assert '503' in spec()['paths']['/api/v1/tickets']['post']['responses']      # documented
     status, english = issue_here(**{'Accept-Language': 'en'})
     assert status == 503 and 'run out of storage space' in english['error']['message']   # still full, never a 500
@@ -356,6 +357,7 @@ def test_a_database_that_cannot_grow_in_a_live_server_is_a_503_at_commit_and_hea
 @pytest.mark.slow
 def test_the_kiosk_says_so_in_vietnamese_when_the_disk_refuses_and_issues_again_after(live_server, page_in):
     import resource
+
     from playwright.sync_api import expect
 
     from tests.test_kiosk import WAIT, open_kiosk, take_ticket

@@ -5,10 +5,11 @@ import threading
 
 import pytest
 
-from server import create_app, tickets
+from server import create_app
 from server.errors import QueueError
 from server.extensions import db
 from server.models import MODELS, AuditEvent, Ticket
+from server.queueing import tickets
 from tests.conftest import make_counter, make_service, need
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
@@ -55,7 +56,7 @@ def busy_app(request, tmp_path):
     for number in range(1, COUNTERS + 1):
         make_counter(number, ['CT'])
     yield app
-    from server.events import wait_until_published
+    from server.live.events import wait_until_published
     wait_until_published(30)
     db.obj.close_all()
 

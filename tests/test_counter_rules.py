@@ -2,9 +2,9 @@
 acting counter of ticket actions, the counter's line and counts, handing a citizen back, and logging out."""
 import pytest
 
-from server import tickets
 from server.extensions import db
 from server.models import AuditEvent, Counter, Ticket
+from server.queueing import tickets
 from tests.conftest import bearer, make_staff
 from tests.test_access import csrf_from
 from tests.test_counter_page import log_in_client

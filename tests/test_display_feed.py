@@ -6,9 +6,9 @@ import time
 import pytest
 import socketio as socketio_client
 
-from server import tickets
 from server.extensions import db, socketio
 from server.models import Board
+from server.queueing import tickets
 from tests.conftest import bearer, need
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
@@ -65,7 +65,7 @@ def test_issue_emits_queue_changed(client, office, tokens, display):
 def test_a_call_reaches_boards_before_its_count_update(client, office, tokens, display, monkeypatch):
     """ticket_called, which citizens wait for, goes out at once; the same call's queue_changed waits
     the fold window, so the two do not compete for the server's threads on a large office."""
-    from server import events
+    from server.live import events
     emitted = []
     original = events._emit
     monkeypatch.setattr(events, '_emit', lambda event, *rest: (emitted.append((event, time.monotonic())),
@@ -84,7 +84,7 @@ def test_a_call_reaches_boards_before_its_count_update(client, office, tokens, d
 def test_a_burst_of_queue_changes_is_folded_into_one_event(app, office, display, monkeypatch):
     """Changes within the fold window go out as one queue_changed with every changed line and the
     latest counts; wait_until_published waits for a fold still pending."""
-    from server import events
+    from server.live import events
     monkeypatch.setattr(events, 'FOLD_SECONDS', 0.3)
     display.get_received(NS)
     with app.app_context(), db.connection_context():

@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from server import end_of_day, settings, tickets
+from server import settings
 from server.extensions import db
 from server.models import AuditEvent, Counter, Setting, Ticket
+from server.queueing import end_of_day, tickets
 from tests.conftest import bearer
 from tests.test_outbox import local
 
@@ -94,7 +95,7 @@ def test_reports_count_them_as_issued_not_served_and_not_no_shows(office, client
     cards = dict((label, int(figure)) for figure, label in
                  re.findall(r'<span class="figure">(\d+)</span><span>([^<]+)</span>', html))
     assert cards == {'Đã lấy số': 6, 'Đã phục vụ': 2, 'Vắng mặt': 1}
-    from server import reports
+    from server.queueing import reports
     with office.app_context(), db.connection_context():
         by_code = {row['key']: row for row in reports.figures(MONDAY, MONDAY)['services']}
     assert (by_code['CT']['issued'], by_code['CT']['called'], by_code['CT']['served'], by_code['CT']['no_show']) \
@@ -143,7 +144,7 @@ def test_the_first_run_only_records_where_to_start(office):
 
 
 def test_the_job_runs_in_its_own_connection(office):
-    from server import jobs
+    from server.host import jobs
     jobs.end_office_day(office)
     with office.app_context(), db.connection_context():
         assert Setting.get_or_none(Setting.key == end_of_day.MARKER) is not None

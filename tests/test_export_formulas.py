@@ -4,8 +4,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from server import tickets
 from server.extensions import db
+from server.queueing import tickets
 from server.spreadsheets import append_row
 from tests.conftest import bearer, open_weekday
 

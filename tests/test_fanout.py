@@ -1,4 +1,4 @@
-"""Fan-out to WebSocket clients (server/fanout.py), over real sockets: the emitting thread writes every
+"""Fan-out to WebSocket clients (server/live/fanout.py), over real sockets: the emitting thread writes every
 board's frame itself, each board gets its packets in order, and a board that stops reading holds up
 no one and still gets everything, in order, once it reads again."""
 import json
@@ -12,8 +12,9 @@ from werkzeug.serving import make_server
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, Request, TextMessage
 
-from server import events, fanout, tickets
 from server.extensions import db
+from server.live import events, fanout
+from server.queueing import tickets
 from tests.conftest import bearer
 from tests.helpers import wait_for
 
@@ -319,7 +320,7 @@ def test_a_library_that_changed_falls_back_to_the_stock_writers(app, monkeypatch
     real_version = fanout.metadata.version
     monkeypatch.setattr(fanout.metadata, 'version',
                         lambda name: '4.99.0' if name == 'python-engineio' else real_version(name))
-    with caplog.at_level('WARNING', logger='server.fanout'):
+    with caplog.at_level('WARNING', logger='server.live.fanout'):
         assert fanout.install(socketio) is False
     assert eio._async['websocket'] is SimpleWebSocketWSGI
     assert 'python-engineio is 4.99.0' in caplog.text and 'stock writer threads' in caplog.text

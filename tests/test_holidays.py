@@ -5,10 +5,12 @@ import logging
 
 import pytest
 
-from server import appointments, caches, office_hours, outbox
+from server import caches
+from server.api.openapi import spec
+from server.booking import appointments, office_hours
 from server.extensions import db
 from server.models import Appointment, AuditEvent, Holiday, OutboxMessage, Service
-from server.openapi import spec
+from server.sms import outbox
 from server.sms.text import outgoing_text, sms_parts
 from tests.conftest import bearer, open_weekday
 from tests.test_openapi import Contract
@@ -150,7 +152,7 @@ def test_the_closing_text_is_queued_once_for_the_same_bookings(app, office):
         first = appointments.book('CT', day, datetime.time(8, 0), 'Nguyễn Văn An', AN)
         second = appointments.book('HT', day, datetime.time(9, 0), 'Nguyễn Văn An', AN)
         holiday = Holiday(day=day, name='Nghỉ')
-        from server.holidays import cancel_for_closure
+        from server.booking.holidays import cancel_for_closure
         for _attempt in range(2):   # the same closing handled twice (two processes at once)
             with db.atomic():
                 cancel_for_closure([second, first], holiday, 'test', local(day - datetime.timedelta(days=2), 10))

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from server import appointments
+from server.booking import appointments
 from server.extensions import db
 from tests.conftest import make_staff, open_weekday
 from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, log_in, log_in_client

@@ -11,7 +11,8 @@ import pytest
 import requests
 import socketio as socketio_client
 
-from server import auth, create_app, logins, sessions
+from server import auth, create_app
+from server.access import logins, sessions
 from server.extensions import db
 from server.models import LoginFailure, SocketConnection, Staff, utcnow
 from tests.conftest import bearer, make_staff
@@ -302,6 +303,7 @@ def run_staff_create(server, username, role, password):
     import os
     import subprocess
     import sys
+
     from tests.conftest import ROOT
     subprocess.run([sys.executable, str(ROOT / 'run.py'), 'staff', 'create', '--username', username, '--role', role,
                     '--data-dir', str(server.data_dir)], env=dict(os.environ, LUOT_PASSWORD=password), cwd=str(ROOT),

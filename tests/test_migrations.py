@@ -4,12 +4,13 @@ import sqlite3
 import threading
 import time
 
-from server import create_app, tickets
+from server import create_app
 from server.auth import hash_password
-from server.database import CHECKPOINT_SECONDS, SCHEMA_VERSION
+from server.db.database import CHECKPOINT_SECONDS, SCHEMA_VERSION
 from server.extensions import db
-from server.models import (Appointment, Counter, CounterService, LoginFailure, SchemaVersion, Service,
-                           SocketConnection, Staff, Ticket)
+from server.models import (Appointment, Counter, CounterService, LoginFailure, SchemaVersion, Service, SocketConnection,
+                           Staff, Ticket)
+from server.queueing import tickets
 
 
 def make_version_1_database(path, tmp_path):

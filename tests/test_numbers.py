@@ -4,8 +4,7 @@ import unicodedata
 
 import pytest
 
-from display.numbers import (LETTER_NAMES, letter_name, read_digits, read_number,
-                             spoken_ticket_number)
+from display.numbers import LETTER_NAMES, letter_name, read_digits, read_number, spoken_ticket_number
 
 NUMBERS = [
     (0, "không"),

@@ -8,8 +8,8 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from server.api.openapi import spec
 from server.models import TOKEN_ROLES
-from server.openapi import spec
 from tests.conftest import bearer
 
 API = '/api/v1'

@@ -3,10 +3,12 @@ import datetime
 
 import pytest
 
-from server import appointments, messaging, outbox, settings
+from server import settings
+from server.booking import appointments
 from server.clock import utc_from_local
 from server.extensions import db
 from server.models import OutboxMessage
+from server.sms import messaging, outbox
 from server.sms.transports import SmsSendError, open_transport
 
 MONDAY = datetime.date(2030, 3, 4)   # a working Monday, far from any holiday in the test database
@@ -175,7 +177,7 @@ def test_diacritics_are_kept_when_the_office_chooses(gateway):
 
 
 def test_turn_near_is_sent_once_per_ticket(gateway, office):
-    from server import tickets
+    from server.queueing import tickets
     with db.atomic():
         settings.put('turn_near_ahead', 1)
     now = local(MONDAY, 9)

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from server import create_app, demo, staff_command
+from server import create_app, demo
+from server.access import staff_command
 from server.auth import check_login
 from server.extensions import db
 from server.models import Staff

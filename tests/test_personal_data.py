@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from server import personal_data, reports, tickets
+from server.db import personal_data
 from server.extensions import db
-from server.models import (AuditEvent, Appointment, Dossier, InboundMessage, OutboxMessage, PrintJob, Service,
-                           Ticket)
+from server.models import Appointment, AuditEvent, Dossier, InboundMessage, OutboxMessage, PrintJob, Service, Ticket
+from server.queueing import reports, tickets
 from tests.conftest import ROOT, bearer, open_weekday
 from tests.test_kiosk import WAIT, open_kiosk, paired
 
@@ -169,6 +169,7 @@ def test_the_console_page_lists_backups_and_answers_admins_only(app, client, off
 @pytest.mark.browser
 def test_kiosk_and_phone_page_show_the_line_in_a_browser(page_in, live_server):
     from playwright.sync_api import expect
+
     from tests.helpers import api
     server = live_server(demo=True)
     api(server, 'PATCH', '/settings', server.token('admin'), {'personal_data_days': 60})
@@ -186,6 +187,7 @@ def test_kiosk_and_phone_page_show_the_line_in_a_browser(page_in, live_server):
 @pytest.mark.browser
 def test_the_console_erases_one_phone_after_asking(page_in, live_server):
     from playwright.sync_api import expect
+
     from tests.helpers import api
     server = live_server(demo=True)
     admin = server.token('admin')

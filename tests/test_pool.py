@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from server import create_app, database
+from server import create_app
+from server.db import database
 from server.extensions import db
 from tests.conftest import bearer, make_token, need
 from tests.test_concurrency import postgres_available, postgres_url

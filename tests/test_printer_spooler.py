@@ -8,7 +8,7 @@ import pytest
 
 from printer.escpos_output import ticket_bytes
 from printer.spooler import Spooler
-from server.database import open_database
+from server.db.database import open_database
 from server.extensions import db
 from server.models import MODELS, Printer, PrintJob
 from tests.fake_printer import FakePrinter
@@ -214,7 +214,7 @@ def test_bad_uri_is_refused_before_anything_is_stored(spoolers):
 
 
 def test_enqueue_from_after_commit_keeps_the_callers_connection(spoolers):
-    # As server/tickets.py does: the job is queued once the ticket's transaction committed.
+    # As server/queueing/tickets.py does: the job is queued once the ticket's transaction committed.
     spooler = spoolers()
     queued = []
     db.connect()

@@ -1,9 +1,10 @@
 """The queue rules through the HTTP API: numbering, priority, recall, no-show, transfer, estimates."""
 import datetime
 
-from server import settings, tickets
+from server import settings
 from server.extensions import db
 from server.models import AuditEvent, Ticket, utcnow
+from server.queueing import tickets
 from tests.conftest import bearer
 
 

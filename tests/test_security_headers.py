@@ -112,7 +112,7 @@ def test_pairing_links_and_the_ticket_preview_never_name_a_forged_host(app, clie
     assert bases and not any(FORGED in base for base in bases)
     boards = client.get('/admin/boards', headers=bearer(tokens['admin'], Host=FORGED)).get_data(as_text=True)
     assert FORGED not in boards
-    from server.admin import sample_ticket
+    from server.pages.admin import sample_ticket
     with app.test_request_context('/admin/ticket-preview.png', headers={'Host': FORGED}), db.connection_context():
         assert FORGED not in sample_ticket()['track_url']
 

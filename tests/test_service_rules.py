@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from server import appointments, create_app
+from server import create_app
+from server.booking import appointments
 from server.extensions import db
 from server.models import Appointment, Service
 from tests.conftest import bearer, make_counter
@@ -305,7 +306,7 @@ def test_a_counter_opened_by_another_process_serves_its_line_at_once(client, off
     """Each process keeps the served lines for a second; before refusing it reads them again, so a counter
     just opened elsewhere (here: written straight to the database, as another process would) counts."""
     from server.models import Counter, CounterService
-    from server.queue import served_lines
+    from server.queueing.lines import served_lines
     assert patch(client, tokens, '/counters/3', {'active': False}).status_code == 200
     assert patch(client, tokens, '/counters/2', {'services': ['CT']}).status_code == 200
     with db.connection_context():

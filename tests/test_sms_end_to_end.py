@@ -4,9 +4,10 @@ import json
 import re
 import urllib.request
 
-from server import appointments, outbox
+from server.booking import appointments
 from server.clock import local_naive, utc_from_local
 from server.extensions import db
+from server.sms import outbox
 from server.sms.transports import open_transport
 from tests.conftest import free_port
 from tests.helpers import api, wait_for
@@ -98,8 +99,9 @@ def test_reminders_go_out_through_kannel_at_their_time(kannel, office):  # noqa:
 
 def test_sms_booking_through_a_usb_modem(tmp_path):
     """gsm://: the SMS round reads the message off the modem, books, and the reply goes back out the modem."""
-    from server import create_app, messaging
+    from server import create_app
     from server.models import Appointment
+    from server.sms import messaging
     from tests.conftest import make_service, open_weekday
     from tests.fake_modem import FakeModem, decode_submit, deliver_pdu
     with FakeModem() as modem:

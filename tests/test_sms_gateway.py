@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from server import outbox
 from server.auth import DEVICE_COOKIE
 from server.extensions import db
 from server.models import Appointment, InboundMessage, OutboxMessage
+from server.sms import outbox
 from tests.conftest import ROOT, bearer, make_staff, open_weekday
 from tests.helpers import api, wait_for
 from tests.test_access import csrf_from

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.sms.transports import SmsSendError, open_transport
-from server.sms.transports import gsm_pdu, sms_text
+from server.sms.transports import SmsSendError, gsm_pdu, open_transport, sms_text
 from tests.fake_modem import FakeModem, decode_submit, deliver_pdu, status_report_pdu
 
 VIETNAMESE = 'Lượt của bạn: A015, quầy số 3. Xin mời đến ngay!'

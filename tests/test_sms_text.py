@@ -7,10 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.sms.text import (DATE_RE, GSM7_EXTENSION, TIME_RE, date_of, find_time_and_date, fold, incoming_text,
+                             initials, is_gsm7, outgoing_text, similarity, sms_parts, strip_diacritics, time_of)
 from server.sms.transports.sms_text import GSM_BASIC
-from server.sms.text import (DATE_RE, GSM7_EXTENSION, TIME_RE, date_of, find_time_and_date, fold,
-                             incoming_text, initials, is_gsm7, outgoing_text, similarity, sms_parts, strip_diacritics,
-                             time_of)
 
 # Every Vietnamese vowel with every tone, and đ: each must lose its marks.
 VOWELS = {'a': 'aàáảãạăằắẳẵặâầấẩẫậ', 'e': 'eèéẻẽẹêềếểễệ', 'i': 'iìíỉĩị', 'o': 'oòóỏõọôồốổỗộơờớởỡợ',

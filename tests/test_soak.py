@@ -2,7 +2,7 @@
 server process, through several Engine.IO heartbeats (ping every 10 s, timeout 10 s) while a counter
 calls every few seconds. Not one disconnect, and every call on every board, in order.
 
-Before the fix in server/fanout.py every one of these clients was dropped exactly 20 s after it
+Before the fix in server/live/fanout.py every one of these clients was dropped exactly 20 s after it
 connected (the writer thread saw no packet on its queue for ping_interval + ping_timeout)."""
 import os
 import re

@@ -10,8 +10,7 @@ from array import array
 
 import pytest
 
-from display import voice
-from display import wavfiles
+from display import voice, wavfiles
 from display.voice import VoiceRenderer, announcement, clip_name
 from display.wavfiles import chime_wav
 

@@ -3,16 +3,17 @@ import datetime
 import logging
 import threading
 
-from .. import appointments, outbox, settings
-from ..clock import local_naive
-from ..errors import QueueError
-from ..extensions import db
-from ..models import InboundMessage, Procedure, Service, utcnow
-from ..validation import mask_phone
-from . import messages
-from .parser import SYNTAX, Book, Cancel, Candidate, Invalid, Move, Query, parse_message
-from .text import outgoing_text, strip_diacritics
-from .transports.base import national_phone
+from server import settings
+from server.booking import appointments
+from server.clock import local_naive
+from server.errors import QueueError
+from server.extensions import db
+from server.models import InboundMessage, Procedure, Service, utcnow
+from server.sms import messages, outbox
+from server.sms.parser import SYNTAX, Book, Cancel, Candidate, Invalid, Move, Query, parse_message
+from server.sms.text import outgoing_text, strip_diacritics
+from server.sms.transports.base import national_phone
+from server.validation import mask_phone
 
 log = logging.getLogger(__name__)
 

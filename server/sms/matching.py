@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .text import fold, initials, similarity
+from server.sms.text import fold, initials, similarity
 
 PROCEDURE_MATCH = 70      # scores (0-100) below this are not taken as the procedure...
 PROCEDURE_SUGGEST = 50    # ...but from here they are offered as suggestions

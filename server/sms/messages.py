@@ -2,8 +2,8 @@
 
 Each stays under 160 characters once stripped, so it goes as one SMS. The README documents them for the office.
 """
-from .. import settings
-from .text import outgoing_text, sms_parts
+from server import settings
+from server.sms.text import outgoing_text, sms_parts
 
 
 def _day(date):

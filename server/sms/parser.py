@@ -9,9 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, match_office, match_procedure,  # noqa: F401
-                       procedure_score)
-from .text import date_of, find_time_and_date, fold, incoming_text, time_of
+from server.sms.matching import OFFICE_MATCH, PROCEDURE_MATCH, Candidate, match_office, match_procedure, procedure_score
+from server.sms.text import date_of, find_time_and_date, fold, incoming_text, time_of
 
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
 CODE_LENGTH = 6

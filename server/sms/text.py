@@ -8,7 +8,7 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
-from .transports.sms_text import GSM_EXTENSION, fits_gsm7
+from server.sms.transports.sms_text import GSM_EXTENSION, fits_gsm7
 
 # Extension-table characters go as escape + character: two septets.
 GSM7_EXTENSION = frozenset(GSM_EXTENSION)

@@ -9,11 +9,11 @@ send() raises SmsSendError (.temporary says whether to retry later). poll() may 
 """
 import urllib.parse
 
-from .base import DeliveryReport, Inbound, SmsSendError, Transport, UriError, bad_uri
-from .gsm_modem import GsmTransport
-from .http_gateway import HttpTransport
-from .log_only import LogTransport
-from .smpp_transport import SmppTransport
+from server.sms.transports.base import DeliveryReport, Inbound, SmsSendError, Transport, UriError, bad_uri
+from server.sms.transports.gsm_modem import GsmTransport
+from server.sms.transports.http_gateway import HttpTransport
+from server.sms.transports.log_only import LogTransport
+from server.sms.transports.smpp_transport import SmppTransport
 
 __all__ = ['DeliveryReport', 'Inbound', 'SmsSendError', 'Transport', 'UriError', 'open_transport',
            'SCHEMES']

@@ -4,9 +4,8 @@ import threading
 import time
 from collections import OrderedDict
 
+from server.sms.transports.base import DeliveryReport, Inbound
 from server.validation import mask_phone
-
-from .base import DeliveryReport, Inbound
 
 log = logging.getLogger(__name__)
 MISSING_PART = '[…]'

@@ -9,12 +9,12 @@ import time
 
 import serial
 
+from server.sms.transports import gsm_pdu
+from server.sms.transports.assembly import PartJoiner, ReceiptTracker
+from server.sms.transports.at_channel import AtChannel, ModemError, NoAnswer
+from server.sms.transports.base import (SmsSendError, Transport, bad_uri, flag, international_number, national_phone,
+                                        query_options)
 from server.validation import mask_phone
-
-from . import gsm_pdu
-from .assembly import PartJoiner, ReceiptTracker
-from .at_channel import AtChannel, ModemError, NoAnswer
-from .base import SmsSendError, Transport, bad_uri, flag, international_number, national_phone, query_options
 
 log = logging.getLogger(__name__)
 SEND_TIMEOUT_FACTOR = 3         # +CMGS waits on the network, not only on the modem

@@ -6,8 +6,8 @@ modem stack around its codec; this needs only the few fields below.
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from . import sms_text
-from .sms_text import GSM7, OCTETS, UCS2
+from server.sms.transports import sms_text
+from server.sms.transports.sms_text import GSM7, OCTETS, UCS2
 
 VALIDITY_24_HOURS = 0xA7        # relative validity period: (0xA7 - 143) * 30 min + 12 h
 TOA_INTERNATIONAL, TOA_UNKNOWN = 0x91, 0x81

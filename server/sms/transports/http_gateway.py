@@ -11,9 +11,8 @@ import logging
 import ssl
 import urllib.parse
 
+from server.sms.transports.base import SmsSendError, Transport, bad_uri
 from server.validation import mask_phone
-
-from .base import SmsSendError, Transport, bad_uri
 
 log = logging.getLogger(__name__)
 RESERVED = ('to', 'text', 'coding', 'charset', 'username', 'password')

@@ -1,9 +1,8 @@
 """log:// : the default; sends nothing and logs one line (the outbox rows are what the admin sees)."""
 import logging
 
+from server.sms.transports.base import Transport, bad_uri
 from server.validation import mask_phone
-
-from .base import Transport, bad_uri
 
 log = logging.getLogger(__name__)
 

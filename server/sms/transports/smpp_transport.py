@@ -11,13 +11,12 @@ from datetime import datetime, timezone
 
 from smpplib import consts
 
+from server.sms.transports import sms_text
+from server.sms.transports.assembly import PartJoiner, ReceiptTracker
+from server.sms.transports.base import (DeliveryReport, Inbound, SmsSendError, Transport, bad_uri, international_number,
+                                        national_phone, positive_number, query_options)
+from server.sms.transports.smpp_link import LinkBroken, SmppLink
 from server.validation import mask_phone
-
-from . import sms_text
-from .assembly import PartJoiner, ReceiptTracker
-from .base import (DeliveryReport, Inbound, SmsSendError, Transport, bad_uri, international_number,
-                   national_phone, positive_number, query_options)
-from .smpp_link import LinkBroken, SmppLink
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 2775

@@ -1,0 +1,1 @@
+"""Access: logging in, staff sessions, security headers, creating the first admin."""

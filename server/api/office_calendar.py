@@ -1,0 +1,160 @@
+"""The JSON API of the office calendar (hours, holidays, procedures) and of results to collect."""
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from server.api import actor, bp
+from server.auth import requires
+from server.booking import dossiers, holidays, office_hours
+from server.errors import Invalid, NotFound
+from server.extensions import db
+from server.models import DOSSIER_STATUSES, Holiday, Procedure, Service
+from server.queueing.tickets import audit, open_service
+from server.validation import MAX_NAME, boolean, json_body, not_null, phone_number, text
+
+
+def hours_dict():
+    hours = office_hours.weekly_hours()
+    return [{'weekday': weekday, 'name': office_hours.WEEKDAY_NAMES[weekday],
+             'sessions': {session: {'start': start, 'end': end} for session, (start, end) in
+                          sorted(hours.get(weekday, {}).items()) if start < end}}
+            for weekday in range(7)]
+
+
+@bp.get('/office-hours')
+@requires('hotline', 'admin')
+def get_hours():
+    return jsonify(hours_dict())
+
+
+@bp.put('/office-hours')
+@requires('admin')
+def put_hours():
+    """Replace the week: [{"weekday": 0, "sessions": {"morning": {"start", "end"}, ...}}, ...]."""
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, list) or len(body) > 7:
+        raise Invalid(_('Dữ liệu phải là danh sách các ngày trong tuần.'), 'invalid_json')
+    hours = {}
+    for day in body:
+        weekday = day.get('weekday') if isinstance(day, dict) else None
+        sessions = day.get('sessions') if isinstance(day, dict) else None
+        if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6 \
+                or not isinstance(sessions, dict):
+            raise Invalid(_('Mỗi ngày cần "weekday" (0-6) và "sessions".'), 'invalid_type')
+        hours[weekday] = {}
+        for session, times in sessions.items():
+            if not isinstance(times, dict):
+                raise Invalid(_('Buổi làm việc không hợp lệ.'), 'invalid_session')
+            hours[weekday][session] = (text(times, 'start', 5, required=True), text(times, 'end', 5, required=True))
+    office_hours.set_weekly_hours(hours)
+    with db.atomic():
+        audit(None, 'hours_changed', actor())
+    return jsonify(hours_dict())
+
+
+def holiday_dict(holiday):
+    return {'date': holiday.day.isoformat(), 'name': holiday.name}
+
+
+@bp.get('/holidays')
+@requires('hotline', 'admin')
+def list_holidays():
+    query = Holiday.select().order_by(Holiday.day)
+    year = request.args.get('year', type=int)
+    if year is not None:
+        if not 2000 <= year <= 2100:
+            raise Invalid(_('Năm phải từ 2000 đến 2100.'), 'out_of_range')
+        query = query.where(Holiday.day.year == year)
+    return jsonify([holiday_dict(h) for h in query])
+
+
+@bp.post('/holidays')
+@requires('admin')
+def add_holiday():
+    """A day off; 409 has_bookings listing that day's open bookings unless "cancel_bookings": true."""
+    body = json_body()
+    day = office_hours.parse_day(text(body, 'date', 10, required=True))
+    name = text(body, 'name', 100, required=True)
+    holiday, cancelled = holidays.add(day, name, actor(), cancel_bookings=boolean(body, 'cancel_bookings'))
+    return jsonify(dict(holiday_dict(holiday), cancelled=[a.code for a in cancelled])), 201
+
+
+@bp.delete('/holidays/<day>')
+@requires('admin')
+def delete_holiday(day):
+    date = office_hours.parse_day(day)
+    with db.atomic():
+        if Holiday.delete().where(Holiday.day == date).execute() != 1:
+            raise NotFound(_('Ngày %(day)s không phải ngày nghỉ.', day=date.strftime('%d/%m/%Y')), 'unknown_holiday')
+        audit(None, 'holiday_removed', actor(), date=date.isoformat())
+    return jsonify({'date': date.isoformat(), 'deleted': True})
+
+
+def procedure_dict(procedure):
+    return {'id': procedure.id, 'service': procedure.service.code, 'name': procedure.name,
+            'active': procedure.active}
+
+
+@bp.get('/procedures')
+@requires('hotline', 'admin')
+def list_procedures():
+    rows = Procedure.select(Procedure, Service).join(Service).order_by(Service.sort_order, Service.code,
+                                                                          Procedure.name)
+    return jsonify([procedure_dict(p) for p in rows])
+
+
+@bp.post('/procedures')
+@requires('admin')
+def add_procedure():
+    body = json_body()
+    service = open_service(text(body, 'service', 16, required=True))
+    name = text(body, 'name', 200, required=True)
+    with db.atomic():
+        procedure = Procedure.create(service=service, name=name)
+        audit(None, 'procedure_added', actor(), service=service.code, name=name)
+    return jsonify(procedure_dict(procedure)), 201
+
+
+@bp.patch('/procedures/<int:procedure_id>')
+@requires('admin')
+def change_procedure(procedure_id):
+    procedure = Procedure.get_or_none(Procedure.id == procedure_id)
+    if procedure is None:
+        raise NotFound(_('Không có thủ tục số %(id)s.', id=procedure_id), 'unknown_procedure')
+    body = json_body()
+    not_null(body, ('name', 'active'))
+    name = text(body, 'name', 200)
+    with db.atomic():
+        if name is not None:
+            procedure.name = name
+        if 'active' in body:
+            procedure.active = boolean(body, 'active')
+        procedure.save()
+    return jsonify(procedure_dict(procedure))
+
+
+@bp.get('/dossiers')
+@requires('desk', 'counter')
+def list_dossiers():
+    status = request.args.get('status')
+    if status and status not in DOSSIER_STATUSES + ('overdue',):
+        raise Invalid(_('Trạng thái phải là ready, overdue hoặc collected.'), 'invalid_choice')
+    return jsonify(dossiers.listing(status))
+
+
+@bp.post('/dossiers')
+@requires('desk', 'counter')
+def dossier_ready():
+    body = json_body()
+    code = text(body, 'code', 32, required=True)
+    name = text(body, 'name', MAX_NAME, required=True)
+    phone = phone_number(body.get('phone'))
+    service_code = text(body, 'service', 16)
+    service = open_service(service_code) if service_code else None
+    dossier = dossiers.mark_ready(code, name, phone, service, actor())
+    return jsonify(dossiers.dossier_dict(dossier)), 201
+
+
+@bp.post('/dossiers/<code>/collected')
+@requires('desk', 'counter')
+def dossier_collected(code):
+    return jsonify(dossiers.dossier_dict(dossiers.mark_collected(code[:32], actor())))

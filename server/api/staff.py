@@ -1,0 +1,267 @@
+"""The JSON API for staff accounts, printers and changes to display boards (the admin console)."""
+import json
+import re
+
+from flask import g, jsonify
+from flask_babel import gettext as _
+from peewee import IntegrityError
+
+from printer.transports import PrinterURIError, checked_uri
+from server.access import sessions
+from server.api import actor, bp
+from server.api.office import BOARD_FIELDS, _services_by_code, board_dict
+from server.auth import hash_password, requires
+from server.clock import iso
+from server.errors import Conflict, Invalid, NotFound, must_exist
+from server.extensions import db
+from server.live import events
+from server.models import STAFF_ROLES, Board, Counter, Printer, Staff
+from server.queueing.tickets import audit
+from server.validation import boolean, integer, json_body, not_null, string_list, text
+
+USERNAME = re.compile(r'^[A-Za-z0-9._-]{2,50}$')
+MIN_PASSWORD = 8
+PAPER_WIDTHS = (58, 80)
+# Body fields whose columns cannot be empty: null is a 400 (leave a field out to keep it unchanged).
+STAFF_FIELDS = ('username', 'full_name', 'role', 'active', 'password')
+PRINTER_FIELDS = ('name', 'uri', 'paper_width')
+
+
+# Staff accounts --------------------------------------------------------------------------------
+
+def staff_dict(staff):
+    """A staff account as the API answers it: never the password hash."""
+    return {'id': staff.id, 'username': staff.username, 'full_name': staff.full_name, 'role': staff.role,
+            'active': staff.active, 'created_at': iso(staff.created_at),
+            'must_change_password': staff.must_change_password}
+
+
+def _password(body, required):
+    """The new password as typed (not stripped: spaces may be part of it), at least MIN_PASSWORD long."""
+    if text(body, 'password', 200, required=required) is None:
+        return None
+    password = body['password']
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(_('Mật khẩu phải có ít nhất %(min)d ký tự.', min=MIN_PASSWORD), 'password_too_short')
+    return password
+
+
+def _role(body, required):
+    role = text(body, 'role', 16, required=required)
+    if role is not None and role not in STAFF_ROLES:
+        raise Invalid(_('Vai trò phải là một trong: %(roles)s.', roles=', '.join(STAFF_ROLES)), 'invalid_role')
+    return role
+
+
+def find_staff(staff_id):
+    return must_exist(Staff.get_or_none(Staff.id == staff_id),
+                      _('Không có tài khoản số %(id)s.', id=staff_id), 'unknown_staff')
+
+
+@bp.get('/staff')
+@requires('admin')
+def list_staff():
+    return jsonify([staff_dict(s) for s in Staff.select().order_by(Staff.username)])
+
+
+@bp.post('/staff')
+@requires('admin')
+def create_staff():
+    body = json_body()
+    not_null(body, STAFF_FIELDS)
+    username = text(body, 'username', 50, required=True)
+    if not USERNAME.match(username):
+        raise Invalid(_('Tên đăng nhập gồm 2-50 chữ cái không dấu, chữ số, dấu chấm, "-" hoặc "_".'),
+                      'invalid_username')
+    fields = {'username': username, 'full_name': text(body, 'full_name', 100, default=''),
+              'role': _role(body, required=True), 'active': boolean(body, 'active', default=True)}
+    password = _password(body, required=True)
+    try:
+        with db.atomic():
+            # A password the admin chose for someone else: its owner replaces it at the first login.
+            staff = Staff.create(password_hash=hash_password(password), must_change_password=True, **fields)
+            audit(None, 'staff_created', actor(), username=username, role=fields['role'])
+    except IntegrityError:
+        raise Conflict(_('Đã có tài khoản "%(username)s".', username=username), 'duplicate_staff')
+    return jsonify(staff_dict(staff)), 201
+
+
+def _staff_changes(body):
+    not_null(body, STAFF_FIELDS)
+    fields = {}
+    full_name = text(body, 'full_name', 100)
+    if full_name is not None or 'full_name' in body:
+        fields['full_name'] = full_name or ''
+    role = _role(body, required=False)
+    if role is not None:
+        fields['role'] = role
+    if 'active' in body:
+        fields['active'] = boolean(body, 'active')
+    password = _password(body, required=False)
+    if password is not None:
+        fields['password_hash'] = hash_password(password)
+    return fields
+
+
+def _keep_an_admin(staff, fields):
+    """Refuse changes that would lock the caller, or every admin, out of the console."""
+    losing_admin = staff.role == 'admin' and staff.active and (
+        fields.get('active') is False or fields.get('role', 'admin') != 'admin')
+    if not losing_admin:
+        return
+    me = g.principal.staff
+    if me is not None and me.id == staff.id:
+        if fields.get('active') is False:
+            raise Conflict(_('Bạn không thể tự khóa tài khoản của mình.'), 'cannot_deactivate_self')
+        raise Conflict(_('Bạn không thể tự bỏ quyền quản trị của mình.'), 'cannot_demote_self')
+    others = Staff.select().where(Staff.role == 'admin', Staff.active == True, Staff.id != staff.id)  # noqa: E712
+    if not others.exists():
+        raise Conflict(_('Phải còn ít nhất một tài khoản quản trị đang hoạt động.'), 'last_admin')
+
+
+@bp.patch('/staff/<int:staff_id>')
+@requires('admin')
+def update_staff(staff_id):
+    staff = find_staff(staff_id)
+    fields = _staff_changes(json_body())
+    _keep_an_admin(staff, fields)
+    myself = g.principal.staff is not None and g.principal.staff.id == staff.id
+    if 'password_hash' in fields:   # set for someone else: they must change it at their next login
+        fields['must_change_password'] = not myself
+    with db.atomic():
+        if fields:
+            Staff.update(**fields).where(Staff.id == staff.id).execute()
+        if 'password_hash' in fields or fields.get('active') is False:
+            # Every session of the account ends and its open pages are disconnected (server/access/sessions.py).
+            epoch = sessions.end_everywhere(staff.id)
+            if myself:
+                sessions.keep(epoch)
+        # The audit names the changed fields, never a password or its hash.
+        audit(None, 'staff_changed', actor(), username=staff.username,
+              fields=sorted('password' if f == 'password_hash' else f for f in fields
+                            if f != 'must_change_password'))
+    return jsonify(staff_dict(Staff.get_by_id(staff.id)))
+
+
+# Printers --------------------------------------------------------------------------------------
+
+def printer_dict(printer):
+    return {'id': printer.id, 'name': printer.name, 'uri': printer.uri, 'paper_width': printer.paper_width,
+            'status': printer.status, 'status_detail': printer.status_detail,
+            'status_at': iso(printer.status_at)}
+
+
+def _printer_uri(body, required):
+    uri = text(body, 'uri', 255, required=required)
+    if uri is None:
+        return None
+    try:
+        canonical = checked_uri(uri)
+    except PrinterURIError as error:
+        raise Invalid(str(error), 'invalid_printer_uri')
+    if len(canonical) > 255:
+        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field='uri', max=255), 'too_long')
+    return canonical
+
+
+def _printer_fields(body, creating):
+    not_null(body, PRINTER_FIELDS)
+    fields = {}
+    name = text(body, 'name', 100, required=creating)
+    if name is not None:
+        fields['name'] = name
+    uri = _printer_uri(body, required=creating)
+    if uri is not None:
+        fields['uri'] = uri
+    if 'paper_width' in body or creating:
+        width = integer(body, 'paper_width', default=80)
+        if width not in PAPER_WIDTHS:
+            raise Invalid(_('Khổ giấy phải là 58 hoặc 80 (mm).'), 'invalid_paper_width')
+        fields['paper_width'] = width
+    return fields
+
+
+def find_printer(printer_id):
+    return must_exist(Printer.get_or_none(Printer.id == printer_id),
+                      _('Không có máy in số %(id)s.', id=printer_id), 'unknown_printer')
+
+
+@bp.get('/printers')
+@requires('admin')
+def list_printers():
+    return jsonify([printer_dict(p) for p in Printer.select().order_by(Printer.name)])
+
+
+@bp.post('/printers')
+@requires('admin')
+def create_printer():
+    fields = _printer_fields(json_body(), creating=True)
+    try:
+        with db.atomic():
+            printer = Printer.create(**fields)
+            audit(None, 'printer_created', actor(), name=printer.name, uri=printer.uri)
+    except IntegrityError:
+        raise Conflict(_('Đã có máy in tên "%(name)s".', name=fields['name']), 'duplicate_printer')
+    return jsonify(printer_dict(printer)), 201
+
+
+@bp.patch('/printers/<int:printer_id>')
+@requires('admin')
+def update_printer(printer_id):
+    printer = find_printer(printer_id)
+    fields = _printer_fields(json_body(), creating=False)
+    if fields.get('uri', printer.uri) != printer.uri:
+        # The old status was about another device: unknown until the spooler talks to the new one.
+        fields.update(status='unknown', status_detail='', status_at=None)
+    try:
+        with db.atomic():
+            if fields:
+                Printer.update(**fields).where(Printer.id == printer.id).execute()
+            audit(None, 'printer_changed', actor(), id=printer.id, fields=sorted(fields))
+    except IntegrityError:
+        raise Conflict(_('Đã có máy in tên "%(name)s".', name=fields['name']), 'duplicate_printer')
+    return jsonify(printer_dict(Printer.get_by_id(printer.id)))
+
+
+# Display boards --------------------------------------------------------------------------------
+
+def _counter_numbers(body):
+    numbers = body.get('counters')
+    if numbers is None:
+        return []
+    if not isinstance(numbers, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+        raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
+    if not all(1 <= n <= 999 for n in numbers):
+        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field='counters'), 'out_of_range')
+    known = {c.number for c in Counter.select(Counter.number).where(Counter.number.in_(numbers))} if numbers else set()
+    missing = [n for n in numbers if n not in known]
+    if missing:
+        raise NotFound(_('Không có quầy số %(number)s.', number=missing[0]), 'unknown_counter')
+    return sorted(set(numbers))
+
+
+@bp.patch('/boards/<int:board_id>')
+@requires('admin')
+def update_board(board_id):
+    board = Board.get_or_none(Board.id == board_id)
+    if board is None:
+        raise NotFound(_('Không có màn hình số %(id)s.', id=board_id), 'unknown_board')
+    body = json_body()
+    not_null(body, BOARD_FIELDS)
+    fields = {}
+    if 'name' in body:
+        fields['name'] = text(body, 'name', 100, required=True)
+    if 'services' in body:
+        codes = sorted(set(string_list(body, 'services', default=[])))
+        _services_by_code(codes)
+        fields['service_codes'] = json.dumps(codes)
+    if 'counters' in body:
+        fields['counter_numbers'] = json.dumps(_counter_numbers(body))
+    if 'notice' in body:
+        fields['notice'] = text(body, 'notice', 500, default='')
+    with db.atomic():
+        if fields:
+            Board.update(**fields).where(Board.id == board.id).execute()
+        audit(None, 'board_changed', actor(), id=board.id, fields=sorted(fields))
+        db.after_commit(events.office_changed)
+    return jsonify(board_dict(Board.get_by_id(board.id)))

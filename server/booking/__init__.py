@@ -1,0 +1,1 @@
+"""Appointments and the office calendar: booking, holidays, opening hours, results to collect."""

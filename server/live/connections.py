@@ -1,0 +1,97 @@
+"""Whose each open Socket.IO connection is, so that ending someone's access closes their connections at once.
+
+A device token revoked, a staff account deactivated, a logout or a password change (server/access/sessions.py)
+must not leave a board, kiosk or staff page listening. Each connection of a token or a staff session is
+recorded here (a row per connection, in the database every server process shares) when it connects and
+forgotten when it goes. Closing looks the rows up and asks Socket.IO to disconnect each one: with a message
+queue, python-socketio's manager publishes the disconnect of a connection held by another process to that
+process (server.disconnect -> PubSubManager.can_disconnect), so one call reaches every process.
+"""
+import logging
+import threading
+import time
+
+from server.extensions import db, socketio
+from server.models import ApiToken, SocketConnection, Staff
+
+log = logging.getLogger(__name__)
+
+
+def record(sid, namespace, token_id=None, staff_id=None, epoch=None):
+    """Note that a connection is the token's or the staff session's (of that epoch); False, with nothing kept,
+    if their access ended meanwhile (a revocation that committed before this row would not have seen it)."""
+    with db.atomic():
+        SocketConnection.insert(sid=sid, namespace=namespace, token_id=token_id, staff_id=staff_id).execute()
+    if token_id is not None:
+        allowed = ApiToken.select().where(ApiToken.id == token_id, ApiToken.revoked == False).exists()  # noqa: E712
+    else:
+        allowed = Staff.select().where(Staff.id == staff_id, Staff.active == True,  # noqa: E712
+                                       Staff.session_epoch == epoch).exists()
+    if not allowed:
+        forget(sid, namespace)
+    return allowed
+
+
+def forget(sid, namespace):
+    """The connection is gone (its disconnect handler, in whichever thread: a connection may be open or not)."""
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        with db.atomic():
+            SocketConnection.delete().where(SocketConnection.sid == sid,
+                                            SocketConnection.namespace == namespace).execute()
+    finally:
+        if opened:
+            db.close()
+
+
+def forget_all():
+    """Drop every record (at the start of the one process serving an office: none of them is open)."""
+    with db.connection_context(), db.atomic():
+        SocketConnection.delete().execute()
+
+
+_closing = []   # the threads at work, for wait_until_closed()
+_closing_lock = threading.Lock()
+
+
+def close(token_id=None, staff_id=None):
+    """After the commit that ended a token's or a staff member's access: disconnect their connections.
+
+    The work runs on a thread of its own: called from a commit hook, it must not write inside the request's
+    transaction, and the disconnect handlers it triggers (in this process) write themselves."""
+    thread = threading.Thread(target=_close, args=(token_id, staff_id), name='luot-close-connections', daemon=True)
+    with _closing_lock:
+        _closing[:] = [t for t in _closing if t.is_alive()] + [thread]
+    thread.start()
+
+
+def wait_until_closed(timeout=10.0):
+    """Block until every close() started so far has finished (tests, before they swap the database)."""
+    deadline = time.monotonic() + timeout
+    with _closing_lock:
+        threads = list(_closing)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(thread.is_alive() for thread in threads)
+
+
+def _close(token_id, staff_id):
+    try:
+        with db.connection_context():
+            query = SocketConnection.select()
+            query = query.where(SocketConnection.token_id == token_id) if token_id is not None else \
+                query.where(SocketConnection.staff_id == staff_id)
+            rows = list(query)
+            if rows:   # first, so that rows left by a process that stopped without saying goodbye go too
+                with db.atomic():
+                    SocketConnection.delete().where(SocketConnection.id.in_([r.id for r in rows])).execute()
+            for row in rows:
+                # Here or, through the message queue, in the process that holds it; an unknown sid is a no-op.
+                socketio.server.disconnect(row.sid, namespace=row.namespace)
+        if rows:
+            log.info('closed %d connection(s) of %s', len(rows),
+                     'token %s' % token_id if token_id is not None else 'staff %s' % staff_id)
+    except Exception:   # the access is already refused everywhere; only the open connections would stay
+        log.exception('could not close the connections of token %s / staff %s', token_id, staff_id)

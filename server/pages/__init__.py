@@ -1,0 +1,9 @@
+"""Server-rendered pages: home and login, kiosk, front desk, counter, hotline, the admin console, accounts.
+Their scripts and styles are in static/ beside them (the app's /static)."""
+
+
+def register(app):
+    """The pages' blueprints, on the app."""
+    from server.pages import account, admin, admin_records, counter, desk, hotline, kiosk, public  # noqa: F401
+    for module in (public, kiosk, desk, counter, admin, hotline, account):
+        app.register_blueprint(module.bp)

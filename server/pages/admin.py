@@ -1,0 +1,297 @@
+"""The admin console: server-rendered sections whose forms write through the JSON API (admin.js)."""
+import datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
+from server import settings
+from server.api.office import board_dict, service_dict
+from server.api.office_calendar import hours_dict, procedure_dict
+from server.api.staff import PAPER_WIDTHS, printer_dict, staff_dict
+from server.auth import page
+from server.clock import day_month_year, office_day
+from server.errors import Invalid
+from server.extensions import socketio
+from server.host.addresses import base_url, external_url
+from server.live import relay
+from server.models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Holiday, InboundMessage,
+                           OutboxMessage, Printer, Procedure, Service, Staff, utcnow)
+from server.queueing import reports
+from server.queueing.lines import counter_dict, services_state
+from server.validation import mask_phone
+
+bp = Blueprint('admin', __name__)
+
+SECTIONS = [
+    ('admin.index', lazy_gettext('Tổng quan')),
+    ('admin.services', lazy_gettext('Lĩnh vực')),
+    ('admin.calendar', lazy_gettext('Lịch làm việc')),
+    ('admin.counters', lazy_gettext('Quầy')),
+    ('admin.boards', lazy_gettext('Màn hình hiển thị')),
+    ('admin.devices', lazy_gettext('Thiết bị và mã truy cập')),
+    ('admin.printers', lazy_gettext('Máy in')),
+    ('admin.staff', lazy_gettext('Tài khoản cán bộ')),
+    ('admin.sms', lazy_gettext('Tin nhắn SMS')),
+    ('admin.office_settings', lazy_gettext('Thiết lập')),
+    ('admin.records', lazy_gettext('Dữ liệu cá nhân và sao lưu')),
+    ('admin.report', lazy_gettext('Báo cáo')),
+]
+ROLE_LABELS = {
+    'admin': lazy_gettext('Quản trị'), 'desk': lazy_gettext('Lễ tân'), 'counter': lazy_gettext('Cán bộ quầy'),
+    'hotline': lazy_gettext('Tổng đài'), 'kiosk': lazy_gettext('Máy lấy số (kiosk)'),
+    'display': lazy_gettext('Màn hình hiển thị'), 'gateway': lazy_gettext('Cổng SMS (gateway)'),
+}
+PRINTER_STATUS = {
+    'online': lazy_gettext('Sẵn sàng'), 'offline': lazy_gettext('Mất kết nối'),
+    'paper_out': lazy_gettext('Hết giấy'), 'paper_near_end': lazy_gettext('Sắp hết giấy'),
+    'cover_open': lazy_gettext('Nắp đang mở'), 'error': lazy_gettext('Lỗi'),
+    'unknown': lazy_gettext('Chưa rõ'),
+}
+SMS_STATES = {
+    'pending': lazy_gettext('Chờ gửi'), 'sending': lazy_gettext('Đang gửi'), 'sent': lazy_gettext('Đã gửi'),
+    'delivered': lazy_gettext('Đã đến máy'), 'failed': lazy_gettext('Lỗi'), 'skipped': lazy_gettext('Bỏ qua'),
+    'cancelled': lazy_gettext('Đã hủy'), 'uncertain': lazy_gettext('Chưa rõ đã gửi chưa'),
+}
+RESENDABLE = ('failed', 'uncertain', 'skipped')
+SMS_KINDS = {
+    'confirmation': lazy_gettext('Xác nhận lịch hẹn'), 'cancellation': lazy_gettext('Hủy lịch hẹn'),
+    'reminder': lazy_gettext('Nhắc lịch hẹn'), 'reply': lazy_gettext('Trả lời tin đến'),
+    'turn_near': lazy_gettext('Sắp đến lượt'), 'result_ready': lazy_gettext('Có kết quả'),
+}
+SMS_OUTCOMES = {
+    'booked': lazy_gettext('Đã đặt lịch'), 'cancelled': lazy_gettext('Đã hủy lịch'),
+    'moved': lazy_gettext('Đã đổi lịch'), 'told': lazy_gettext('Đã trả lời tra cứu'),
+    'help': lazy_gettext('Đã gửi hướng dẫn'), 'ignored': lazy_gettext('Bỏ qua'),
+    'flood': lazy_gettext('Bỏ qua: gửi quá nhiều'),
+}
+# The page a paired device opens; admin tokens are for scripts and are never paired into a browser.
+PAIRING_PAGES = {'kiosk': '/kiosk', 'display': '/display', 'desk': '/desk', 'counter': '/counter',
+                 'hotline': '/hotline'}
+
+
+def js_strings():
+    """The texts admin.js shows, in the user's language."""
+    return {
+        'offline': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
+        'failed': _('Máy chủ báo lỗi (mã %(status)s).', status='{status}'),
+        'saved': _('Đã lưu.'), 'copied': _('Đã chép.'),
+        'confirm_revoke': _('Thu hồi mã này? Thiết bị đang dùng mã sẽ ngừng hoạt động ngay.'),
+        'confirm_holiday': _('Bỏ ngày nghỉ này? Ngày đó sẽ theo giờ làm việc thường của thứ trong tuần.'),
+        'session_half': _('%(day)s: hãy nhập đủ giờ bắt đầu và giờ kết thúc của buổi, hoặc để trống cả hai.',
+                          day='{day}'),
+        'printer_status': {k: str(v) for k, v in PRINTER_STATUS.items()},
+    }
+
+
+@bp.context_processor
+def admin_globals():
+    return {'sections': SECTIONS, 'role_labels': ROLE_LABELS, 'printer_status': PRINTER_STATUS,
+            'js_strings': js_strings, 'when': day_month_year, 'service_pairs': service_pairs,
+            'minutes': minutes, 'counter_pairs': lambda counters: [(c['number'], c['name']) for c in counters]}
+
+
+def minutes(value):
+    """A mean in minutes as people here write it (12,5), or a dash when there is none."""
+    return '—' if value is None else format_decimal(value, format='#,##0.0')
+
+
+def service_pairs(services):
+    """(code, label) choices for checkboxes of services."""
+    return [(s['code'], '%s (%s)' % (s['name'], s['code'])) for s in services]
+
+
+def _service_choices():
+    return [service_dict(s) for s in Service.ordered()]
+
+
+@bp.get('/admin')
+@page()
+def index():
+    """Today at a glance: the figures so far, the waiting lines and the printers that need a hand."""
+    today = office_day()
+    problems = [printer_dict(p) for p in Printer.select().where(Printer.status.not_in(('online', 'unknown')))]
+    return render_template('admin/index.html', today=reports.figures(today, today), lines=services_state(),
+                           counters=[counter_dict(c) for c in Counter.ordered()], problems=problems,
+                           message_queue=relay.state(socketio), office_name=settings.get('office_name'),
+                           shared_prefixes=Service.shared_prefixes())
+
+
+@bp.get('/admin/services')
+@page()
+def services():
+    return render_template('admin/services.html', services=_service_choices(),
+                           shared_prefixes=Service.shared_prefixes())
+
+
+@bp.get('/admin/calendar')
+@page()
+def calendar():
+    """The week's hours, this and next year's holidays, and each service's booking settings and procedures."""
+    year = office_day().year
+    holidays = Holiday.select().where(Holiday.day.between(datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)))
+    procedures = [procedure_dict(p) for p in Procedure.select().order_by(Procedure.name)]
+    return render_template('admin/calendar.html', week=hours_dict(), services=_service_choices(),
+                           holidays=holidays.order_by(Holiday.day), procedures=procedures, years=(year, year + 1))
+
+
+@bp.get('/admin/counters')
+@page()
+def counters():
+    rows = [counter_dict(c) for c in Counter.ordered()]
+    return render_template('admin/counters.html', counters=rows, services=_service_choices(),
+                           next_number=max([c['number'] for c in rows] + [0]) + 1)
+
+
+def base_urls():
+    """Addresses other devices can open: PUBLIC_URL, else the one this request came to (never a forged Host
+    header: addresses.base_url), plus the LAN ones for localhost."""
+    public = current_app.config.get('PUBLIC_URL')
+    if public:
+        return [public.rstrip('/')]
+    here = base_url()
+    parts = urlsplit(here)
+    urls = [here]
+    if parts.hostname in ('127.0.0.1', 'localhost', '::1'):
+        from server.cli import lan_addresses
+        port = ':%d' % parts.port if parts.port else ''
+        urls += ['%s://%s%s' % (parts.scheme, address, port) for address in lan_addresses()
+                 if not address.startswith('127.')]
+    return urls
+
+
+@bp.get('/admin/boards')
+@page()
+def boards():
+    return render_template('admin/boards.html', boards=[board_dict(b) for b in Board.select().order_by(Board.id)],
+                           services=_service_choices(), counters=[counter_dict(c) for c in Counter.ordered()],
+                           base_url=base_urls()[0])
+
+
+def token_rows():
+    """Every token for the list: never the secret, only its first characters."""
+    rows = []
+    for token in ApiToken.select().order_by(ApiToken.revoked, ApiToken.id.desc()):
+        rows.append({'id': token.id, 'name': token.name, 'role': token.role, 'hint': token.hint + '…',
+                     'revoked': token.revoked, 'printer': token.printer.name if token.printer_id else None,
+                     'created_at': day_month_year(token.created_at),
+                     'last_used_at': day_month_year(token.last_used_at)})
+    return rows
+
+
+@bp.get('/admin/devices')
+@page()
+def devices():
+    return render_template('admin/devices.html', tokens=token_rows(), roles=TOKEN_ROLES,
+                           printers=[printer_dict(p) for p in Printer.select().order_by(Printer.name)],
+                           boards=[board_dict(b) for b in Board.select().order_by(Board.id)],
+                           base_urls=base_urls(), pairing_pages=PAIRING_PAGES)
+
+
+@bp.get('/admin/printers')
+@page()
+def printers():
+    return render_template('admin/printers.html', widths=PAPER_WIDTHS,
+                           printers=[printer_dict(p) for p in Printer.select().order_by(Printer.name)],
+                           default_printer=current_app.config.get('PRINTER'))
+
+
+@bp.get('/admin/staff')
+@page()
+def staff():
+    me = g.principal.staff.id if g.principal.staff else None
+    accounts = [dict(staff_dict(s), created=day_month_year(s.created_at)[:10])
+                for s in Staff.select().order_by(Staff.username)]
+    return render_template('admin/staff.html', accounts=accounts, roles=STAFF_ROLES, me=me)
+
+
+@bp.get('/admin/settings')
+@page()
+def office_settings():
+    from display.numbers import spoken_ticket_number
+    examples = {mode: spoken_ticket_number('A025', mode) for mode in ('number', 'digits')}
+    return render_template('admin/settings.html', values=settings.all_settings(), examples=examples,
+                           limits=settings.LIMITS)
+
+
+def outbox_rows(state=None):
+    """The latest 200 outgoing messages (of one state), newest first, for the SMS page."""
+    query = OutboxMessage.select().order_by(OutboxMessage.id.desc())
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    return [{'id': m.id, 'kind': m.kind, 'phone': mask_phone(m.phone), 'text': m.text, 'state': m.state,
+             'attempts': m.attempts, 'last_error': m.last_error, 'send_after': day_month_year(m.send_after),
+             'sent_at': day_month_year(m.sent_at), 'appointment': m.appointment.code if m.appointment_id else None}
+            for m in query.limit(200)]
+
+
+@bp.get('/admin/sms')
+@page()
+def sms():
+    """The SMS gateway's state, the messages going out (with a resend for failed ones) and those that came in."""
+    from server.sms.messaging import gateway_state
+    state = request.args.get('state') or None
+    if state not in OUTBOX_STATES:
+        state = None
+    inbox = [{'phone': mask_phone(r.phone), 'text': r.text, 'received_at': day_month_year(r.received_at),
+              'command': r.command, 'outcome': r.outcome, 'reply': r.reply}
+             for r in InboundMessage.select().order_by(InboundMessage.id.desc()).limit(200)]
+    return render_template('admin/sms.html', gateway=gateway_state(current_app._get_current_object()),
+                           outbox=outbox_rows(state), inbox=inbox, state=state, states=SMS_STATES,
+                           kinds=SMS_KINDS, outcomes=SMS_OUTCOMES, resendable=RESENDABLE)
+
+
+def sample_ticket(now=None):
+    """A ticket as the printer would get it, with the office's own texts, for the preview."""
+    first = Service.ordered().where(Service.active == True).first()  # noqa: E712
+    values = settings.all_settings()
+    return {
+        'office_name': values['office_name'], 'office_address': values['office_address'],
+        'service_name': first.name if first else _('Chứng thực'), 'number': (first.prefix if first else 'A') + '025',
+        'issued_at': day_month_year(now or utcnow()), 'ahead': 4, 'estimated_wait_min': 12,
+        'name': 'Nguyễn Văn An', 'track_url': external_url(url_for('pages.track', track_id='xem-thu')),
+        'footer_text': values['ticket_footer'], 'footer_qr_url': values['ticket_footer_qr_url'],
+    }
+
+
+@bp.get('/admin/ticket-preview.png')
+@page()
+def ticket_preview():
+    """The sample ticket rendered exactly as the layout prints it, at 58 or 80 mm."""
+    from printer.layout import preview_png
+    width = request.args.get('width', '80')
+    if width not in ('58', '80'):
+        raise Invalid(_('Khổ giấy phải là 58 hoặc 80 (mm).'), 'invalid_paper_width')
+    png = preview_png(sample_ticket(), int(width))
+    return Response(png, mimetype='image/png', headers={'Cache-Control': 'no-store'})
+
+
+@bp.get('/admin/reports')
+@page()
+def report():
+    """Figures for today or a chosen range; bad dates are shown next to the form, with a 400."""
+    today = office_day()
+    shortcuts = {'today': today.strftime(reports.DATE_FORMAT),
+                 'week': (today - datetime.timedelta(days=6)).strftime(reports.DATE_FORMAT),
+                 'month': today.replace(day=1).strftime(reports.DATE_FORMAT)}
+    try:
+        first, last = reports.date_range(request.args)
+    except Invalid as error:
+        return render_template('admin/reports.html', report=None, error=error.message, typed=request.args,
+                               shortcuts=shortcuts), 400
+    typed = {'from': first.strftime(reports.DATE_FORMAT), 'to': last.strftime(reports.DATE_FORMAT)}
+    return render_template('admin/reports.html', report=reports.figures(first, last), error=None, typed=typed,
+                           shortcuts=shortcuts)
+
+
+@bp.get('/admin/report.xlsx')
+@page()
+def report_xlsx():
+    """The same report as an Excel workbook."""
+    first, last = reports.date_range(request.args)
+    data = reports.workbook(reports.figures(first, last), settings.get('office_name'))
+    filename = 'bao-cao-%s_%s.xlsx' % (first.isoformat(), last.isoformat())
+    return Response(data, mimetype='application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+                    headers={'Content-Disposition': 'attachment; filename="%s"' % filename})

@@ -1,0 +1,101 @@
+"""The SMS gateway of this process: opening the transport, the send-and-receive round, turn-near notices."""
+import logging
+import threading
+
+from peewee import fn
+
+from server import settings
+from server.clock import office_day
+from server.extensions import db
+from server.models import OutboxMessage, Ticket, utcnow
+from server.queueing.lines import people_ahead
+from server.sms import messages, outbox
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_state = {'transport': None, 'uri': None, 'error': None, 'last_error': None, 'last_round': None}
+
+
+def transport_for(app):
+    """This process's transport for LUOT_SMS, opened once; None (with the reason kept) if the URI is bad."""
+    from server.sms.transports import open_transport
+    uri = app.config.get('SMS') or 'log://'
+    with _lock:
+        if _state['transport'] is not None and _state['uri'] == uri:
+            return _state['transport']
+        try:
+            _state['transport'], _state['error'] = open_transport(uri), None
+        except (ValueError, OSError) as error:
+            _state['transport'], _state['error'] = None, str(error)
+            log.error('LUOT_SMS cannot be used: %s', error)
+        _state['uri'] = uri
+        return _state['transport']
+
+
+def gateway_state(app):
+    """What staff see: the transport's scheme, whether it works, the last error and the outbox's backlog."""
+    transport = transport_for(app)
+    counts = {row.state: row.n for row in OutboxMessage.select(
+        OutboxMessage.state, fn.COUNT(OutboxMessage.id).alias('n')).group_by(OutboxMessage.state)}
+    return {'scheme': transport.scheme if transport else None, 'ok': transport is not None and not _state['last_error'],
+            'error': _state['error'] or _state['last_error'], 'counts': counts}
+
+
+def receive(transport, now=None):
+    """Handle what a polling transport (modem, SMPP) received: replies queued, delivery reports recorded."""
+    from server.sms import inbound
+    incoming, reports = transport.poll()
+    for message in incoming:
+        phone = inbound.sender_number(message.phone)
+        reply, _appointment, row = inbound.handle(phone, message.text, now)
+        inbound.queue_reply(row, reply, now)
+    for report in reports:
+        outbox.record_delivery(report.message_id, report.delivered, report.detail, now)
+    return len(incoming), len(reports)
+
+
+def sms_round(app, now=None):
+    """One round of the SMS job: receive, then send what is due. Errors are kept for staff, never raised."""
+    transport = transport_for(app)
+    if transport is None:
+        return None
+    try:
+        if transport.receives:
+            receive(transport, now)
+        result = outbox.deliver_due(transport, now)
+        _state['last_error'] = None
+        return result
+    except Exception as error:  # noqa: BLE001 — a gateway fault must not stop the scheduler
+        _state['last_error'] = str(error)[:200]
+        log.exception('SMS round failed')
+        return None
+
+
+def notify_turn_near(now=None):
+    """Tell citizens with a phone on their ticket that their turn is near (once per ticket)."""
+    ahead_limit = int(settings.get('turn_near_ahead'))
+    if not ahead_limit:
+        return 0
+    now = now or utcnow()
+    waiting = list(Ticket.select().where(Ticket.day == office_day(now), Ticket.status == 'waiting',
+                                         Ticket.phone.is_null(False)))
+    sent = 0
+    for ticket in waiting:
+        ahead = people_ahead(ticket)
+        if ahead <= ahead_limit:
+            with db.atomic():
+                sent += outbox.enqueue('turn_near:%d' % ticket.id, ticket.phone, messages.turn_near(ticket, ahead),
+                                       'turn_near', now=now)
+    return sent
+
+
+def forget():
+    """Close the transport (at shutdown, or when tests build another app)."""
+    with _lock:
+        if _state['transport'] is not None:
+            try:
+                _state['transport'].close()
+            except Exception:  # noqa: BLE001
+                log.exception('closing the SMS transport')
+        _state.update(transport=None, uri=None, error=None, last_error=None)
