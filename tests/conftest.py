@@ -156,7 +156,8 @@ _ports = itertools.count()
 def free_port():
     """A loopback port nothing listens on, from this worker's block."""
     worker = os.environ.get('PYTEST_XDIST_WORKER', 'gw0')
-    base = 20000 + PORTS_PER_WORKER * (int(worker[2:]) if worker[2:].isdigit() else 0)
+    # LUOT_TEST_PORT_BASE: another block, for a second test run on the same machine at the same time
+    base = int(os.environ.get('LUOT_TEST_PORT_BASE', 20000)) + PORTS_PER_WORKER * (int(worker[2:]) if worker[2:].isdigit() else 0)
     for _attempt in range(PORTS_PER_WORKER):
         port = base + next(_ports) % PORTS_PER_WORKER
         with socket.socket() as sock:
