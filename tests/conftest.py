@@ -3,6 +3,7 @@ import itertools
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from server import create_app
 from server.auth import hash_password
 from server.extensions import db, socketio
 from server.models import ApiToken, Counter, CounterService, Service, Staff
+from tests.helpers import PrivateRedis, change_password
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ('admin', 'desk', 'counter', 'hotline', 'kiosk', 'display', 'gateway')
@@ -172,22 +174,6 @@ def free_port():
 DEMO_PASSWORDS = {}   # (data folder, username): the password a test set in place of the demo's generated one
 
 
-def change_password(url, username, current, new):
-    """Log in over HTTP with `current` and change it to `new` on the change-password page; returns `new`."""
-    import requests
-    with requests.Session() as browser:
-        def csrf(path):
-            html = browser.get(url + path, timeout=10).text
-            return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        answer = browser.post(url + '/login', data={'username': username, 'password': current,
-                                                    'csrf_token': csrf('/login')}, timeout=30)
-        assert answer.url.split('?')[0] == url + '/password', (answer.status_code, answer.url)
-        answer = browser.post(url + '/password', data={'current': current, 'new': new, 'repeat': new,
-                                                       'csrf_token': csrf('/password')}, timeout=30)
-        assert answer.status_code == 200 and '/password' not in answer.url, (answer.status_code, answer.url)
-    return new
-
-
 class LiveServer:
     """`python run.py` in a child process on 127.0.0.1 and a free port."""
 
@@ -264,6 +250,15 @@ def live_server(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis server of the test's own (stopped afterwards)."""
+    need(shutil.which('redis-server') is not None, 'redis-server is not installed (apt-get install redis-server)')
+    server = PrivateRedis(tmp_path, free_port()).start()
+    yield server
+    server.stop()
 
 
 CHROMIUM = '/usr/bin/chromium'
