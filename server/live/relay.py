@@ -6,17 +6,31 @@ see, like a printer out of paper. Each process watches its own link (its listene
 publish), tells its own staff pages directly (not through the Redis that is down) when the link is
 lost or back, and on its return sends its boards a fresh snapshot, so the calls made meanwhile appear
 on them.
+
+The seam: OfficeRedisManager is the only code that reaches into python-socketio's internals. It wraps
+RedisManager._publish (a failed publish is the first sign of a lost link, at the moment of a call) and
+replaces RedisManager._redis_listen_with_retries, a copy that reports the listener's state and retries
+every RETRY_CAP_SECONDS at most: the library's back-off grows to 60 s, so after a Redis restart boards
+could stay deaf for up to a minute (an outage of 40 s ends at its attempt of 63 s). python-socketio is
+pinned exactly in setup.cfg (TESTED_WITH below); `manager_for` checks the installed version and the
+internals it relies on, and when anything differs it logs why and returns the stock RedisManager, as
+Flask-SocketIO would build it: events still cross processes, but staff see no link state and boards
+get no snapshot when the link is back. The 2 s connect timeout is a public option, kept on both paths.
 """
 import datetime
+import inspect
 import logging
 import threading
 import time
+from importlib import metadata
 
 import socketio as python_socketio
 
 log = logging.getLogger(__name__)
 EVENT = 'message_queue_status'
 RETRY_CAP_SECONDS = 5   # python-socketio's listener backs off up to 60 s; boards would stay deaf that long
+# The exact version whose RedisManager internals OfficeRedisManager was read against (setup.cfg pins it).
+TESTED_WITH = {'python-socketio': '5.18.1'}
 
 
 class Link:
@@ -90,14 +104,45 @@ class OfficeRedisManager(python_socketio.RedisManager):
                 retry_sleep = min(retry_sleep * 2, RETRY_CAP_SECONDS)
 
 
+def _mismatch():
+    """Why OfficeRedisManager cannot be used with the installed python-socketio, or None when it can."""
+    for name, version in TESTED_WITH.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            return '%s is %s, the watched manager was checked against %s' % (name, installed, version)
+    stock = python_socketio.RedisManager
+    missing = [name for name in ('_publish', '_redis_connect', '_redis_listen_with_retries', '_listen')
+               if not callable(getattr(stock, name, None))]
+    if missing:
+        return 'library internals changed (RedisManager.%s missing)' % ', RedisManager.'.join(missing)
+    if list(inspect.signature(stock._publish).parameters) != ['self', 'data']:
+        return 'library internals changed (RedisManager._publish takes %s)' % inspect.signature(stock._publish)
+    # The overrides only see what the library still routes through them, and the copy calls what the
+    # library's own listener called.
+    routes = [(python_socketio.PubSubManager.emit, '_publish'), (stock._listen, '_redis_listen_with_retries'),
+              (stock._redis_listen_with_retries, '_redis_connect'), (stock._redis_listen_with_retries, 'pubsub')]
+    for function, name in routes:
+        if name not in function.__code__.co_names:
+            return 'library internals changed (%s no longer uses %s)' % (function.__qualname__, name)
+    return None
+
+
 def manager_for(url):
     """The Socket.IO client manager for a message queue URL, or None (none set, or not Redis)."""
     if not url or not url.startswith(('redis://', 'rediss://')):
         return None
     # A short connect timeout: a call publishes before it answers (server/live/events.py), so an
     # unreachable Redis must cost the counter two seconds, not the system's minutes-long default.
-    return OfficeRedisManager(url, channel='luot',
-                              redis_options={'socket_connect_timeout': 2, 'socket_keepalive': True})
+    options = {'channel': 'luot', 'redis_options': {'socket_connect_timeout': 2, 'socket_keepalive': True}}
+    reason = _mismatch()
+    if reason is not None:
+        log.warning('message queue not watched (stock RedisManager: no link state for staff, retries up to '
+                    '60 s apart): %s', reason)
+        return python_socketio.RedisManager(url, **options)
+    return OfficeRedisManager(url, **options)
 
 
 def link_of(socketio):

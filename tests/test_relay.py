@@ -1,0 +1,119 @@
+"""The message queue's seam (server/live/relay.py): the watched Redis manager with the pinned python-socketio,
+the stock RedisManager, logged, when the library changed; both carry events between processes."""
+import configparser
+import re
+import time
+
+import pytest
+import socketio as python_socketio
+
+from server.extensions import socketio
+from server.live import relay
+from tests.conftest import ROOT, free_port
+
+NS = '/display'
+
+
+def pinned(text, name):
+    found = re.search(r'^\s*%s==(\S+)\s*$' % re.escape(name), text, re.MULTILINE | re.IGNORECASE)
+    return found and found.group(1)
+
+
+def test_setup_cfg_and_constraints_pin_the_version_the_seam_was_read_against():
+    config = configparser.ConfigParser()
+    config.read(ROOT / 'setup.cfg')
+    requires = config['options']['install_requires']
+    constraints = (ROOT / 'constraints.txt').read_text()
+    for name, version in relay.TESTED_WITH.items():
+        assert pinned(requires, name) == version
+        assert pinned(constraints, name) == version
+
+
+def test_the_pinned_library_gets_the_watched_manager_with_a_short_connect_timeout():
+    assert relay._mismatch() is None
+    manager = relay.manager_for('redis://127.0.0.1:6379/0')
+    assert isinstance(manager, relay.OfficeRedisManager) and manager.channel == 'luot'
+    assert manager.redis_options == {'socket_connect_timeout': 2, 'socket_keepalive': True}
+    assert relay.manager_for(None) is None and relay.manager_for('amqp://127.0.0.1//') is None
+
+
+def test_the_listener_reports_a_lost_link_and_retries_every_few_seconds_at_most(monkeypatch):
+    """Nothing listens on the port: the link is down with the reason, and the waits stop growing at 5 s."""
+    manager = relay.manager_for('redis://127.0.0.1:%d/0' % free_port())
+    changes, waits = [], []
+    manager.link.on_change = changes.append
+
+    class Enough(BaseException):
+        pass
+
+    def sleep(seconds):
+        waits.append(seconds)
+        if len(waits) == 6:
+            raise Enough()
+    monkeypatch.setattr(relay.time, 'sleep', sleep)
+    with pytest.raises(Enough):
+        next(manager._redis_listen_with_retries())
+    assert waits == [1, 2, 4, 5, 5, 5]   # python-socketio's own: 1, 2, 4, 8, 16, 32, then 60
+    assert [change['up'] for change in changes] == [False]
+    state = manager.link.state()
+    assert state['configured'] and not state['up'] and state['since'] and 'connect' in state['detail'].lower()
+
+
+def test_a_failed_publish_marks_the_link_down():
+    manager = relay.manager_for('redis://127.0.0.1:%d/0' % free_port())
+    assert manager._publish({'method': 'emit'}) is None   # the library gave up (and logged it)
+    assert manager.link.state()['up'] is False and manager.link.state()['detail'] == 'publish failed'
+
+
+def other_version(monkeypatch):
+    real = relay.metadata.version
+    monkeypatch.setattr(relay.metadata, 'version', lambda name: '5.99.0' if name == 'python-socketio' else real(name))
+
+
+def test_another_python_socketio_gets_the_stock_manager_logged(monkeypatch, caplog):
+    other_version(monkeypatch)
+    with caplog.at_level('WARNING', logger='server.live.relay'):
+        manager = relay.manager_for('redis://127.0.0.1:6379/0')
+    assert type(manager) is python_socketio.RedisManager and manager.channel == 'luot'
+    assert manager.redis_options['socket_connect_timeout'] == 2   # a public option: kept on the stock path
+    assert 'python-socketio is 5.99.0' in caplog.text and 'stock RedisManager' in caplog.text
+
+
+@pytest.mark.parametrize('change, reason', [
+    (lambda m: m.delattr(python_socketio.RedisManager, '_redis_connect'), 'RedisManager._redis_connect missing'),
+    (lambda m: m.setattr(python_socketio.RedisManager, '_listen', lambda self: iter(())),
+     'no longer uses _redis_listen_with_retries'),
+    (lambda m: m.setattr(python_socketio.RedisManager, '_publish', lambda self, data, retries=2: None),
+     '_publish takes'),
+])
+def test_changed_internals_get_the_stock_manager_logged(monkeypatch, caplog, change, reason):
+    change(monkeypatch)
+    with caplog.at_level('WARNING', logger='server.live.relay'):
+        manager = relay.manager_for('redis://127.0.0.1:6379/0')
+    assert type(manager) is python_socketio.RedisManager
+    assert reason in caplog.text
+
+
+@pytest.fixture
+def app_config(app_config, private_redis, monkeypatch):
+    """An app on a Redis of the test's own, started as if python-socketio were another version."""
+    other_version(monkeypatch)
+    return dict(app_config, MESSAGE_QUEUE=private_redis.url)
+
+
+@pytest.mark.services
+def test_the_stock_manager_still_carries_events_from_other_processes(app, tokens, private_redis):
+    assert type(socketio.server.manager) is python_socketio.RedisManager
+    assert relay.link_of(socketio) is None and relay.state(socketio)['configured'] is False
+    board = socketio.test_client(app, namespace=NS, auth={'token': tokens['display']})
+    other_process = python_socketio.RedisManager(private_redis.url, channel='luot', write_only=True)
+    try:
+        assert board.is_connected(NS)
+        got, deadline = [], time.monotonic() + 15
+        while not got and time.monotonic() < deadline:   # published until the listener has subscribed
+            other_process.emit('ticket_called', {'ticket': {'number': 'A001'}}, namespace=NS, room='board:all')
+            time.sleep(0.2)
+            got = [event for event in board.get_received(NS) if event['name'] == 'ticket_called']
+        assert got and got[0]['args'][0] == {'ticket': {'number': 'A001'}}
+    finally:
+        board.disconnect(NS)
