@@ -156,6 +156,6 @@ def test_midnight_closes_the_counter_still_holding_an_earlier_day_ticket(office)
         serving = tickets.issue_ticket('HT', now=local(MONDAY, 16, 0))
         tickets.call_next(3, now=local(MONDAY, 16, 5))
         tickets.start_serving(serving.id, now=local(MONDAY, 16, 6))
-        assert tickets.close_previous_days(now=local(MONDAY + datetime.timedelta(days=1), 0, 0)) == 1
+        assert end_of_day.close_previous_days(now=local(MONDAY + datetime.timedelta(days=1), 0, 0)) == 1
         assert status(serving) == 'cancelled'
         assert counters_open() == [1, 2]

@@ -4,7 +4,7 @@ import datetime
 from server import settings
 from server.extensions import db
 from server.models import AuditEvent, Ticket, utcnow
-from server.queueing import tickets
+from server.queueing import end_of_day, tickets
 from tests.conftest import bearer
 
 
@@ -152,7 +152,7 @@ def test_old_days_are_closed(app, office):
     yesterday = utcnow() - datetime.timedelta(days=1)
     with app.app_context(), db.connection_context():
         old = tickets.issue_ticket('CT', now=yesterday)
-        assert tickets.close_previous_days() == 1
+        assert end_of_day.close_previous_days() == 1
         assert Ticket.get_by_id(old.id).status == 'cancelled'
 
 

@@ -47,10 +47,10 @@ def create(args):
 
     from server import create_app
     from server.api.staff import MIN_PASSWORD, USERNAME
+    from server.audit import audit
     from server.auth import hash_password
     from server.extensions import db
     from server.models import Staff
-    from server.queueing.tickets import audit
     try:
         if not USERNAME.match(args.username):
             raise Refused('tên đăng nhập gồm 2-50 chữ cái không dấu, chữ số, dấu chấm, "-" hoặc "_" / a username '

@@ -4,7 +4,7 @@ import datetime
 from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 
-from server.api import actor, bp
+from server.api.blueprint import actor, bp
 from server.api.ticketing import issued_answer
 from server.auth import gateway_only, requires
 from server.booking import appointments, office_hours

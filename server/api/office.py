@@ -1,23 +1,23 @@
-"""The JSON API for setting up the office: services, counters, boards, device tokens, settings."""
-import json
+"""The JSON API for setting up the office: services, counters, settings."""
 import re
 
 from flask import jsonify
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
-from server import settings
-from server.api import ANY, actor, bp
+from server import caches, settings
+from server.api.blueprint import ANY, actor, bp
+from server.audit import audit
 from server.auth import requires, sees_personal_data
 from server.db.database import supports_row_locks
 from server.errors import Conflict, Invalid, NotFound
 from server.extensions import db
-from server.live import connections, events
-from server.models import TOKEN_ROLES, ApiToken, Board, Counter, CounterService, Printer, Service
+from server.live import events
+from server.models import Counter, CounterService, Service
 from server.queueing.lines import counter_dict
 from server.queueing.statements import active_at_counter
-from server.queueing.tickets import audit, find_counter
-from server.validation import MAX_ID, boolean, encodable, integer, json_body, not_null, string_list, text
+from server.queueing.tickets import find_counter
+from server.validation import boolean, encodable, integer, json_body, not_null, string_list, text
 
 CODE = re.compile(r'^[A-Z0-9_]{1,16}$')
 PREFIX = re.compile(r'^[A-Z]{1,2}$')
@@ -89,6 +89,7 @@ def create_service():
             _refuse_shared_prefix(fields['prefix'])
             service = Service.create(**fields)
             audit(None, 'service_created', actor(), code=service.code)
+            db.after_commit(caches.forget_all)   # the services and lines read on every ticket
             db.after_commit(events.office_changed)
     except IntegrityError:
         raise _duplicate_service(fields['code'])
@@ -107,11 +108,12 @@ def update_service(code):
             _refuse_shared_prefix(fields['prefix'], service.id)
         Service.update(**fields).where(Service.id == service.id).execute()
         audit(None, 'service_changed', actor(), code=code, fields=sorted(fields))
+        db.after_commit(caches.forget_all)
         db.after_commit(events.office_changed)
     return jsonify(service_dict(Service.get_by_id(service.id)))
 
 
-def _services_by_code(codes):
+def services_by_code(codes):
     services = list(Service.select().where(Service.code.in_(codes))) if codes else []
     missing = sorted(set(codes) - {s.code for s in services})
     if missing:
@@ -120,7 +122,7 @@ def _services_by_code(codes):
 
 
 def _set_counter_services(counter, codes):
-    services = _services_by_code(codes)
+    services = services_by_code(codes)
     CounterService.delete().where(CounterService.counter == counter).execute()
     for service in services:
         CounterService.create(counter=counter, service=service)
@@ -157,6 +159,7 @@ def create_counter():
             counter = Counter.create(number=number, name=name)
             _set_counter_services(counter, codes)
             audit(None, 'counter_created', actor(), number=number)
+            db.after_commit(caches.forget_all)   # the lines an open counter serves
             db.after_commit(lambda: events.queue_changed(None))   # its lines can now take tickets
     except IntegrityError:
         raise Conflict(_('Đã có quầy số %(number)s.', number=number), 'duplicate_counter')
@@ -186,78 +189,11 @@ def update_counter(number):
         if 'services' in body:
             _set_counter_services(counter, string_list(body, 'services', default=[]))
         audit(None, 'counter_changed', actor(), number=number, fields=sorted(body))
+        db.after_commit(caches.forget_all)
         if 'active' in body or 'services' in body:   # which lines can take tickets may have changed (kiosks)
             db.after_commit(lambda: events.queue_changed(None))
     db.after_commit(lambda: events.counter_changed(counter))
     return jsonify(counter_dict(counter))
-
-
-def board_dict(board):
-    return {'id': board.id, 'name': board.name, 'services': board.services_shown,
-            'counters': board.counters_shown, 'notice': board.notice}
-
-
-@bp.get('/boards')
-@requires('admin', 'display')
-def list_boards():
-    return jsonify([board_dict(b) for b in Board.select().order_by(Board.id)])
-
-
-BOARD_FIELDS = ('name', 'services', 'counters', 'notice')
-
-
-@bp.post('/boards')
-@requires('admin')
-def create_board():
-    body = json_body()
-    not_null(body, BOARD_FIELDS)
-    codes = string_list(body, 'services', default=[])
-    _services_by_code(codes)
-    counters = body.get('counters') or []
-    if not isinstance(counters, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in counters):
-        raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
-    with db.atomic():
-        board = Board.create(name=text(body, 'name', 100, required=True), service_codes=json.dumps(codes),
-                             counter_numbers=json.dumps(counters), notice=text(body, 'notice', 500, default=''))
-        db.after_commit(events.office_changed)
-    return jsonify(board_dict(board)), 201
-
-
-@bp.post('/tokens')
-@requires('admin')
-def create_token():
-    body = json_body()
-    role = text(body, 'role', 16, required=True)
-    if role not in TOKEN_ROLES:
-        raise Invalid(_('Vai trò phải là một trong: %(roles)s.', roles=', '.join(TOKEN_ROLES)), 'invalid_role')
-    printer = None
-    printer_id = integer(body, 'printer_id', minimum=1, maximum=MAX_ID)
-    if printer_id is not None:
-        printer = Printer.get_or_none(Printer.id == printer_id)
-        if printer is None:
-            raise NotFound(_('Không có máy in số %(id)s.', id=printer_id), 'unknown_printer')
-    with db.atomic():
-        row, raw = ApiToken.issue(role, text(body, 'name', 100, required=True), printer)
-        audit(None, 'token_created', actor(), role=role, name=row.name)
-    return jsonify({'id': row.id, 'name': row.name, 'role': role, 'token': raw}), 201
-
-
-@bp.get('/tokens')
-@requires('admin')
-def list_tokens():
-    return jsonify([{'id': t.id, 'name': t.name, 'role': t.role, 'hint': t.hint + '…', 'revoked': t.revoked,
-                     'printer_id': t.printer_id} for t in ApiToken.select().order_by(ApiToken.id)])
-
-
-@bp.post('/tokens/<int:token_id>/revoke')
-@requires('admin')
-def revoke_token(token_id):
-    with db.atomic():
-        if ApiToken.update(revoked=True).where(ApiToken.id == token_id).execute() != 1:
-            raise NotFound(_('Không có mã truy cập số %(id)s.', id=token_id), 'unknown_token')
-        audit(None, 'token_revoked', actor(), id=token_id)
-        db.after_commit(lambda: connections.close(token_id=token_id))   # its boards and kiosks, in every process
-    return jsonify({'id': token_id, 'revoked': True})
 
 
 def _check_setting(key, value):

@@ -2,13 +2,15 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from server.api import actor, bp
+from server import caches
+from server.api.blueprint import actor, bp
+from server.audit import audit
 from server.auth import requires
 from server.booking import dossiers, holidays, office_hours
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.models import DOSSIER_STATUSES, Holiday, Procedure, Service
-from server.queueing.tickets import audit, open_service
+from server.queueing.tickets import open_service
 from server.validation import MAX_NAME, boolean, json_body, not_null, phone_number, text
 
 
@@ -86,6 +88,7 @@ def delete_holiday(day):
         if Holiday.delete().where(Holiday.day == date).execute() != 1:
             raise NotFound(_('Ngày %(day)s không phải ngày nghỉ.', day=date.strftime('%d/%m/%Y')), 'unknown_holiday')
         audit(None, 'holiday_removed', actor(), date=date.isoformat())
+        db.after_commit(caches.forget_all)   # the calendar's copy (office_hours) still has the day off
     return jsonify({'date': date.isoformat(), 'deleted': True})
 
 

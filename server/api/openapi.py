@@ -3,7 +3,7 @@ import copy
 import re
 from importlib import metadata
 
-from server.api.openapi_appointments import appointment_paths
+from server.api.openapi_appointments import appointment_paths, appointment_schemas
 from server.api.openapi_schemas import ROW_ID, obj, ref, schemas, string
 from server.models import STATUSES, TOKEN_ROLES
 
@@ -263,7 +263,7 @@ def spec(app=None):
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
         'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {
-            'schemas': schemas(),
+            'schemas': {**schemas(), **appointment_schemas()},
             'responses': responses,
             'securitySchemes': {
                 'bearerAuth': {'type': 'http', 'scheme': 'bearer',

@@ -62,8 +62,7 @@ SETTINGS = {'type': 'object', 'additionalProperties': False,
 SETTINGS_ANSWER = {**SETTINGS, 'required': list(SETTING_DEFAULTS)}
 
 def schemas():
-    """The answer shapes (server/queueing/lines.py, server/api/office.py) and the request bodies."""
-    from server.api.openapi_appointments import appointment_schemas
+    """The queue's and the setup's answer shapes and request bodies (the appointments': openapi_appointments.py)."""
     service_fields = dict(name=string(100, minLength=1), prefix=string(2, pattern='^[A-Za-z]{1,2}$'),
                           description=string(200), active={'type': 'boolean'},
                           sort_order={'type': 'integer', 'minimum': 0, 'maximum': 10000},
@@ -145,7 +144,6 @@ def schemas():
                           **{k: TICKET_FIELDS[k] for k in ('id', 'number', 'service', 'service_name', 'priority',
                                                            'priority_reason', 'name', 'issued_at')}),
         **console_schemas(),
-        **appointment_schemas(),
     }
 
 

@@ -1,7 +1,7 @@
 """The JSON API for a citizen's request to erase their personal data (the console's form writes through it)."""
 from flask import jsonify
 
-from server.api import actor, bp
+from server.api.blueprint import actor, bp
 from server.auth import requires
 from server.db import personal_data
 from server.validation import json_body, text

@@ -1,30 +1,24 @@
-"""The JSON API for staff accounts, printers and changes to display boards (the admin console)."""
-import json
+"""The JSON API for staff accounts (the admin console)."""
 import re
 
 from flask import g, jsonify
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
-from printer.transports import PrinterURIError, checked_uri
 from server.access import sessions
-from server.api import actor, bp
-from server.api.office import BOARD_FIELDS, _services_by_code, board_dict
+from server.api.blueprint import actor, bp
+from server.audit import audit
 from server.auth import hash_password, requires
 from server.clock import iso
-from server.errors import Conflict, Invalid, NotFound, must_exist
+from server.errors import Conflict, Invalid, must_exist
 from server.extensions import db
-from server.live import events
-from server.models import STAFF_ROLES, Board, Counter, Printer, Staff
-from server.queueing.tickets import audit
-from server.validation import boolean, integer, json_body, not_null, string_list, text
+from server.models import STAFF_ROLES, Staff
+from server.validation import boolean, json_body, not_null, text
 
 USERNAME = re.compile(r'^[A-Za-z0-9._-]{2,50}$')
 MIN_PASSWORD = 8
-PAPER_WIDTHS = (58, 80)
 # Body fields whose columns cannot be empty: null is a 400 (leave a field out to keep it unchanged).
 STAFF_FIELDS = ('username', 'full_name', 'role', 'active', 'password')
-PRINTER_FIELDS = ('name', 'uri', 'paper_width')
 
 
 # Staff accounts --------------------------------------------------------------------------------
@@ -141,127 +135,3 @@ def update_staff(staff_id):
               fields=sorted('password' if f == 'password_hash' else f for f in fields
                             if f != 'must_change_password'))
     return jsonify(staff_dict(Staff.get_by_id(staff.id)))
-
-
-# Printers --------------------------------------------------------------------------------------
-
-def printer_dict(printer):
-    return {'id': printer.id, 'name': printer.name, 'uri': printer.uri, 'paper_width': printer.paper_width,
-            'status': printer.status, 'status_detail': printer.status_detail,
-            'status_at': iso(printer.status_at)}
-
-
-def _printer_uri(body, required):
-    uri = text(body, 'uri', 255, required=required)
-    if uri is None:
-        return None
-    try:
-        canonical = checked_uri(uri)
-    except PrinterURIError as error:
-        raise Invalid(str(error), 'invalid_printer_uri')
-    if len(canonical) > 255:
-        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field='uri', max=255), 'too_long')
-    return canonical
-
-
-def _printer_fields(body, creating):
-    not_null(body, PRINTER_FIELDS)
-    fields = {}
-    name = text(body, 'name', 100, required=creating)
-    if name is not None:
-        fields['name'] = name
-    uri = _printer_uri(body, required=creating)
-    if uri is not None:
-        fields['uri'] = uri
-    if 'paper_width' in body or creating:
-        width = integer(body, 'paper_width', default=80)
-        if width not in PAPER_WIDTHS:
-            raise Invalid(_('Khổ giấy phải là 58 hoặc 80 (mm).'), 'invalid_paper_width')
-        fields['paper_width'] = width
-    return fields
-
-
-def find_printer(printer_id):
-    return must_exist(Printer.get_or_none(Printer.id == printer_id),
-                      _('Không có máy in số %(id)s.', id=printer_id), 'unknown_printer')
-
-
-@bp.get('/printers')
-@requires('admin')
-def list_printers():
-    return jsonify([printer_dict(p) for p in Printer.select().order_by(Printer.name)])
-
-
-@bp.post('/printers')
-@requires('admin')
-def create_printer():
-    fields = _printer_fields(json_body(), creating=True)
-    try:
-        with db.atomic():
-            printer = Printer.create(**fields)
-            audit(None, 'printer_created', actor(), name=printer.name, uri=printer.uri)
-    except IntegrityError:
-        raise Conflict(_('Đã có máy in tên "%(name)s".', name=fields['name']), 'duplicate_printer')
-    return jsonify(printer_dict(printer)), 201
-
-
-@bp.patch('/printers/<int:printer_id>')
-@requires('admin')
-def update_printer(printer_id):
-    printer = find_printer(printer_id)
-    fields = _printer_fields(json_body(), creating=False)
-    if fields.get('uri', printer.uri) != printer.uri:
-        # The old status was about another device: unknown until the spooler talks to the new one.
-        fields.update(status='unknown', status_detail='', status_at=None)
-    try:
-        with db.atomic():
-            if fields:
-                Printer.update(**fields).where(Printer.id == printer.id).execute()
-            audit(None, 'printer_changed', actor(), id=printer.id, fields=sorted(fields))
-    except IntegrityError:
-        raise Conflict(_('Đã có máy in tên "%(name)s".', name=fields['name']), 'duplicate_printer')
-    return jsonify(printer_dict(Printer.get_by_id(printer.id)))
-
-
-# Display boards --------------------------------------------------------------------------------
-
-def _counter_numbers(body):
-    numbers = body.get('counters')
-    if numbers is None:
-        return []
-    if not isinstance(numbers, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
-        raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
-    if not all(1 <= n <= 999 for n in numbers):
-        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field='counters'), 'out_of_range')
-    known = {c.number for c in Counter.select(Counter.number).where(Counter.number.in_(numbers))} if numbers else set()
-    missing = [n for n in numbers if n not in known]
-    if missing:
-        raise NotFound(_('Không có quầy số %(number)s.', number=missing[0]), 'unknown_counter')
-    return sorted(set(numbers))
-
-
-@bp.patch('/boards/<int:board_id>')
-@requires('admin')
-def update_board(board_id):
-    board = Board.get_or_none(Board.id == board_id)
-    if board is None:
-        raise NotFound(_('Không có màn hình số %(id)s.', id=board_id), 'unknown_board')
-    body = json_body()
-    not_null(body, BOARD_FIELDS)
-    fields = {}
-    if 'name' in body:
-        fields['name'] = text(body, 'name', 100, required=True)
-    if 'services' in body:
-        codes = sorted(set(string_list(body, 'services', default=[])))
-        _services_by_code(codes)
-        fields['service_codes'] = json.dumps(codes)
-    if 'counters' in body:
-        fields['counter_numbers'] = json.dumps(_counter_numbers(body))
-    if 'notice' in body:
-        fields['notice'] = text(body, 'notice', 500, default='')
-    with db.atomic():
-        if fields:
-            Board.update(**fields).where(Board.id == board.id).execute()
-        audit(None, 'board_changed', actor(), id=board.id, fields=sorted(fields))
-        db.after_commit(events.office_changed)
-    return jsonify(board_dict(Board.get_by_id(board.id)))

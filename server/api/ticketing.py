@@ -2,7 +2,7 @@
 from flask import current_app, g, jsonify, request, session
 from flask_babel import gettext as _
 
-from server.api import ANY, actor, bp
+from server.api.blueprint import ANY, actor, bp
 from server.auth import requires, sees_personal_data
 from server.clock import office_day
 from server.errors import Invalid, QueueError

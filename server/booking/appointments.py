@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 from peewee import IntegrityError
 
 from server import settings
+from server.audit import audit
 from server.booking.office_hours import clock, free_slots_near, holiday_name, parse_clock, sessions_on, slot_starts
 from server.clock import local_naive
 from server.db.database import supports_row_locks
@@ -125,8 +126,8 @@ def book(service_code, day, start, name, phone, source='hotline', actor='', proc
                     procedure=procedure, date=day, start=clock(slot_start), end=clock(slot_end), name=name,
                     phone=phone, source=source, note=note or '', created_by=actor or '', created_at=now,
                     changed_at=now)
-                tickets.audit(None, 'appointment_booked', actor, code=appointment.code, service=service.code,
-                              date=day.isoformat(), start=appointment.start, source=source)
+                audit(None, 'appointment_booked', actor, code=appointment.code, service=service.code,
+                      date=day.isoformat(), start=appointment.start, source=source)
                 if confirm:
                     outbox.enqueue('confirm:%s' % appointment.code, phone, messages.confirmation(appointment),
                                    'confirmation', appointment=appointment, now=now)
@@ -154,7 +155,7 @@ def cancel(code, actor='', now=None, notify=True):
         appointment.status, appointment.changed_at = 'cancelled', now
         appointment.save()
         outbox.withdraw(appointment)
-        tickets.audit(None, 'appointment_cancelled', actor, code=appointment.code)
+        audit(None, 'appointment_cancelled', actor, code=appointment.code)
         if notify:
             outbox.enqueue('cancel:%s' % appointment.code, appointment.phone, messages.cancelled(appointment),
                            'cancellation', appointment=appointment, now=now)
@@ -172,8 +173,8 @@ def move(code, day, start, actor='', now=None, confirm=True):
         appointment.date, appointment.start, appointment.end = day, clock(slot_start), clock(slot_end)
         appointment.changed_at = now
         appointment.save()
-        tickets.audit(None, 'appointment_moved', actor, code=appointment.code, date=day.isoformat(),
-                      start=appointment.start)
+        audit(None, 'appointment_moved', actor, code=appointment.code, date=day.isoformat(),
+              start=appointment.start)
         if confirm:
             outbox.enqueue('moved:%s:%s:%s' % (appointment.code, day.isoformat(), appointment.start),
                            appointment.phone, messages.moved(appointment), 'confirmation',
@@ -247,7 +248,7 @@ def sweep_no_shows(now=None):
                 appointment.status, appointment.changed_at = 'no_show', now
                 appointment.save()
                 outbox.withdraw(appointment)
-                tickets.audit(None, 'appointment_no_show', 'system', code=appointment.code)
+                audit(None, 'appointment_no_show', 'system', code=appointment.code)
                 swept += 1
     return swept
 

@@ -4,12 +4,12 @@ import datetime
 from flask_babel import gettext as _
 
 from server import settings
+from server.audit import audit
 from server.clock import iso, local_naive
 from server.errors import Conflict, NotFound
 from server.extensions import db
 from server.live import events
 from server.models import Dossier, utcnow
-from server.queueing.tickets import audit
 from server.sms import messages, outbox
 
 

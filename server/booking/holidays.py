@@ -9,12 +9,13 @@ import logging
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
+from server import caches
+from server.audit import audit
 from server.booking.appointments import OPEN, slot_moment
 from server.clock import local_naive, utc_from_local
 from server.errors import Conflict
 from server.extensions import db
 from server.models import Appointment, Holiday, utcnow
-from server.queueing import tickets
 from server.sms import messages, outbox
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,9 @@ def add(day, name, actor='', cancel_bookings=False, now=None):
             if bookings and not cancel_bookings:
                 raise HasBookings(day, bookings)
             holiday = Holiday.create(day=day, name=name)
-            tickets.audit(None, 'holiday_added', actor, date=day.isoformat(), name=name,
-                          cancelled=[a.code for a in bookings])
+            audit(None, 'holiday_added', actor, date=day.isoformat(), name=name,
+                  cancelled=[a.code for a in bookings])
+            db.after_commit(caches.forget_all)   # the calendar's copy (office_hours) knows no such day
             cancel_for_closure(bookings, holiday, actor, now)
     except IntegrityError:   # another request added the same day at the same moment
         raise duplicate from None
@@ -73,7 +75,7 @@ def cancel_for_closure(bookings, holiday, actor, now):
         appointment.status, appointment.changed_at = 'cancelled', now
         appointment.save()
         outbox.withdraw(appointment)
-        tickets.audit(None, 'appointment_cancelled', actor, code=appointment.code, reason='office_closed')
+        audit(None, 'appointment_cancelled', actor, code=appointment.code, reason='office_closed')
     by_phone = {}
     for appointment in bookings:
         by_phone.setdefault(appointment.phone, []).append(appointment)

@@ -13,11 +13,11 @@ import logging
 from flask_babel import gettext as _
 
 from server import settings
+from server.audit import audit
 from server.clock import office_day
 from server.errors import Invalid
 from server.extensions import db
 from server.models import Appointment, Dossier, InboundMessage, OutboxMessage, PrintJob, Ticket, utcnow
-from server.queueing.tickets import audit
 from server.validation import mask_phone, phone_number
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ import datetime
 import logging
 
 from server.extensions import db, scheduler
-from server.queueing.tickets import close_previous_days
+from server.queueing.end_of_day import close_previous_days
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 
 from server.access import logins, sessions
 from server.api.staff import MIN_PASSWORD
+from server.audit import audit
 from server.auth import hash_password, page, safe_next
 from server.errors import Forbidden
 from server.extensions import db
 from server.models import STAFF_ROLES, Staff
-from server.queueing.tickets import audit
 
 bp = Blueprint('account', __name__)
 

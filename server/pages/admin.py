@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from server import settings
-from server.api.office import board_dict, service_dict
+from server.api.devices import PAPER_WIDTHS, board_dict, printer_dict
+from server.api.office import service_dict
 from server.api.office_calendar import hours_dict, procedure_dict
-from server.api.staff import PAPER_WIDTHS, printer_dict, staff_dict
+from server.api.staff import staff_dict
 from server.auth import page
 from server.clock import day_month_year, office_day
 from server.errors import Invalid

@@ -9,7 +9,7 @@ the next day starts with every counter closed until its staff open it and the re
 A counter still serving someone at closing time is left open with its citizen: staff may still be
 with them, and closing a counter that is serving is refused to staff too (counter_busy). Staff finish
 that ticket themselves; the counter then closes at midnight, and if the ticket is still open at
-midnight, server/queueing/tickets.py close_previous_days cancels it and closes its counter.
+midnight, close_previous_days cancels it and closes its counter.
 
 The database says what is due: the last end handled is stored in the same transaction as the closing
 itself, so the job (every minute, and once at start) runs a missed end once after a restart and never
@@ -21,9 +21,10 @@ import logging
 
 from flask_babel import lazy_gettext
 
-from server import settings
+from server import caches, settings
+from server.audit import audit
 from server.booking import office_hours
-from server.clock import local_naive
+from server.clock import local_naive, office_day
 from server.extensions import db
 from server.live import events
 from server.models import ACTIVE_STATUSES, Counter, Setting, Ticket, utcnow
@@ -95,7 +96,7 @@ def end_day(day, now):
         previous, counter = ticket.status, ticket.counter if ticket.counter_id else None
         ticket.status, ticket.finished_at = 'cancelled', now
         ticket.save()
-        tickets.audit(ticket, NOT_SERVED, 'system', previous, counter, reason='end_of_day')
+        audit(ticket, NOT_SERVED, 'system', previous, counter, reason='end_of_day')
         if counter is not None:
             touched[counter.id] = counter
     busy = Ticket.select(Ticket.counter).where(Ticket.status.in_(ACTIVE_STATUSES), Ticket.counter.is_null(False))
@@ -103,8 +104,9 @@ def end_day(day, now):
     if closing:
         (Counter.update(active=False, paused=False, priority_streak=0)
          .where(Counter.id.in_([c.id for c in closing])).execute())
-        tickets.audit(None, 'counters_closed', 'system', date=day.isoformat(),
-                      counters=[c.number for c in closing], reason='end_of_day')
+        audit(None, 'counters_closed', 'system', date=day.isoformat(), counters=[c.number for c in closing],
+              reason='end_of_day')
+        db.after_commit(caches.forget_all)   # the lines those counters served may now have no open counter
     for counter in closing:
         counter.active, counter.paused, counter.priority_streak = False, False, 0
         touched[counter.id] = counter
@@ -114,3 +116,31 @@ def end_day(day, now):
     for counter in touched.values():
         db.after_commit(lambda counter=counter: events.counter_changed(counter))
     return len(left), len(closing)
+
+
+def close_previous_days(now=None):
+    """At the office's midnight: tickets left open from earlier days are cancelled, and the counters that
+    still held one of them (left open at the end of the day because they were serving) are closed."""
+    now = now or utcnow()
+    with db.atomic():
+        stale = list(Ticket.select().where(Ticket.day < office_day(now),
+                                           Ticket.status.in_(('waiting',) + ACTIVE_STATUSES)))
+        for ticket in stale:
+            previous = ticket.status
+            ticket.status, ticket.finished_at = 'cancelled', now
+            ticket.save()
+            audit(ticket, 'day_closed', 'system', previous)
+        held = {ticket.counter_id for ticket in stale if ticket.counter_id}
+        busy = Ticket.select(Ticket.counter).where(Ticket.status.in_(ACTIVE_STATUSES), Ticket.counter.is_null(False))
+        closing = list(Counter.select().where(Counter.id.in_(list(held)), Counter.active == True,  # noqa: E712
+                                              Counter.id.not_in(busy))) if held else []
+        for counter in closing:
+            counter.active, counter.paused, counter.priority_streak = False, False, 0
+            counter.save()
+            db.after_commit(lambda counter=counter: events.counter_changed(counter))
+        if closing:
+            audit(None, 'counters_closed', 'system', counters=[c.number for c in closing], reason='day_closed')
+            db.after_commit(caches.forget_all)   # the lines those counters served may now have no open counter
+    if stale:
+        db.after_commit(lambda: events.queue_changed(None))
+    return len(stale)

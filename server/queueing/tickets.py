@@ -1,34 +1,23 @@
 """The queue rules: issuing, calling, recalling, finishing and moving tickets."""
 import datetime
-import json
 import logging
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from server import caches, settings
+from server.audit import audit
 from server.clock import office_day
 from server.db.database import supports_row_locks
 from server.errors import Conflict, Invalid, NotFound, must_exist
 from server.extensions import db
 from server.live import events
-from server.models import ACTIVE_STATUSES, AuditEvent, Counter, Service, Ticket, utcnow
+from server.models import ACTIVE_STATUSES, Service, Ticket, utcnow
 from server.queueing import statements
 from server.queueing.lines import served_lines
 from server.validation import mask_phone
 
 log = logging.getLogger(__name__)
-
-
-def audit(ticket, action, actor, from_status=None, counter=None, **detail):
-    """Record a state change of a ticket, or without one an office change (inside the caller's transaction)."""
-    statements.insert(AuditEvent(ticket=ticket, action=action, actor=actor or '', from_status=from_status,
-                                 to_status=ticket.status if ticket else None,
-                                 counter_number=counter.number if counter else None,
-                                 detail=json.dumps(detail, ensure_ascii=False, default=str)))
-    if ticket is None:  # an office-level change (a token, service, board, hours, a booking...): drop the cached
-        # copies rather than work out which are stale; they are re-read in a few statements
-        db.after_commit(caches.forget_all)
 
 
 _services = caches.Fresh()
@@ -271,33 +260,6 @@ def cancel(ticket_id, actor='', now=None, counter_number=None):
                                     status='cancelled', finished_at=now or utcnow())
     db.after_commit(lambda: events.queue_changed([ticket.service.code]))
     return ticket
-
-
-def close_previous_days(now=None):
-    """At the office's midnight: tickets left open from earlier days are cancelled, and the counters that
-    still held one of them (left open at the end of the day because they were serving) are closed."""
-    now = now or utcnow()
-    with db.atomic():
-        stale = list(Ticket.select().where(Ticket.day < office_day(now),
-                                           Ticket.status.in_(('waiting',) + ACTIVE_STATUSES)))
-        for ticket in stale:
-            previous = ticket.status
-            ticket.status, ticket.finished_at = 'cancelled', now
-            ticket.save()
-            audit(ticket, 'day_closed', 'system', previous)
-        held = {ticket.counter_id for ticket in stale if ticket.counter_id}
-        busy = Ticket.select(Ticket.counter).where(Ticket.status.in_(ACTIVE_STATUSES), Ticket.counter.is_null(False))
-        closing = list(Counter.select().where(Counter.id.in_(list(held)), Counter.active == True,  # noqa: E712
-                                              Counter.id.not_in(busy))) if held else []
-        for counter in closing:
-            counter.active, counter.paused, counter.priority_streak = False, False, 0
-            counter.save()
-            db.after_commit(lambda counter=counter: events.counter_changed(counter))
-        if closing:
-            audit(None, 'counters_closed', 'system', counters=[c.number for c in closing], reason='day_closed')
-    if stale:
-        db.after_commit(lambda: events.queue_changed(None))
-    return len(stale)
 
 
 STATUS_LABELS = {
