@@ -48,16 +48,25 @@ def issue(client_or_server, token, service='CT', **fields):
     return ticket
 
 
+def call_next(client, token, counter):
+    """Call the next citizen to a counter through a Flask test client; the answer."""
+    return client.post(API + '/counters/%d/call-next' % counter, headers={'Authorization': 'Bearer ' + token})
+
+
 def csrf_from(html):
     """The CSRF token of the form in a page."""
     return CSRF.search(html).group(1)
 
 
+def csrf_of(client):
+    """The CSRF token of a Flask test client's session, read from the login page."""
+    return csrf_from(client.get('/login').get_data(as_text=True))
+
+
 def log_in_client(client, username, password='mat-khau-1', expect=302, address=None, **form):
     """Post the login form (with its CSRF token) from a Flask test client, from `address` if given; the answer,
     whose status must be `expect` unless that is None."""
-    token = csrf_from(client.get('/login').get_data(as_text=True))
-    response = client.post('/login', data=dict(form, username=username, password=password, csrf_token=token),
+    response = client.post('/login', data=dict(form, username=username, password=password, csrf_token=csrf_of(client)),
                            environ_overrides={'REMOTE_ADDR': address} if address else None)
     if expect is not None:
         assert response.status_code == expect, response.get_data(as_text=True)

@@ -1,6 +1,5 @@
 """No ticket is ever numbered twice or called by two counters, under concurrency, on SQLite and PostgreSQL."""
 import collections
-import os
 import threading
 
 import pytest
@@ -8,9 +7,10 @@ import pytest
 from server import create_app
 from server.errors import QueueError
 from server.extensions import db
-from server.models import MODELS, AuditEvent, Ticket
+from server.models import AuditEvent, Ticket
 from server.queueing import tickets
 from tests.conftest import make_counter, make_service, need
+from tests.helpers import drop_postgres_tables, postgres_available, postgres_url
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
 pytestmark = pytest.mark.services
@@ -18,30 +18,6 @@ pytestmark = pytest.mark.services
 THREADS = 12
 TICKETS = 240
 COUNTERS = 6
-
-
-def postgres_url():
-    return os.environ.get('LUOT_TEST_POSTGRES_URL', 'postgresql://postgres@127.0.0.1:5432/test')
-
-
-def postgres_available():
-    try:
-        import psycopg2
-        psycopg2.connect(postgres_url(), connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
-
-
-def drop_postgres_tables():
-    """Start the test database empty: drop every table of ours (the tests' PostgreSQL is shared). The
-    database proxy is left on it; create_app points it at its own database."""
-    from peewee import PostgresqlDatabase
-    fresh = PostgresqlDatabase(None)
-    fresh.init(postgres_url().rsplit('/', 1)[1].split('?')[0], dsn=postgres_url())
-    db.initialize(fresh)
-    with db.connection_context():
-        db.drop_tables(MODELS, safe=True, cascade=True)
 
 
 @pytest.fixture(params=['sqlite', 'postgres'])
@@ -56,8 +32,7 @@ def busy_app(request, tmp_path):
     for number in range(1, COUNTERS + 1):
         make_counter(number, ['CT'])
     yield app
-    from server.live.events import wait_until_published
-    wait_until_published(30)
+    app.extensions['luot'].stop(30)
     db.obj.close_all()
 
 

@@ -1,5 +1,4 @@
 """The /display namespace: token auth, snapshot on connect, events after commit only, rooms per board."""
-import os
 import threading
 import time
 
@@ -9,7 +8,8 @@ import socketio as socketio_client
 from server.extensions import db, socketio
 from server.models import Board
 from server.queueing import tickets
-from tests.conftest import bearer, need
+from tests.conftest import bearer, free_port, need
+from tests.helpers import api, call_api, redis_available, redis_url
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
 pytestmark = pytest.mark.services
@@ -62,10 +62,11 @@ def test_issue_emits_queue_changed(client, office, tokens, display):
     assert changed and {s['code']: s['waiting'] for s in changed[-1]['services']}['HT'] == 1
 
 
-def test_a_call_reaches_boards_before_its_count_update(client, office, tokens, display, monkeypatch):
+def test_a_call_reaches_boards_before_its_count_update(publishing, client, office, tokens, display, monkeypatch):
     """ticket_called, which citizens wait for, goes out at once; the same call's queue_changed waits
     the fold window, so the two do not compete for the server's threads on a large office."""
     from server.live import events
+    publisher = publishing.extensions['luot'].publisher
     emitted = []
     original = events._emit
     monkeypatch.setattr(events, '_emit', lambda event, *rest: (emitted.append((event, time.monotonic())),
@@ -77,20 +78,20 @@ def test_a_call_reaches_boards_before_its_count_update(client, office, tokens, d
     answered = time.monotonic()
     assert [e['name'] for e in display.get_received(NS)] == ['ticket_called', 'queue_changed']
     times = dict(emitted)
-    assert times['queue_changed'] - times['ticket_called'] >= events.FOLD_SECONDS * 0.9
+    assert times['queue_changed'] - times['ticket_called'] >= publisher.fold_seconds * 0.9
     assert times['queue_changed'] >= answered   # not before the request had long been answered
 
 
-def test_a_burst_of_queue_changes_is_folded_into_one_event(app, office, display, monkeypatch):
+def test_a_burst_of_queue_changes_is_folded_into_one_event(publishing, app, office, display, monkeypatch):
     """Changes within the fold window go out as one queue_changed with every changed line and the
     latest counts; wait_until_published waits for a fold still pending."""
-    from server.live import events
-    monkeypatch.setattr(events, 'FOLD_SECONDS', 0.3)
+    publisher = app.extensions['luot'].publisher
+    monkeypatch.setattr(publisher, 'fold_seconds', 0.3)
     display.get_received(NS)
     with app.app_context(), db.connection_context():
         for code in ('CT', 'HT', 'CT'):
             tickets.issue_ticket(code)
-        assert events._busy()               # the fold is pending: nothing has gone out yet
+        assert publisher.busy()               # the fold is pending: nothing has gone out yet
     changed = received(display, 'queue_changed')
     assert len(changed) == 1
     assert changed[0]['changed'] == ['CT', 'HT']
@@ -124,23 +125,6 @@ def test_boards_only_get_their_lines(app, client, office, tokens):
     assert not unknown.is_connected(NS)
 
 
-def redis_url():
-    return os.environ.get('LUOT_TEST_REDIS_URL', 'redis://127.0.0.1:6379/0')
-
-
-def redis_available():
-    try:
-        import redis
-        return redis.Redis.from_url(redis_url(), socket_connect_timeout=2).ping()
-    except Exception:
-        return False
-
-
-def api(server, method, path, token, body=None):
-    import requests
-    return requests.request(method, server.url + '/api/v1' + path, json=body, headers=bearer(token), timeout=10)
-
-
 @pytest.mark.slow
 def test_two_processes_share_one_office_through_redis(live_server, tmp_path):
     need(redis_available(), 'Redis is not reachable at %s' % redis_url())
@@ -160,7 +144,7 @@ def test_two_processes_share_one_office_through_redis(live_server, tmp_path):
     try:
         assert ready.wait(10)
         api(first, 'POST', '/tickets', admin, {'service': 'CT', 'print': False})
-        assert api(first, 'POST', '/counters/3/call-next', admin).status_code == 200
+        assert call_api(first, 'POST', '/counters/3/call-next', admin)[0] == 200
         deadline = time.monotonic() + 10
         while not got and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -183,15 +167,14 @@ def test_settings_and_service_changes_resend_the_snapshot(client, office, tokens
 def test_a_stopped_message_queue_never_holds_up_a_call(live_server):
     """Redis down (nothing listens on its port): issuing and calling still answer at once and the
     failure is logged; calls are published before they answer, so this must not wait."""
-    from tests.conftest import free_port
     server = live_server(env={'LUOT_MESSAGE_QUEUE': 'redis://127.0.0.1:%d/0' % free_port()})
     admin = server.token('admin')
-    assert api(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'}).status_code == 201
-    assert api(server, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']}).status_code == 201
-    assert api(server, 'POST', '/tickets', admin, {'service': 'CT', 'print': False}).status_code == 201
+    assert call_api(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})[0] == 201
+    assert call_api(server, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']})[0] == 201
+    assert call_api(server, 'POST', '/tickets', admin, {'service': 'CT', 'print': False})[0] == 201
     started = time.monotonic()
-    called = api(server, 'POST', '/counters/3/call-next', admin)
-    assert called.status_code == 200 and called.json()['number'] == 'A001'
+    status, called = call_api(server, 'POST', '/counters/3/call-next', admin)
+    assert status == 200 and called['number'] == 'A001'
     assert time.monotonic() - started < 3
     deadline = time.monotonic() + 10
     while 'Cannot publish to redis' not in server.log_text() and time.monotonic() < deadline:

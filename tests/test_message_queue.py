@@ -3,58 +3,18 @@
 Each test runs a Redis server of its own on a free port, so that it can stop and restart it without
 touching the machine's shared one.
 """
-import shutil
-import subprocess
 import threading
 import time
 
 import pytest
 import socketio as socketio_client
 
-from tests.conftest import free_port, need
-from tests.test_admin import browser_login
-from tests.test_display_feed import api
+from tests.helpers import api, call_api, log_in_page
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
 pytestmark = pytest.mark.services
 
 NS = '/display'
-REDIS = shutil.which('redis-server') or '/usr/bin/redis-server'
-
-
-class PrivateRedis:
-    """redis-server on 127.0.0.1 and a port of its own, keeping nothing on disk."""
-
-    def __init__(self, workdir):
-        self.port, self.workdir, self.process = free_port(), workdir, None
-        self.url = 'redis://127.0.0.1:%d/0' % self.port
-
-    def start(self):
-        self.process = subprocess.Popen([REDIS, '--port', str(self.port), '--bind', '127.0.0.1', '--save', '',
-                                         '--appendonly', 'no', '--dir', str(self.workdir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping():
-                    return self
-            except redis.RedisError:
-                time.sleep(0.1)
-        raise RuntimeError('redis-server did not start')
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    need(shutil.which('redis-server') is not None, 'redis-server is not installed (apt-get install redis-server)')
-    server = PrivateRedis(tmp_path).start()
-    yield server
-    server.stop()
 
 
 class Listener:
@@ -94,8 +54,8 @@ def test_staff_are_told_when_redis_stops_and_boards_catch_up_when_it_is_back(liv
     first = live_server(env=env, data_dir=data)
     second = live_server(env=env, data_dir=data)
     admin, display_token = first.token('admin'), first.token('display')
-    assert api(first, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'}).status_code == 201
-    assert api(first, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']}).status_code == 201
+    assert call_api(first, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})[0] == 201
+    assert call_api(first, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']})[0] == 201
     staff = Listener(first.url, admin)          # the counter's own process
     board = Listener(second.url, display_token)  # a board held by the other process
     try:
@@ -107,10 +67,10 @@ def test_staff_are_told_when_redis_stops_and_boards_catch_up_when_it_is_back(liv
         down = staff.wait_for('message_queue_status', lambda s: not s['up'])
         assert down['since'] and down['detail']
         # Issuing and calling go on at once while Redis is down.
-        assert api(first, 'POST', '/tickets', admin, {'service': 'CT', 'print': False}).status_code == 201
+        assert call_api(first, 'POST', '/tickets', admin, {'service': 'CT', 'print': False})[0] == 201
         started = time.monotonic()
-        called = api(first, 'POST', '/counters/3/call-next', admin)
-        assert called.status_code == 200 and called.json()['number'] == 'A001'
+        status, called = call_api(first, 'POST', '/counters/3/call-next', admin)
+        assert status == 200 and called['number'] == 'A001'
         assert time.monotonic() - started < 5
         snapshots_before = len(board.of('snapshot'))
         time.sleep(1)
@@ -124,7 +84,7 @@ def test_staff_are_told_when_redis_stops_and_boards_catch_up_when_it_is_back(liv
         assert caught_up['counters'][0]['current']['number'] == 'A001'
         # And events flow again across the processes.
         api(first, 'POST', '/tickets', admin, {'service': 'CT', 'print': False})
-        assert api(first, 'POST', '/counters/3/call-next', admin).status_code == 200
+        assert call_api(first, 'POST', '/counters/3/call-next', admin)[0] == 200
         assert board.wait_for('ticket_called')['ticket']['number'] == 'A002'
     finally:
         staff.close()
@@ -153,7 +113,7 @@ def test_counter_page_and_console_show_a_lost_message_queue(live_server, private
     page = page_in(1280, 800)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    browser_login(page, server)
+    log_in_page(page, server, '/admin', 'admin', server.password('admin'))
     expect(page.locator('#message-queue-down')).to_have_count(0)
     page.goto(server.url + '/counter')
     live = page.locator('#live')
@@ -164,7 +124,7 @@ def test_counter_page_and_console_show_a_lost_message_queue(live_server, private
                               timeout=15000)
     expect(live).to_have_class('live down')
     console = page_in(1280, 800)
-    browser_login(console, server)
+    log_in_page(console, server, '/admin', 'admin', server.password('admin'))
     expect(console.locator('#message-queue-down')).to_contain_text('Mất kết nối Redis')
 
     private_redis.start()

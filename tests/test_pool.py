@@ -8,7 +8,7 @@ from server import create_app
 from server.db import database
 from server.extensions import db
 from tests.conftest import bearer, make_token, need
-from tests.test_concurrency import postgres_available, postgres_url
+from tests.helpers import postgres_available, postgres_url
 
 
 @pytest.fixture

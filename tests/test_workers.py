@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 import socketio as socketio_client
 
-from tests.conftest import ROOT, bearer, need
-from tests.helpers import wait_for
-from tests.test_concurrency import drop_postgres_tables, postgres_available, postgres_url
-from tests.test_display_feed import redis_available, redis_url
+from tests.conftest import ROOT, need
+from tests.helpers import (api, drop_postgres_tables, issue, postgres_available, postgres_url, redis_available,
+                           redis_url, wait_for)
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
 pytestmark = pytest.mark.services
@@ -101,14 +100,9 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
     fresh_postgres()
     server = live_server(env={'LUOT_DATABASE_URL': postgres_url(), 'LUOT_MESSAGE_QUEUE': redis_url(),
                               'LUOT_WORKERS': '2'})
-    import requests
     admin, display = server.token('admin'), server.token('display')
-
-    def api(method, path, body=None):
-        return requests.request(method, server.url + '/api/v1' + path, json=body, headers=bearer(admin), timeout=10)
-
-    assert api('POST', '/services', {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'}).status_code == 201
-    assert api('POST', '/counters', {'number': 3, 'name': 'Quầy 3', 'services': ['CT']}).status_code == 201
+    api(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})
+    api(server, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']})
     assert wait_for(lambda: len(workers_of(server)) == 2, 15), 'gunicorn did not start two workers'
     pids = workers_of(server)
 
@@ -124,9 +118,8 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
         # Calls made through either worker reach every board on both, in the order they were made (each
         # call is sent after the answer to the one before, so boards must never show them swapped).
         for number in range(1, 21):
-            issued = api('POST', '/tickets', {'service': 'CT', 'print': False})
-            assert issued.status_code == 201, issued.text
-            assert api('POST', '/counters/3/call-next').status_code == 200
+            issue(server, admin)
+            api(server, 'POST', '/counters/3/call-next', admin)
         wanted = ['A%03d' % n for n in range(1, 21)]
         assert wait_for(lambda: all(board.calls == wanted for board in boards), 15), \
             [board.calls for board in boards if board.calls != wanted][:3]
