@@ -5,6 +5,7 @@ import pytest
 
 from server.auth import DEVICE_COOKIE
 from tests.conftest import ROLES, bearer, make_staff
+from tests.helpers import csrf_from, csrf_of, log_in_client
 
 PUBLIC = {'static', 'display.static', 'pages.index', 'pages.login', 'pages.logout', 'pages.language',
           'pages.track', 'pages.track_json', 'api.openapi'}
@@ -32,7 +33,7 @@ def test_every_route_declares_its_roles(app):
 
 def test_anonymous_callers_are_refused(app, client):
     # A CSRF token of an anonymous session, so that a page's form (POST /password) reaches its view.
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get('/login').get_data(as_text=True)).group(1)
+    token = csrf_of(client)
     for rule, method, _roles in protected_routes(app):
         response = client.open(concrete(rule), method=method, json={} if method != 'GET' else None,
                                headers={'X-CSRFToken': token})
@@ -85,10 +86,6 @@ def test_tokens_are_stored_hashed(app, tokens):
     assert not set(tokens.values()) & set(stored)
 
 
-def csrf_from(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def test_staff_login_with_csrf_then_role_pages(app, client):
     make_staff('quay1', 'counter', 'mat-khau-dung')
     page = client.get('/login?next=/api/v1/queue').get_data(as_text=True)
@@ -101,7 +98,7 @@ def test_staff_login_with_csrf_then_role_pages(app, client):
     assert client.get('/api/v1/queue').status_code == 200
     # A session's state change without the CSRF token is refused; with it, it goes through.
     assert client.post('/api/v1/counters/1/call-next').status_code == 400
-    token = csrf_from(client.get('/login').get_data(as_text=True))
+    token = csrf_of(client)
     response = client.post('/api/v1/counters/1/call-next', headers={'X-CSRFToken': token})
     assert response.status_code == 404 and response.get_json()['error']['code'] == 'unknown_counter'
     assert client.get('/api/v1/settings').status_code == 403
@@ -109,9 +106,7 @@ def test_staff_login_with_csrf_then_role_pages(app, client):
 
 def test_login_refuses_foreign_next(app, client):
     make_staff('admin1', 'admin', 'mat-khau-dung')
-    page = client.get('/login').get_data(as_text=True)
-    response = client.post('/login', data={'username': 'admin1', 'password': 'mat-khau-dung',
-                                           'next': 'https://example.org/', 'csrf_token': csrf_from(page)})
+    response = log_in_client(client, 'admin1', 'mat-khau-dung', next='https://example.org/')
     assert response.headers['Location'] == '/'
 
 

@@ -6,9 +6,7 @@ from server.extensions import db
 from server.models import AuditEvent, Counter, Ticket
 from server.queueing import tickets
 from tests.conftest import bearer, make_staff
-from tests.test_access import csrf_from
-from tests.test_counter_page import log_in_client
-from tests.test_queue_rules import call, issue
+from tests.helpers import call_next, csrf_of, issue, log_in_client
 
 API = '/api/v1'
 
@@ -28,10 +26,10 @@ def act(client, tokens, ticket_id, verb, body=None):
 
 def test_call_next_on_an_empty_line_changes_nothing(app, client, office, tokens, display):
     first = issue(client, tokens['kiosk'])
-    assert call(client, tokens['counter'], 1).status_code == 200
+    assert call_next(client, tokens['counter'], 1).status_code == 200
     display.get_received('/display')
     rows = audit_rows(app)
-    response = call(client, tokens['counter'], 1)
+    response = call_next(client, tokens['counter'], 1)
     assert response.status_code == 409 and response.get_json()['error']['code'] == 'queue_empty'
     assert ticket(client, tokens, first['id'])['status'] == 'called'   # not counted served
     assert audit_rows(app) == rows
@@ -42,7 +40,7 @@ def test_call_next_on_an_empty_line_changes_nothing(app, client, office, tokens,
 
 def test_one_tap_marks_the_current_citizen_absent_and_calls_the_next(app, client, office, tokens):
     first, second = issue(client, tokens['kiosk']), issue(client, tokens['kiosk'])
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     response = client.post(API + '/counters/1/call-next', json={'finish_current': 'no_show'},
                            headers=bearer(tokens['counter']))
     assert response.status_code == 200 and response.get_json()['id'] == second['id']
@@ -71,7 +69,7 @@ def test_call_next_refuses_a_bad_finish(client, office, tokens, body, status, co
                                         ('hand-back', {}), ('transfer', {'service': 'HT'}), ('cancel', {})])
 def test_a_counter_cannot_act_on_another_counters_citizen(client, office, tokens, verb, body):
     issue(client, tokens['kiosk'])
-    called = call(client, tokens['counter'], 2).get_json()
+    called = call_next(client, tokens['counter'], 2).get_json()
     response = act(client, tokens, called['id'], verb, dict(body, counter=1))
     assert response.status_code == 409 and response.get_json()['error']['code'] == 'wrong_counter'
     assert ticket(client, tokens, called['id'])['status'] == 'called'
@@ -80,7 +78,7 @@ def test_a_counter_cannot_act_on_another_counters_citizen(client, office, tokens
 
 def test_return_to_line_checks_the_counter_too(client, office, tokens):
     issue(client, tokens['kiosk'])
-    called = call(client, tokens['counter'], 2).get_json()
+    called = call_next(client, tokens['counter'], 2).get_json()
     act(client, tokens, called['id'], 'no-show', {'counter': 2})
     wrong = act(client, tokens, called['id'], 'return', {'counter': 1})
     assert wrong.status_code == 409 and wrong.get_json()['error']['code'] == 'wrong_counter'
@@ -92,7 +90,7 @@ def test_return_to_line_checks_the_counter_too(client, office, tokens):
     (0, 400, 'out_of_range'), (1.5, 400, 'invalid_type')])
 def test_the_counter_field_is_checked(client, office, tokens, counter, status, code):
     issue(client, tokens['kiosk'])
-    called = call(client, tokens['counter'], 1).get_json()
+    called = call_next(client, tokens['counter'], 1).get_json()
     response = act(client, tokens, called['id'], 'complete', {'counter': counter})
     assert (response.status_code, response.get_json()['error']['code']) == (status, code)
     assert ticket(client, tokens, called['id'])['status'] == 'called'
@@ -100,19 +98,19 @@ def test_the_counter_field_is_checked(client, office, tokens, counter, status, c
 
 def test_without_the_counter_field_scripts_work_as_before(client, office, tokens):
     issue(client, tokens['kiosk'])
-    called = call(client, tokens['counter'], 2).get_json()
+    called = call_next(client, tokens['counter'], 2).get_json()
     assert act(client, tokens, called['id'], 'complete').get_json()['status'] == 'done'
 
 
 def test_hand_back_keeps_the_place_in_line(app, client, office, tokens, display):
     first, second = issue(client, tokens['kiosk']), issue(client, tokens['kiosk'])
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     act(client, tokens, first['id'], 'start', {'counter': 1})
     back = act(client, tokens, first['id'], 'hand-back', {'counter': 1}).get_json()
     assert (back['status'], back['counter'], back['ahead'], back['called_at']) == ('waiting', None, 0, None)
     counters = client.get(API + '/counters', headers=bearer(tokens['desk'])).get_json()
     assert counters[0]['current'] is None
-    assert call(client, tokens['counter'], 2).get_json()['id'] == first['id']   # before A002
+    assert call_next(client, tokens['counter'], 2).get_json()['id'] == first['id']   # before A002
     with app.app_context(), db.connection_context():
         row = AuditEvent.select().where(AuditEvent.ticket == first['id'], AuditEvent.action == 'handed_back').get()
     assert (row.from_status, row.to_status, row.counter_number) == ('serving', 'waiting', 1)
@@ -130,7 +128,7 @@ def test_the_line_has_counts_and_the_first_tickets_past_200(app, client, office,
     issued = issue_many(app, 260, priority_from=258)
     counter = bearer(tokens['counter'])
     for _ in range(30):   # the two priority tickets, then A001...; each call finishes the one before as served
-        response = call(client, tokens['counter'], 1)
+        response = call_next(client, tokens['counter'], 1)
         assert response.status_code == 200
     assert response.get_json()['number'] == issued[27].number
     act(client, tokens, response.get_json()['id'], 'no-show', {'counter': 1})
@@ -145,7 +143,7 @@ def test_the_line_has_counts_and_the_first_tickets_past_200(app, client, office,
     assert [t['number'] for t in line['line'][:3]] == [issued[n].number for n in (32, 33, 34)]
     listed = {t['id'] for t in client.get(API + '/tickets?status=waiting', headers=counter).get_json()}
     assert len(listed) == 200 and issued[32].id not in listed
-    assert [call(client, tokens['counter'], 1).get_json()['id'] for _ in range(5)] == [
+    assert [call_next(client, tokens['counter'], 1).get_json()['id'] for _ in range(5)] == [
         t['id'] for t in line['line'][:5]]
     two = client.get(API + '/counters/2/line?limit=5', headers=counter).get_json()
     assert (two['served'], two['no_show'], len(two['line'])) == (0, 3, 5)
@@ -159,7 +157,7 @@ def test_the_line_follows_the_priority_streak(app, client, office, tokens):
     # Two priority calls in a row at most (the default) while others wait.
     assert [t['id'] for t in first] == [urgent[0], urgent[1], normal[0], urgent[2], urgent[3], normal[1], normal[2]]
     assert first[0]['priority_reason'] == 'elderly' and first[0]['number'].startswith('A')
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     after = client.get(API + '/counters/1/line', headers=bearer(tokens['desk'])).get_json()['line']
     assert [t['id'] for t in after] == [urgent[1], normal[0], urgent[2], urgent[3], normal[1], normal[2]]
 
@@ -184,12 +182,12 @@ def test_the_line_refuses_bad_input(client, office, tokens, url, status, code):
 
 
 def session_post(client, path, json=None):
-    token = csrf_from(client.get('/login').get_data(as_text=True))
+    token = csrf_of(client)
     return client.post(path, json=json, headers={'X-CSRFToken': token})
 
 
 def log_out(client, **form):
-    token = csrf_from(client.get('/login').get_data(as_text=True))
+    token = csrf_of(client)
     response = client.post('/logout', data=dict(form, csrf_token=token))
     assert response.status_code == 302
 
@@ -213,7 +211,7 @@ def test_logging_out_hands_the_citizen_back_and_pauses_the_counter(app, client, 
         assert Ticket.get_by_id(second['id']).status == 'waiting'
     assert client.get('/counter').status_code == 302   # logged out
     # The next staff member's call opens the counter again and calls the citizen handed back first.
-    assert call(client, tokens['counter'], 1).get_json()['id'] == first['id']
+    assert call_next(client, tokens['counter'], 1).get_json()['id'] == first['id']
     assert counter_row(app, 1).paused is False
 
 

@@ -2,13 +2,13 @@
 a known one, sessions end when idle and everywhere on logout, a password change or deactivation, and ending
 someone's access closes their open Socket.IO connections."""
 import datetime
+import functools
 import re
 import statistics
 import threading
 import time
 
 import pytest
-import requests
 import socketio as socketio_client
 
 from server import auth, create_app
@@ -16,21 +16,13 @@ from server.access import logins, sessions
 from server.extensions import db
 from server.models import LoginFailure, SocketConnection, Staff, utcnow
 from tests.conftest import bearer, make_staff
-from tests.helpers import wait_for
-from tests.test_message_queue import private_redis  # noqa: F401  (a fixture: a Redis server of the test's own)
+from tests.helpers import api, call_api, csrf_of, log_in_client, log_in_session, wait_for
 
 WAIT_MESSAGE = re.compile(r'Đăng nhập sai nhiều lần\. Vui lòng thử lại sau (\d+) giây\.')
 
 
-def csrf_of(client):
-    html = client.get('/login').get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def log_in(client, username, password, address='10.0.0.5'):
-    """POST the login form as a browser at `address`; the answer."""
-    return client.post('/login', data={'username': username, 'password': password, 'csrf_token': csrf_of(client)},
-                       environ_overrides={'REMOTE_ADDR': address})
+# A browser at a private address, whatever the answer: these tests check refusals as well.
+log_in = functools.partial(log_in_client, expect=None, address='10.0.0.5')
 
 
 def logged_in(client):
@@ -257,17 +249,6 @@ def test_sessions_from_before_the_epoch_are_refused_on_the_socket_too(app, clien
 
 # Socket.IO connections, for real ------------------------------------------------------------------
 
-def browser_session(server, username, password):
-    """A logged-in requests session on a live server."""
-    browser = requests.Session()
-    html = browser.get(server.url + '/login', timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    answer = browser.post(server.url + '/login', data={'username': username, 'password': password,
-                                                       'csrf_token': token}, timeout=30)
-    assert answer.status_code == 200 and '/login' not in answer.url
-    return browser
-
-
 class Board:
     """A python-socketio client of /display that notes when the server drops it."""
 
@@ -295,10 +276,6 @@ def refused(url, **kwargs):
     return False
 
 
-def staff_api(server, token, method, path, body=None):
-    return requests.request(method, server.url + '/api/v1' + path, json=body, headers=bearer(token), timeout=30)
-
-
 def run_staff_create(server, username, role, password):
     import os
     import subprocess
@@ -318,25 +295,25 @@ def test_revoking_a_token_and_ending_a_staff_session_close_their_sockets_at_once
     board, other_board = Board(server.url, token=display), Board(server.url, token=other_display)
     staff_page = None
     try:
-        token_id = [t['id'] for t in staff_api(server, admin, 'GET', '/tokens').json() if t['name'] == 'TV sảnh'][0]
+        token_id = [t['id'] for t in api(server, 'GET', '/tokens', admin) if t['name'] == 'TV sảnh'][0]
         started = time.monotonic()
-        assert staff_api(server, admin, 'POST', '/tokens/%d/revoke' % token_id).status_code == 200
+        assert call_api(server, 'POST', '/tokens/%d/revoke' % token_id, admin)[0] == 200
         assert board.dropped.wait(5), 'the revoked board is still connected'
         assert time.monotonic() - started < 5
         assert refused(server.url, token=display)
         assert not other_board.dropped.is_set()
 
         run_staff_create(server, 'quay1', 'counter', 'mat-khau-dung')
-        staff_page = Board(server.url, cookies=browser_session(server, 'quay1', 'mat-khau-dung').cookies.get_dict())
-        staff_id = [s['id'] for s in staff_api(server, admin, 'GET', '/staff').json() if s['username'] == 'quay1'][0]
-        assert staff_api(server, admin, 'PATCH', '/staff/%d' % staff_id, {'active': False}).status_code == 200
+        staff_page = Board(server.url, cookies=log_in_session(server.url, 'quay1', 'mat-khau-dung').cookies.get_dict())
+        staff_id = [s['id'] for s in api(server, 'GET', '/staff', admin) if s['username'] == 'quay1'][0]
+        assert call_api(server, 'PATCH', '/staff/%d' % staff_id, admin, {'active': False})[0] == 200
         assert staff_page.dropped.wait(5), 'the deactivated staff member\'s page is still connected'
         assert not other_board.dropped.is_set()
         # A logout elsewhere closes the pages of that person too.
-        assert staff_api(server, admin, 'PATCH', '/staff/%d' % staff_id, {'active': True}).status_code == 200
-        browser = browser_session(server, 'quay1', 'mat-khau-dung')
+        assert call_api(server, 'PATCH', '/staff/%d' % staff_id, admin, {'active': True})[0] == 200
+        browser = log_in_session(server.url, 'quay1', 'mat-khau-dung')
         second_page = Board(server.url, cookies=browser.cookies.get_dict())
-        other_browser = browser_session(server, 'quay1', 'mat-khau-dung')
+        other_browser = log_in_session(server.url, 'quay1', 'mat-khau-dung')
         html = other_browser.get(server.url + '/counter', timeout=10).text
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
         other_browser.post(server.url + '/logout', data={'csrf_token': csrf}, timeout=10)
@@ -358,11 +335,11 @@ def test_revoking_reaches_a_board_held_by_another_process(live_server, private_r
     board = Board(second.url, token=display)      # held by the second process
     try:
         # Once an event of the first process reaches it, the second process listens to the queue.
-        assert staff_api(first, admin, 'POST', '/services', {'code': 'CT', 'name': 'Chứng thực',
-                                                            'prefix': 'A'}).status_code == 201
+        assert call_api(first, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực',
+                                                            'prefix': 'A'})[0] == 201
         assert wait_for(lambda: len(board.snapshots) > 1, timeout=10), 'the second process hears nothing'
-        token_id = [t['id'] for t in staff_api(first, admin, 'GET', '/tokens').json() if t['name'] == 'TV sảnh'][0]
-        assert staff_api(first, admin, 'POST', '/tokens/%d/revoke' % token_id).status_code == 200   # the first
+        token_id = [t['id'] for t in api(first, 'GET', '/tokens', admin) if t['name'] == 'TV sảnh'][0]
+        assert call_api(first, 'POST', '/tokens/%d/revoke' % token_id, admin)[0] == 200   # the first
         assert board.dropped.wait(10), 'the other process kept the revoked board connected'
     finally:
         board.close()

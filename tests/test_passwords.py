@@ -13,7 +13,7 @@ from server.auth import check_login
 from server.extensions import db
 from server.models import Staff
 from tests.conftest import ROOT, bearer, make_staff
-from tests.test_logins import csrf_of, log_in
+from tests.helpers import csrf_of, log_in_client
 
 
 def run_py(*args, password=None, data_dir):
@@ -68,7 +68,7 @@ def test_staff_create_makes_a_real_offices_first_admin(tmp_path):
     assert 'truongbp' in made.stdout and made.stderr == ''
     app = create_app({'DATA_DIR': str(tmp_path), 'SCHEDULER': False, 'PRINTING': False})
     client = app.test_client()
-    assert log_in(client, 'truongbp', 'mat-khau-rieng').headers['Location'] == '/'   # chosen by its owner: no change
+    assert log_in_client(client, 'truongbp', 'mat-khau-rieng').headers['Location'] == '/'   # chosen by its owner: no change
     assert client.get('/admin').status_code == 200
     db.obj.close_all()
 
@@ -116,7 +116,7 @@ def test_a_password_an_admin_set_must_be_changed_at_the_first_login(app, client,
     made = client.post('/api/v1/staff', json={'username': 'quay1', 'role': 'counter', 'password': 'mat-khau-tam'},
                        headers=admin).get_json()
     assert made['must_change_password'] is True
-    answer = log_in(client, 'quay1', 'mat-khau-tam')
+    answer = log_in_client(client, 'quay1', 'mat-khau-tam')
     assert answer.status_code == 302 and answer.headers['Location'].startswith('/password')
     # Before the change every page leads there, and the JSON API refuses the session.
     moved = client.get('/counter')
@@ -142,14 +142,14 @@ def test_a_password_an_admin_set_must_be_changed_at_the_first_login(app, client,
     assert client.get('/counter').status_code == 200 and client.get('/api/v1/queue').status_code == 200
     staff = client.get('/api/v1/staff', headers=admin).get_json()
     assert [s['must_change_password'] for s in staff if s['username'] == 'quay1'] == [False]
-    assert log_in(app.test_client(), 'quay1', 'mat-khau-tam').status_code == 401
+    log_in_client(app.test_client(), 'quay1', 'mat-khau-tam', expect=401)
     # The admin resets it: to be changed again. An admin changing their own keeps it, and their session.
     quay1 = [s['id'] for s in staff if s['username'] == 'quay1'][0]
     reset = client.patch('/api/v1/staff/%d' % quay1, json={'password': 'mat-khau-tam-2'}, headers=admin).get_json()
     assert reset['must_change_password'] is True
     me = make_staff('truongbp', 'admin', 'mat-khau-rieng').id
     console = app.test_client()
-    log_in(console, 'truongbp', 'mat-khau-rieng')
+    log_in_client(console, 'truongbp', 'mat-khau-rieng')
     own = console.patch('/api/v1/staff/%d' % me, json={'password': 'mat-khau-rieng-2'},
                         headers={'X-CSRFToken': csrf_of(console)})
     assert own.status_code == 200 and own.get_json()['must_change_password'] is False

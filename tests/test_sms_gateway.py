@@ -14,8 +14,7 @@ from server.extensions import db
 from server.models import Appointment, InboundMessage, OutboxMessage
 from server.sms import outbox
 from tests.conftest import ROOT, bearer, make_staff, open_weekday
-from tests.helpers import api, wait_for
-from tests.test_access import csrf_from
+from tests.helpers import api, csrf_of, log_in_client, wait_for
 
 API = '/api/v1'
 
@@ -26,17 +25,10 @@ def booking_query(day, **extra):
                       % day.strftime('%d/%m/%Y'), **extra})
 
 
-def log_in(client, username, password):
-    page = client.get('/login').get_data(as_text=True)
-    answer = client.post('/login', data={'username': username, 'password': password, 'next': '/admin',
-                                         'csrf_token': csrf_from(page)})
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return csrf_from(client.get('/login').get_data(as_text=True))
-
-
 def test_an_admin_session_cookie_cannot_book_nor_report(office, client, tokens):
     make_staff('admin1', 'admin', 'mat-khau-dung')
-    csrf = log_in(client, 'admin1', 'mat-khau-dung')
+    log_in_client(client, 'admin1', 'mat-khau-dung', next='/admin')
+    csrf = csrf_of(client)
     assert client.get(API + '/sms/inbox').status_code == 200      # the cookie is a working admin session
     day = open_weekday(3)
     refused = client.get(API + '/sms/inbound?' + booking_query(day))
