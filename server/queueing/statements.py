@@ -3,127 +3,216 @@
 Peewee spends more CPU building a statement's text than SQLite spends running it (a third of the
 server's CPU per ticket went there), so the hot path keeps the text and only binds new parameters.
 The text is plain SQL that SQLite and PostgreSQL both accept; the values are bound as peewee binds them.
+
+The seam: the texts name tables and columns by hand, and `insert` reads peewee internals (a model's
+`_meta`, an instance's `__data__` and `_dirty`, the database's `param`), so peewee is pinned exactly in
+setup.cfg (TESTED_WITH below). At first use on each kind of database every text is checked against the
+models, and `insert`'s against the INSERT peewee's own query API builds; when anything differs, that is
+logged and server/queueing/plain_statements.py (the same statements through peewee's query API) runs.
 """
+import functools
+import logging
+import re
+from importlib import metadata
 
 from server.extensions import db
-from server.models import ACTIVE_STATUSES, Counter, Ticket
+from server.models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, DailySequence, Ticket
+from server.queueing import plain_statements
 
+log = logging.getLogger(__name__)
+# The exact version whose internals `insert` was read against (setup.cfg pins the same).
+TESTED_WITH = {'peewee': '4.5.3'}
 _texts = {}
+_usable = {}   # database class: whether the precompiled texts passed their check there
 
 
-def _text(name, build):
-    """The SQL of a named statement for the open database's dialect, built once by build(param)."""
+# Every fixed text, with {p} for a parameter, and the models whose tables and columns it names.
+_LINE = 'SELECT COUNT(*) FROM "ticket" WHERE "status" = {p} AND "service_id" = {p} AND "day" = {p} AND '
+_EARLIER = '"queued_at" <= {p} AND ("queued_at" < {p} OR "id" < {p})'
+_NEXT_IN_LINE = ('SELECT "t"."id" FROM "ticket" AS "t" WHERE "t"."status" = {p} AND "t"."day" = {p} AND '
+                 '"t"."service_id" IN (SELECT "service_id" FROM "counter_service" WHERE "counter_id" = {p}) '
+                 'ORDER BY "t"."priority" %s, "t"."queued_at", "t"."id" LIMIT {p}')
+_SQL = {
+    # Allocating the next number of a line for a day in one statement (an upsert).
+    'next_number': ('INSERT INTO "daily_sequence" ("service_id", "day", "last_number") VALUES ({p}, {p}, 1) '
+                    'ON CONFLICT ("service_id", "day") DO UPDATE SET "last_number" = "daily_sequence"."last_number" '
+                    '+ 1 RETURNING "last_number"', (DailySequence,)),
+    # Each count is a range of the (status, service, day, queued_at) index, read without the table.
+    'ahead_priority': (_LINE + '"queued_at" <= {p} AND "priority" = {p} AND ("queued_at" < {p} OR "id" < {p})',
+                       (Ticket,)),
+    # Everyone earlier, plus the priority tickets that came later (for a new ticket, none or few).
+    'ahead': ('SELECT (' + _LINE + _EARLIER + ') + (' + _LINE +
+              '"queued_at" >= {p} AND "priority" = {p} AND ("queued_at" > {p} OR "id" >= {p}))', (Ticket,)),
+    'waiting_by_service': ('SELECT "service_id", COUNT(*) FROM "ticket" WHERE "status" = {p} AND "day" = {p} '
+                           'GROUP BY "service_id"', (Ticket,)),
+    'next_in_line_ASC': (_NEXT_IN_LINE % 'ASC', (Ticket, CounterService)),
+    'next_in_line_DESC': (_NEXT_IN_LINE % 'DESC', (Ticket, CounterService)),
+    'claim': ('UPDATE "ticket" SET "status" = {p}, "counter_id" = {p}, "staff_id" = {p}, "called_at" = {p}, '
+              '"call_count" = "call_count" + 1 WHERE "id" = {p} AND "status" = {p}', (Ticket,)),
+    'counter': ('SELECT * FROM "counter" WHERE "number" = {p}', (Counter,)),
+    'counter_locked': ('SELECT * FROM "counter" WHERE "number" = {p} FOR UPDATE', (Counter,)),
+    'counter_call': ('UPDATE "counter" SET "priority_streak" = {p}, "paused" = {p} WHERE "id" = {p}', (Counter,)),
+    'ticket': ('SELECT * FROM "ticket" WHERE "id" = {p}', (Ticket,)),
+    'active_at_counter': ('SELECT * FROM "ticket" WHERE "counter_id" = {p} AND "status" IN ({p}, {p}) ORDER BY "id"',
+                          (Ticket,)),
+    'finish': ('UPDATE "ticket" SET "status" = {p}, "finished_at" = {p} WHERE "id" = {p}', (Ticket,)),
+}
+_ALIASES = {'t'}
+_INSERTED = (Ticket, AuditEvent)   # the models `insert` is used for
+
+
+def _text(name):
+    """The SQL of a named statement for the open database's dialect, built once."""
     key = (type(db.obj), name)
     sql = _texts.get(key)
     if sql is None:
-        sql = _texts[key] = build(db.obj.param)
+        sql = _texts[key] = _SQL[name][0].format(p=db.obj.param)
     return sql
 
 
+def _precompiled():
+    """Whether the open database may use the precompiled texts: checked at first use, logged when not."""
+    kind = type(db.obj)
+    usable = _usable.get(kind)
+    if usable is None:
+        reason = mismatch(db.obj)
+        if reason is not None:
+            log.warning('precompiled statements not used on %s, plain peewee queries instead: %s',
+                        kind.__name__, reason)
+        usable = _usable[kind] = reason is None
+    return usable
+
+
+def mismatch(database):
+    """Why the precompiled texts cannot be used on this database, or None when they can."""
+    for name, version in TESTED_WITH.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            return '%s is %s, the texts were checked against %s' % (name, installed, version)
+    if not isinstance(getattr(database, 'param', None), str):
+        return 'the database has no parameter placeholder (param)'
+    for name, (template, models) in _SQL.items():
+        known = _ALIASES | {model._meta.table_name for model in models} | {
+            field.column_name for model in models for field in model._meta.sorted_fields}
+        unknown = sorted(set(re.findall(r'"([^"]+)"', template)) - known)
+        if unknown:
+            return 'statement %s names %s, not in the models' % (name, ', '.join(unknown))
+    for model in _INSERTED:
+        names, instance = tuple(name for name in model._meta.fields if name != 'id'), model()
+        if not isinstance(instance.__data__, dict) or not isinstance(instance._dirty, set):
+            return 'peewee model instances changed (__data__, _dirty)'
+        ours = _insert_text(model, names, database.param)
+        public = database.get_sql_context().sql(model.insert({getattr(model, n): None for n in names})).query()[0]
+        if _target(ours) != _target(public):
+            return 'INSERT into %s differs from peewee\'s: %s' % (model.__name__, public)
+    return None
+
+
+def _target(sql):
+    """The table and the set of columns of an INSERT statement's text."""
+    found = re.match(r'INSERT INTO "([^"]+)" \(([^)]*)\)', sql)
+    return found and (found.group(1), frozenset(re.findall(r'"([^"]+)"', found.group(2))))
+
+
+def _or_plain(function):
+    """The precompiled statement where its check passed, else its namesake in plain_statements."""
+    plain = getattr(plain_statements, function.__name__)
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        return function(*args, **kwargs) if _precompiled() else plain(*args, **kwargs)
+    return run
+
+
+def _insert_text(model, names, p):
+    fields = model._meta.fields
+    return 'INSERT INTO "%s" (%s) VALUES (%s) RETURNING "id"' % (
+        model._meta.table_name, ', '.join('"%s"' % fields[n].column_name for n in names), ', '.join([p] * len(names)))
+
+
+@_or_plain
 def insert(instance):
     """INSERT a new model instance (its set fields, defaults included) and give it its id."""
     model = instance.__class__
     names = tuple(instance.__data__)
     fields = model._meta.fields
-    sql = _text(('insert', model, names), lambda p: 'INSERT INTO "%s" (%s) VALUES (%s) RETURNING "id"' % (
-        model._meta.table_name, ', '.join('"%s"' % fields[n].column_name for n in names),
-        ', '.join([p] * len(names))))
+    key = (type(db.obj), 'insert', model, names)
+    sql = _texts.get(key) or _texts.setdefault(key, _insert_text(model, names, db.obj.param))
     params = [fields[n].db_value(instance.__data__[n]) for n in names]
     instance.id = db.execute_sql(sql, params).fetchone()[0]
     instance._dirty.clear()  # as after Model.create: a later save() updates only what changes
     return instance
 
 
+@_or_plain
 def next_number(service_id, day):
     """Allocate the next number of a line for a day in one statement (an upsert), safe under concurrency."""
-    sql = _text('next_number', lambda p: (
-        'INSERT INTO "daily_sequence" ("service_id", "day", "last_number") VALUES (%s, %s, 1) '
-        'ON CONFLICT ("service_id", "day") DO UPDATE SET "last_number" = "daily_sequence"."last_number" + 1 '
-        'RETURNING "last_number"' % (p, p)))
-    return db.execute_sql(sql, (service_id, day)).fetchone()[0]
+    return db.execute_sql(_text('next_number'), (service_id, day)).fetchone()[0]
 
 
+@_or_plain
 def count_ahead(ticket):
     """Waiting tickets of the ticket's line called before it: priority first, then by place in line."""
     if ticket.priority:
-        name, sql = 'ahead_priority', _AHEAD_PRIORITY
+        name = 'ahead_priority'
         params = ('waiting', ticket.service_id, ticket.day, ticket.queued_at, True, ticket.queued_at, ticket.id)
     else:
-        name, sql = 'ahead', _AHEAD
+        name = 'ahead'
         params = ('waiting', ticket.service_id, ticket.day, ticket.queued_at, ticket.queued_at, ticket.id,
                   'waiting', ticket.service_id, ticket.day, ticket.queued_at, True, ticket.queued_at, ticket.id)
-    return db.execute_sql(_text(name, lambda p: sql.format(p=p)), params).fetchone()[0]
+    return db.execute_sql(_text(name), params).fetchone()[0]
 
 
-# Each count is a range of the (status, service, day, queued_at) index, read without the table.
-_LINE = 'SELECT COUNT(*) FROM "ticket" WHERE "status" = {p} AND "service_id" = {p} AND "day" = {p} AND '
-_EARLIER = '"queued_at" <= {p} AND ("queued_at" < {p} OR "id" < {p})'
-_AHEAD_PRIORITY = _LINE + '"queued_at" <= {p} AND "priority" = {p} AND ("queued_at" < {p} OR "id" < {p})'
-# Everyone earlier, plus the priority tickets that came later (for a new ticket, none or few).
-_AHEAD = ('SELECT (' + _LINE + _EARLIER + ') + (' + _LINE +
-          '"queued_at" >= {p} AND "priority" = {p} AND ("queued_at" > {p} OR "id" >= {p}))')
-
-
+@_or_plain
 def count_waiting_by_service(day):
     """{service id: tickets waiting today}, the boards' line counts."""
-    sql = _text('waiting_by_service', lambda p: (
-        'SELECT "service_id", COUNT(*) FROM "ticket" WHERE "status" = %s AND "day" = %s '
-        'GROUP BY "service_id"' % (p, p)))
-    return dict(db.execute_sql(sql, ('waiting', day)).fetchall())
+    return dict(db.execute_sql(_text('waiting_by_service'), ('waiting', day)).fetchall())
 
 
+@_or_plain
 def next_in_line(counter_id, day, priority_first, limit=5):
     """Ids of the first waiting tickets of a counter's lines, in the order they are called.
 
     A closed service (`active` false) takes no new tickets, but the citizens already in its line are
     still called: no filter on the service here."""
-    order = 'DESC' if priority_first else 'ASC'
-    sql = _text('next_in_line_' + order, lambda p: (
-        'SELECT "t"."id" FROM "ticket" AS "t" '
-        'WHERE "t"."status" = {p} AND "t"."day" = {p} AND "t"."service_id" IN '
-        '(SELECT "service_id" FROM "counter_service" WHERE "counter_id" = {p}) '
-        'ORDER BY "t"."priority" {order}, "t"."queued_at", "t"."id" LIMIT {p}').format(
-            p=p, order=order))
+    sql = _text('next_in_line_DESC' if priority_first else 'next_in_line_ASC')
     return [row[0] for row in db.execute_sql(sql, ('waiting', day, counter_id, limit)).fetchall()]
 
 
+@_or_plain
 def claim(ticket_id, counter_id, staff_id, now):
     """Call a waiting ticket; 1 if this counter got it, 0 if another was first (a conditional update)."""
-    sql = _text('claim', lambda p: (
-        'UPDATE "ticket" SET "status" = {p}, "counter_id" = {p}, "staff_id" = {p}, "called_at" = {p}, '
-        '"call_count" = "call_count" + 1 WHERE "id" = {p} AND "status" = {p}').format(p=p))
-    return db.execute_sql(sql, ('called', counter_id, staff_id, now, ticket_id, 'waiting')).rowcount
+    return db.execute_sql(_text('claim'), ('called', counter_id, staff_id, now, ticket_id, 'waiting')).rowcount
 
 
+@_or_plain
 def counter_by_number(number, lock=False):
     """The counter with this number, or None; with `lock` its row stays locked until commit (PostgreSQL)."""
-    sql = _text(('counter', lock), lambda p: 'SELECT * FROM "counter" WHERE "number" = %s%s' % (
-        p, ' FOR UPDATE' if lock else ''))
-    return next(iter(Counter.raw(sql, number)), None)
+    return next(iter(Counter.raw(_text('counter_locked' if lock else 'counter'), number)), None)
 
 
+@_or_plain
 def save_counter_call(counter):
     """Write what a call changes on a counter: its priority streak and that it is no longer paused."""
-    sql = _text('counter_call', lambda p: (
-        'UPDATE "counter" SET "priority_streak" = {p}, "paused" = {p} WHERE "id" = {p}').format(p=p))
-    db.execute_sql(sql, (counter.priority_streak, counter.paused, counter.id))
+    db.execute_sql(_text('counter_call'), (counter.priority_streak, counter.paused, counter.id))
 
 
+@_or_plain
 def ticket_by_id(ticket_id):
-    sql = _text('ticket', lambda p: 'SELECT * FROM "ticket" WHERE "id" = %s' % p)
-    return next(iter(Ticket.raw(sql, ticket_id)), None)
+    return next(iter(Ticket.raw(_text('ticket'), ticket_id)), None)
 
 
+@_or_plain
 def active_at_counter(counter_id):
     """The tickets a counter has called or is serving (normally one, at most a few)."""
-    sql = _text('active_at_counter', lambda p: (
-        'SELECT * FROM "ticket" WHERE "counter_id" = {p} AND "status" IN ({p}, {p}) ORDER BY "id"').format(p=p))
-    return list(Ticket.raw(sql, counter_id, *ACTIVE_STATUSES))
+    return list(Ticket.raw(_text('active_at_counter'), counter_id, *ACTIVE_STATUSES))
 
 
+@_or_plain
 def finish(ticket, now, status='done'):
     """Mark a called or served ticket done (or another final status: no_show)."""
-    sql = _text('finish', lambda p: 'UPDATE "ticket" SET "status" = {p}, "finished_at" = {p} WHERE "id" = {p}'.format(
-        p=p))
-    db.execute_sql(sql, (status, Ticket.finished_at.db_value(now), ticket.id))
+    db.execute_sql(_text('finish'), (status, Ticket.finished_at.db_value(now), ticket.id))
     ticket.status, ticket.finished_at = status, now
