@@ -204,3 +204,9 @@ class PrivateRedis:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+def pinned(text, name):
+    """The exact version a requirements text (setup.cfg's install_requires, constraints.txt) pins name to."""
+    found = re.search(r'^\s*%s==(\S+)\s*$' % re.escape(name), text, re.MULTILINE | re.IGNORECASE)
+    return found and found.group(1)

@@ -1,7 +1,5 @@
 """The message queue's seam (server/live/relay.py): the watched Redis manager with the pinned python-socketio,
 the stock RedisManager, logged, when the library changed; both carry events between processes."""
-import configparser
-import re
 import threading
 import time
 
@@ -12,23 +10,15 @@ from werkzeug.serving import make_server
 from server.extensions import socketio
 from server.live import relay
 from tests.conftest import ROOT, free_port
+from tests.helpers import pinned
 
 NS = '/display'
 
 
-def pinned(text, name):
-    found = re.search(r'^\s*%s==(\S+)\s*$' % re.escape(name), text, re.MULTILINE | re.IGNORECASE)
-    return found and found.group(1)
-
-
 def test_setup_cfg_and_constraints_pin_the_version_the_seam_was_read_against():
-    config = configparser.ConfigParser()
-    config.read(ROOT / 'setup.cfg')
-    requires = config['options']['install_requires']
-    constraints = (ROOT / 'constraints.txt').read_text()
+    requires, constraints = (ROOT / 'setup.cfg').read_text(), (ROOT / 'constraints.txt').read_text()
     for name, version in relay.TESTED_WITH.items():
-        assert pinned(requires, name) == version
-        assert pinned(constraints, name) == version
+        assert pinned(requires, name) == version and pinned(constraints, name) == version
 
 
 def test_the_pinned_library_gets_the_watched_manager_with_a_short_connect_timeout():

@@ -9,8 +9,7 @@ from server.extensions import db
 from server.models import AuditEvent, Counter, Service, Ticket, utcnow
 from server.queueing import statements, tickets
 from tests.conftest import ROOT, need
-from tests.helpers import drop_postgres_tables, postgres_available, postgres_url
-from tests.test_relay import pinned
+from tests.helpers import drop_postgres_tables, pinned, postgres_available, postgres_url
 
 
 def test_setup_cfg_and_constraints_pin_the_peewee_the_texts_were_checked_against():
