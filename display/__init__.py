@@ -11,6 +11,7 @@ from server import settings
 from server.auth import page, requires
 from server.clock import zone
 from server.errors import Invalid, NotFound
+from server.labels import weekday_names
 from server.queueing.lines import board_for
 from server.validation import json_body
 
@@ -28,8 +29,7 @@ def _board_strings():
         'to_counter': _('Đến quầy số %(n)s', n='{n}'),
         'paused': _('Tạm nghỉ'),
         'nobody': _('Chưa gọi số nào'),
-        'weekdays': [_('Chủ nhật'), _('Thứ Hai'), _('Thứ Ba'), _('Thứ Tư'), _('Thứ Năm'),
-                     _('Thứ Sáu'), _('Thứ Bảy')],
+        'weekdays': weekday_names()[6:] + weekday_names()[:6],   # Sunday first, as Date.getDay() counts
     }
 
 

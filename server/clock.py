@@ -7,6 +7,7 @@ from flask import current_app, has_app_context
 from server.models import utcnow
 
 DEFAULT_ZONE = 'Asia/Ho_Chi_Minh'
+DAY_FORMAT = '%d/%m/%Y'   # how dates are shown and typed here; the API uses ISO 8601
 
 
 def zone():
@@ -37,7 +38,7 @@ def iso(moment):
 def day_month_year(moment):
     """dd/mm/yyyy HH:MM in office time, the way people read dates here."""
     local = as_local(moment)
-    return local.strftime('%d/%m/%Y %H:%M') if local else ''
+    return local.strftime(DAY_FORMAT + ' %H:%M') if local else ''
 
 
 def next_local_midnight_utc(now=None):

@@ -1,4 +1,7 @@
 """Reading and checking request bodies; every refusal names the field, in the user's language."""
+import datetime
+import re
+
 import phonenumbers
 from flask import request
 from flask_babel import gettext as _
@@ -7,6 +10,8 @@ from server.errors import Invalid
 
 MAX_NAME = 100
 MAX_ID = 2 ** 63 - 1   # database integer keys are 64-bit
+ISO_DAY = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')          # the API and date fields
+TYPED_DAY = re.compile(r'[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}')    # what people type here: dd/mm/yyyy
 
 
 def json_body(required=True):
@@ -92,6 +97,30 @@ def string_list(body, field, item_max=16, default=None):
     if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= item_max for v in value):
         raise Invalid(_('Trường "%(field)s" phải là danh sách chuỗi.', field=field), 'invalid_type')
     return value
+
+
+def parse_day(value, field='date', iso=True, typed=False):
+    """A date as YYYY-MM-DD (iso) and/or dd/mm/yyyy (typed), as the caller accepts; else a 400 naming the field."""
+    value = value.strip() if isinstance(value, str) else ''
+    try:
+        if iso and ISO_DAY.fullmatch(value):
+            return datetime.date.fromisoformat(value)
+        if typed and TYPED_DAY.fullmatch(value):
+            day, month, year = (int(part) for part in value.split('/'))
+            return datetime.date(year, month, day)
+    except ValueError:   # 31/02, month 13, year 0
+        pass
+    shown = value[:20]
+    if iso and typed:
+        message = _('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng YYYY-MM-DD (ví dụ 2026-11-25) '
+                    'hoặc dd/mm/yyyy.', value=shown, field=field)
+    elif typed:
+        message = _('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng dd/mm/yyyy (ví dụ 25/11/2026).',
+                    value=shown, field=field)
+    else:
+        message = _('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng YYYY-MM-DD (ví dụ 2026-11-25).',
+                    value=shown, field=field)
+    raise Invalid(message, 'invalid_date')
 
 
 def phone_number(value, field='phone'):

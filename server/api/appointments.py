@@ -14,7 +14,7 @@ from server.models import InboundMessage, OutboxMessage, Procedure
 from server.queueing import printing
 from server.sms import inbound, outbox
 from server.sms.text import is_gsm7
-from server.validation import MAX_NAME, boolean, json_body, mask_phone, phone_number, text
+from server.validation import MAX_NAME, boolean, json_body, mask_phone, parse_day, phone_number, text
 
 HOTLINE = ('hotline',)
 
@@ -22,7 +22,7 @@ HOTLINE = ('hotline',)
 def _day_arg(value, field='date'):
     if not value:
         raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field), 'missing_field')
-    return office_hours.parse_day(value, field)
+    return parse_day(value, field)
 
 
 @bp.get('/slots')
@@ -72,7 +72,7 @@ def list_appointments():
 def book():
     body = json_body()
     service = text(body, 'service', 16, required=True)
-    day = office_hours.parse_day(text(body, 'date', 10, required=True))
+    day = parse_day(text(body, 'date', 10, required=True))
     start = office_hours.parse_clock(text(body, 'start', 5, required=True))
     name = text(body, 'name', MAX_NAME, required=True)
     phone = phone_number(text(body, 'phone', 20, required=True))
@@ -106,7 +106,7 @@ def cancel_appointment(code):
 @requires(*HOTLINE)
 def move_appointment(code):
     body = json_body()
-    day = office_hours.parse_day(text(body, 'date', 10, required=True))
+    day = parse_day(text(body, 'date', 10, required=True))
     start = office_hours.parse_clock(text(body, 'start', 5, required=True))
     return jsonify(appointments.appointment_dict(appointments.move(code, day, start, actor())))
 

@@ -9,14 +9,15 @@ from server.auth import requires
 from server.booking import dossiers, holidays, office_hours
 from server.errors import Invalid, NotFound
 from server.extensions import db
+from server.labels import weekday_names
 from server.models import DOSSIER_STATUSES, Holiday, Procedure, Service
 from server.queueing.tickets import open_service
-from server.validation import MAX_NAME, boolean, json_body, not_null, phone_number, text
+from server.validation import MAX_NAME, boolean, json_body, not_null, parse_day, phone_number, text
 
 
 def hours_dict():
-    hours = office_hours.weekly_hours()
-    return [{'weekday': weekday, 'name': office_hours.WEEKDAY_NAMES[weekday],
+    hours, names = office_hours.weekly_hours(), weekday_names()
+    return [{'weekday': weekday, 'name': names[weekday],
              'sessions': {session: {'start': start, 'end': end} for session, (start, end) in
                           sorted(hours.get(weekday, {}).items()) if start < end}}
             for weekday in range(7)]
@@ -74,7 +75,7 @@ def list_holidays():
 def add_holiday():
     """A day off; 409 has_bookings listing that day's open bookings unless "cancel_bookings": true."""
     body = json_body()
-    day = office_hours.parse_day(text(body, 'date', 10, required=True))
+    day = parse_day(text(body, 'date', 10, required=True))
     name = text(body, 'name', 100, required=True)
     holiday, cancelled = holidays.add(day, name, actor(), cancel_bookings=boolean(body, 'cancel_bookings'))
     return jsonify(dict(holiday_dict(holiday), cancelled=[a.code for a in cancelled])), 201
@@ -83,7 +84,7 @@ def add_holiday():
 @bp.delete('/holidays/<day>')
 @requires('admin')
 def delete_holiday(day):
-    date = office_hours.parse_day(day)
+    date = parse_day(day)
     with db.atomic():
         if Holiday.delete().where(Holiday.day == date).execute() != 1:
             raise NotFound(_('Ngày %(day)s không phải ngày nghỉ.', day=date.strftime('%d/%m/%Y')), 'unknown_holiday')

@@ -4,7 +4,6 @@ import logging
 import secrets
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from peewee import IntegrityError
 
 from server import settings
@@ -14,6 +13,7 @@ from server.clock import local_naive
 from server.db.database import supports_row_locks
 from server.errors import Conflict, NotFound
 from server.extensions import db
+from server.labels import APPOINTMENT_STATUS, label
 from server.models import Appointment, Service, Ticket, utcnow
 from server.queueing import tickets
 from server.sms import messages, outbox
@@ -22,9 +22,6 @@ from server.validation import mask_phone, phone_number
 
 log = logging.getLogger(__name__)
 OPEN = ('booked',)
-
-STATUS_LABELS = {'booked': lazy_gettext('đã đặt'), 'checked_in': lazy_gettext('đã đến'),
-                 'cancelled': lazy_gettext('đã hủy'), 'no_show': lazy_gettext('không đến')}
 
 
 class SlotUnavailable(Conflict):
@@ -41,7 +38,7 @@ def appointment_dict(appointment):
             'procedure': appointment.procedure.name if appointment.procedure_id else None,
             'date': appointment.date.isoformat(), 'start': appointment.start, 'end': appointment.end,
             'name': appointment.name, 'phone': appointment.phone, 'status': appointment.status,
-            'status_label': str(STATUS_LABELS.get(appointment.status, appointment.status)),
+            'status_label': label(APPOINTMENT_STATUS, appointment.status),
             'source': appointment.source, 'note': appointment.note,
             'ticket': appointment.ticket.number if appointment.ticket_id else None}
 
@@ -143,7 +140,7 @@ def _open_appointment(code):
     appointment = find(code)
     if appointment.status not in OPEN:
         raise Conflict(_('Lịch hẹn %(code)s đang ở trạng thái "%(status)s".', code=appointment.code,
-                         status=STATUS_LABELS[appointment.status]), 'invalid_state')
+                         status=label(APPOINTMENT_STATUS, appointment.status)), 'invalid_state')
     return appointment
 
 
@@ -210,7 +207,7 @@ def check_in(code_or_phone, actor='', now=None, on_commit=None):
                          number=appointment.ticket.number), 'already_checked_in')
     if appointment.status != 'booked':
         raise Conflict(_('Lịch hẹn %(code)s đang ở trạng thái "%(status)s".', code=appointment.code,
-                         status=STATUS_LABELS[appointment.status]), 'invalid_state')
+                         status=label(APPOINTMENT_STATUS, appointment.status)), 'invalid_state')
     begins = slot_moment(appointment)
     early = datetime.timedelta(minutes=int(settings.get('checkin_early_minutes')))
     late = datetime.timedelta(minutes=int(settings.get('checkin_late_minutes')))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from server import caches
 from server.errors import Invalid
 from server.extensions import db
+from server.labels import WEEKDAYS
 from server.models import Appointment, Holiday, OpeningHours
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,6 @@ SESSIONS = ('morning', 'afternoon')
 DEFAULT_HOURS = {weekday: {'morning': ('07:30', '11:30'), 'afternoon': ('13:30', '17:00')} for weekday in range(5)}
 DEFAULT_HOURS[5] = {'morning': ('07:30', '11:30')}
 DEFAULT_HOURS[6] = {}
-WEEKDAY_NAMES = ('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')
 
 
 def parse_clock(value, field='start'):
@@ -28,16 +28,6 @@ def parse_clock(value, field='start'):
         return datetime.time(int(hours), int(minutes))
     except (AttributeError, ValueError):
         raise Invalid(_('Trường "%(field)s" phải là giờ dạng HH:MM.', field=field), 'invalid_time') from None
-
-
-def parse_day(value, field='date'):
-    """'YYYY-MM-DD' as a date, or a 400 naming the field."""
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise Invalid(_('Trường "%(field)s" phải là ngày dạng YYYY-MM-DD.', field=field), 'invalid_date')
 
 
 def clock(moment):
@@ -72,7 +62,7 @@ def set_weekly_hours(hours):
             if session not in SESSIONS or weekday not in range(7):
                 raise Invalid(_('Buổi làm việc không hợp lệ.'), 'invalid_session')
             if parse_clock(start) >= parse_clock(end, 'end'):
-                raise Invalid(_('%(day)s: giờ bắt đầu phải trước giờ kết thúc.', day=WEEKDAY_NAMES[weekday]),
+                raise Invalid(_('%(day)s: giờ bắt đầu phải trước giờ kết thúc.', day=WEEKDAYS[weekday]),
                               'invalid_session')
             clean.append({'weekday': weekday, 'session': session, 'start': start, 'end': end})
     with db.atomic():

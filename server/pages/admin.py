@@ -7,13 +7,13 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from server import settings
+from server import labels, settings
 from server.api.devices import PAPER_WIDTHS, board_dict, printer_dict
 from server.api.office import service_dict
 from server.api.office_calendar import hours_dict, procedure_dict
 from server.api.staff import staff_dict
 from server.auth import page
-from server.clock import day_month_year, office_day
+from server.clock import DAY_FORMAT, day_month_year, office_day
 from server.errors import Invalid
 from server.extensions import socketio
 from server.host.addresses import base_url, external_url
@@ -40,34 +40,7 @@ SECTIONS = [
     ('admin.records', lazy_gettext('Dữ liệu cá nhân và sao lưu')),
     ('admin.report', lazy_gettext('Báo cáo')),
 ]
-ROLE_LABELS = {
-    'admin': lazy_gettext('Quản trị'), 'desk': lazy_gettext('Lễ tân'), 'counter': lazy_gettext('Cán bộ quầy'),
-    'hotline': lazy_gettext('Tổng đài'), 'kiosk': lazy_gettext('Máy lấy số (kiosk)'),
-    'display': lazy_gettext('Màn hình hiển thị'), 'gateway': lazy_gettext('Cổng SMS (gateway)'),
-}
-PRINTER_STATUS = {
-    'online': lazy_gettext('Sẵn sàng'), 'offline': lazy_gettext('Mất kết nối'),
-    'paper_out': lazy_gettext('Hết giấy'), 'paper_near_end': lazy_gettext('Sắp hết giấy'),
-    'cover_open': lazy_gettext('Nắp đang mở'), 'error': lazy_gettext('Lỗi'),
-    'unknown': lazy_gettext('Chưa rõ'),
-}
-SMS_STATES = {
-    'pending': lazy_gettext('Chờ gửi'), 'sending': lazy_gettext('Đang gửi'), 'sent': lazy_gettext('Đã gửi'),
-    'delivered': lazy_gettext('Đã đến máy'), 'failed': lazy_gettext('Lỗi'), 'skipped': lazy_gettext('Bỏ qua'),
-    'cancelled': lazy_gettext('Đã hủy'), 'uncertain': lazy_gettext('Chưa rõ đã gửi chưa'),
-}
 RESENDABLE = ('failed', 'uncertain', 'skipped')
-SMS_KINDS = {
-    'confirmation': lazy_gettext('Xác nhận lịch hẹn'), 'cancellation': lazy_gettext('Hủy lịch hẹn'),
-    'reminder': lazy_gettext('Nhắc lịch hẹn'), 'reply': lazy_gettext('Trả lời tin đến'),
-    'turn_near': lazy_gettext('Sắp đến lượt'), 'result_ready': lazy_gettext('Có kết quả'),
-}
-SMS_OUTCOMES = {
-    'booked': lazy_gettext('Đã đặt lịch'), 'cancelled': lazy_gettext('Đã hủy lịch'),
-    'moved': lazy_gettext('Đã đổi lịch'), 'told': lazy_gettext('Đã trả lời tra cứu'),
-    'help': lazy_gettext('Đã gửi hướng dẫn'), 'ignored': lazy_gettext('Bỏ qua'),
-    'flood': lazy_gettext('Bỏ qua: gửi quá nhiều'),
-}
 # The page a paired device opens; admin tokens are for scripts and are never paired into a browser.
 PAIRING_PAGES = {'kiosk': '/kiosk', 'display': '/display', 'desk': '/desk', 'counter': '/counter',
                  'hotline': '/hotline'}
@@ -83,13 +56,14 @@ def js_strings():
         'confirm_holiday': _('Bỏ ngày nghỉ này? Ngày đó sẽ theo giờ làm việc thường của thứ trong tuần.'),
         'session_half': _('%(day)s: hãy nhập đủ giờ bắt đầu và giờ kết thúc của buổi, hoặc để trống cả hai.',
                           day='{day}'),
-        'printer_status': {k: str(v) for k, v in PRINTER_STATUS.items()},
+        'printer_status': labels.texts(labels.PRINTER_STATE, capitalised=True),
     }
 
 
 @bp.context_processor
 def admin_globals():
-    return {'sections': SECTIONS, 'role_labels': ROLE_LABELS, 'printer_status': PRINTER_STATUS,
+    return {'sections': SECTIONS, 'role_labels': labels.ROLE, 'weekday_names': labels.weekday_names(),
+            'printer_status': labels.texts(labels.PRINTER_STATE, capitalised=True),
             'js_strings': js_strings, 'when': day_month_year, 'service_pairs': service_pairs,
             'minutes': minutes, 'counter_pairs': lambda counters: [(c['number'], c['name']) for c in counters]}
 
@@ -195,7 +169,8 @@ def devices():
 @page()
 def printers():
     return render_template('admin/printers.html', widths=PAPER_WIDTHS,
-                           printers=[printer_dict(p) for p in Printer.select().order_by(Printer.name)],
+                           printers=[dict(printer_dict(p), seen_at=day_month_year(p.status_at))
+                                     for p in Printer.select().order_by(Printer.name)],
                            default_printer=current_app.config.get('PRINTER'))
 
 
@@ -240,8 +215,8 @@ def sms():
               'command': r.command, 'outcome': r.outcome, 'reply': r.reply}
              for r in InboundMessage.select().order_by(InboundMessage.id.desc()).limit(200)]
     return render_template('admin/sms.html', gateway=gateway_state(current_app._get_current_object()),
-                           outbox=outbox_rows(state), inbox=inbox, state=state, states=SMS_STATES,
-                           kinds=SMS_KINDS, outcomes=SMS_OUTCOMES, resendable=RESENDABLE)
+                           outbox=outbox_rows(state), inbox=inbox, state=state, states=labels.OUTBOX_STATE,
+                           kinds=labels.SMS_KIND, outcomes=labels.SMS_OUTCOME, resendable=RESENDABLE)
 
 
 def sample_ticket(now=None):
@@ -274,15 +249,15 @@ def ticket_preview():
 def report():
     """Figures for today or a chosen range; bad dates are shown next to the form, with a 400."""
     today = office_day()
-    shortcuts = {'today': today.strftime(reports.DATE_FORMAT),
-                 'week': (today - datetime.timedelta(days=6)).strftime(reports.DATE_FORMAT),
-                 'month': today.replace(day=1).strftime(reports.DATE_FORMAT)}
+    shortcuts = {'today': today.strftime(DAY_FORMAT),
+                 'week': (today - datetime.timedelta(days=6)).strftime(DAY_FORMAT),
+                 'month': today.replace(day=1).strftime(DAY_FORMAT)}
     try:
         first, last = reports.date_range(request.args)
     except Invalid as error:
         return render_template('admin/reports.html', report=None, error=error.message, typed=request.args,
                                shortcuts=shortcuts), 400
-    typed = {'from': first.strftime(reports.DATE_FORMAT), 'to': last.strftime(reports.DATE_FORMAT)}
+    typed = {'from': first.strftime(DAY_FORMAT), 'to': last.strftime(DAY_FORMAT)}
     return render_template('admin/reports.html', report=reports.figures(first, last), error=None, typed=typed,
                            shortcuts=shortcuts)
 

@@ -4,41 +4,22 @@ import logging
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 
+from server import labels
 from server.auth import page
 from server.clock import as_local
-from server.models import PRIORITY_REASONS, Printer, utcnow
-from server.queueing.tickets import STATUS_LABELS
+from server.models import Printer, utcnow
 
 log = logging.getLogger(__name__)
 bp = Blueprint('counter', __name__)
 PRINTER_PROBLEMS = ('offline', 'paper_out', 'cover_open', 'error')
 
 
-def priority_labels():
-    """What each priority reason is called on the staff pages."""
-    labels = {
-        'elderly': _('Người cao tuổi'), 'disabled': _('Người khuyết tật'),
-        'pregnant': _('Phụ nữ mang thai'), 'child': _('Người đi cùng trẻ nhỏ'),
-        'appointment': _('Có lịch hẹn'), 'other': _('Ưu tiên khác'),
-    }
-    return {reason: labels.get(reason, reason) for reason in PRIORITY_REASONS}
-
-
-def printer_labels():
-    """What each printer state is called, for the status line and the desk's printing answer."""
-    return {
-        'online': _('sẵn sàng'), 'offline': _('mất kết nối'), 'paper_out': _('hết giấy'),
-        'paper_near_end': _('sắp hết giấy'), 'cover_open': _('nắp máy in đang mở'),
-        'error': _('báo lỗi'), 'unknown': _('chưa rõ trạng thái'),
-    }
-
-
 def common_strings():
     """Interface text both staff pages' scripts need, in the page's language."""
     return {
-        'status': {status: str(label) for status, label in STATUS_LABELS.items()},
-        'priority': priority_labels(),
-        'printer_state': printer_labels(),
+        'status': labels.texts(labels.TICKET_STATUS),
+        'priority': labels.texts(labels.PRIORITY_REASON),
+        'printer_state': labels.texts(labels.PRINTER_STATE),
         'printer_problems': list(PRINTER_PROBLEMS),
         'printer': _('Máy in'),
         'default_printer': _('Máy in chung'),

@@ -1,5 +1,4 @@
 """The hotline operator's booking page, and a day's bookings to print or to export for Excel."""
-import datetime
 import io
 
 from flask import Blueprint, Response, render_template, request
@@ -8,19 +7,15 @@ from flask_babel import gettext as _
 from server import settings
 from server.auth import page
 from server.booking import appointments
-from server.clock import office_day
+from server.clock import DAY_FORMAT, office_day
 from server.errors import Invalid
+from server.labels import APPOINTMENT_STATUS, label, weekday_name, weekday_names
 from server.models import Service
 from server.spreadsheets import append_row
 
+from server.validation import parse_day
 bp = Blueprint('hotline', __name__)
-DAY_FORMAT = '%d/%m/%Y'
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-
-def weekday_names():
-    """Monday first, as Python's date.weekday() counts."""
-    return [_('Thứ Hai'), _('Thứ Ba'), _('Thứ Tư'), _('Thứ Năm'), _('Thứ Sáu'), _('Thứ Bảy'), _('Chủ nhật')]
 
 
 def page_strings():
@@ -59,16 +54,9 @@ def index():
 
 def _requested_day(value):
     """A ?date= as YYYY-MM-DD (what a date field sends) or dd/mm/yyyy (what people type); today if absent."""
-    value = (value or '').strip()
-    if not value:
+    if not (value or '').strip():
         return office_day()
-    for pattern in ('%Y-%m-%d', DAY_FORMAT):
-        try:
-            return datetime.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise Invalid(_('Ngày "%(value)s" không hợp lệ: hãy dùng dạng YYYY-MM-DD (ví dụ 2026-11-25) '
-                    'hoặc dd/mm/yyyy.', value=value[:20]), 'invalid_date')
+    return parse_day(value, 'date', iso=True, typed=True)
 
 
 def _day_and_service():
@@ -87,10 +75,10 @@ def day_list():
     """A day's bookings laid out for A4 paper."""
     day, service = _day_and_service()
     rows = appointments.day_list(day, service)
-    day_text = '%s, %s' % (weekday_names()[day.weekday()], day.strftime(DAY_FORMAT))
+    day_text = '%s, %s' % (weekday_name(day), day.strftime(DAY_FORMAT))
     return render_template('hotline/day.html', day=day, service=service, rows=rows, day_text=day_text,
                            title=day_title(day), office_name=settings.get('office_name'),
-                           status_labels=appointments.STATUS_LABELS)
+                           status_labels=APPOINTMENT_STATUS)
 
 
 @bp.get('/hotline/day.xlsx')
@@ -105,7 +93,7 @@ def day_xlsx():
 
 def day_title(day):
     """'Lịch hẹn Thứ Tư, 25/11/2026'."""
-    return _('Lịch hẹn %(weekday)s, %(day)s', weekday=weekday_names()[day.weekday()], day=day.strftime(DAY_FORMAT))
+    return _('Lịch hẹn %(weekday)s, %(day)s', weekday=weekday_name(day), day=day.strftime(DAY_FORMAT))
 
 
 def day_workbook(day, service, rows):
@@ -122,7 +110,7 @@ def day_workbook(day, service, rows):
     for number, row in enumerate(rows, 1):
         append_row(sheet, [number, row.date, '%s–%s' % (row.start, row.end), row.code, row.name, row.phone,
                            row.service.name, row.procedure.name if row.procedure_id else '',
-                           str(appointments.STATUS_LABELS.get(row.status, row.status)), row.note])
+                           label(APPOINTMENT_STATUS, row.status), row.note])
         sheet.cell(row=sheet.max_row, column=2).number_format = 'dd/mm/yyyy'
         sheet.cell(row=sheet.max_row, column=6).number_format = '@'
     for cell in sheet[1] + sheet[3]:

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from server import settings
+from server import labels, settings
 from server.access import logins, sessions
 from server.auth import safe_next
 from server.db.personal_data import retention_notice
@@ -76,12 +76,11 @@ def language(code):
 @bp.get('/t/<track_id>')
 def track(track_id):
     """The page behind the ticket's QR code: no login, an unguessable id, live over /track."""
-    from server.queueing.tickets import STATUS_LABELS
     ticket = Ticket.get_or_none(Ticket.track_id == track_id[:32])
     if ticket is None:
         abort(404)
     strings = {
-        'status': {code: str(label) for code, label in STATUS_LABELS.items()},
+        'status': labels.texts(labels.TICKET_STATUS),
         'called': _('Mời bạn đến quầy số %(n)s', n='{n}'),
         'serving': _('Bạn đang được phục vụ tại quầy số %(n)s', n='{n}'),
         'ahead': _('Trước bạn còn %(n)s người', n='{n}'),

@@ -1,33 +1,22 @@
 """Office reports: tickets issued, served and missed, and mean waits, per service and per counter."""
-import datetime
 import io
 
 from flask_babel import gettext as _
 
-from server.clock import office_day
+from server.clock import DAY_FORMAT, office_day
 from server.errors import Invalid
 from server.models import Counter, Service, Ticket
 from server.spreadsheets import append_row
+from server.validation import parse_day
 
 MAX_DAYS = 366
-DATE_FORMAT = '%d/%m/%Y'
-
-
-def parse_day(value, field):
-    """A dd/mm/yyyy date typed by a person, or a 400 that says what is expected."""
-    value = (value or '').strip()
-    try:
-        return datetime.datetime.strptime(value, DATE_FORMAT).date()
-    except ValueError:
-        raise Invalid(_('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 25/11/2025.',
-                        value=value[:20], field=field), 'invalid_date')
 
 
 def date_range(values, now=None):
     """(first, last) from the `from` and `to` of a query string; today when both are missing."""
     today = office_day(now)
-    first = parse_day(values.get('from'), 'from') if values.get('from') else today
-    last = parse_day(values.get('to'), 'to') if values.get('to') else first
+    first = parse_day(values.get('from'), 'from', iso=False, typed=True) if values.get('from') else today
+    last = parse_day(values.get('to'), 'to', iso=False, typed=True) if values.get('to') else first
     if first > last:
         raise Invalid(_('Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.'), 'invalid_range')
     if (last - first).days >= MAX_DAYS:
@@ -111,7 +100,7 @@ def workbook(report, office_name):
     book = Workbook()
     book.remove(book.active)
     heading = _('%(office)s: báo cáo từ %(first)s đến %(last)s', office=office_name,
-                first=report['first'].strftime(DATE_FORMAT), last=report['last'].strftime(DATE_FORMAT))
+                first=report['first'].strftime(DAY_FORMAT), last=report['last'].strftime(DAY_FORMAT))
     total = report['total']
     _sheet(book, _('Theo lĩnh vực'), heading, report['services'] + [total], _('Mã'), ('issued', _('Đã lấy số')))
     _sheet(book, _('Theo quầy'), heading, report['counters'] + [dict(total, key='')], _('Quầy'),

@@ -3,7 +3,6 @@ import datetime
 import logging
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 
 from server import caches, settings
 from server.audit import audit
@@ -11,6 +10,7 @@ from server.clock import office_day
 from server.db.database import supports_row_locks
 from server.errors import Conflict, Invalid, NotFound, must_exist
 from server.extensions import db
+from server.labels import TICKET_STATUS, label
 from server.live import events
 from server.models import ACTIVE_STATUSES, Service, Ticket, utcnow
 from server.queueing import statements
@@ -142,7 +142,7 @@ def _transition(ticket_id, allowed, action, actor, now, counter_number=None, **c
         ticket = find_ticket(ticket_id)
         if ticket.status not in allowed:
             raise Conflict(_('Phiếu %(number)s đang ở trạng thái "%(status)s", không thể thực hiện thao tác này.',
-                             number=ticket.number, status=status_label(ticket.status)), 'invalid_state')
+                             number=ticket.number, status=label(TICKET_STATUS, ticket.status)), 'invalid_state')
         if counter is not None and ticket.counter_id != counter.id:
             raise Conflict(_('Phiếu %(number)s không ở quầy số %(counter)s.', number=ticket.number,
                              counter=counter.number), 'wrong_counter')
@@ -260,14 +260,3 @@ def cancel(ticket_id, actor='', now=None, counter_number=None):
                                     status='cancelled', finished_at=now or utcnow())
     db.after_commit(lambda: events.queue_changed([ticket.service.code]))
     return ticket
-
-
-STATUS_LABELS = {
-    'waiting': lazy_gettext('đang chờ'), 'called': lazy_gettext('đã gọi'),
-    'serving': lazy_gettext('đang phục vụ'), 'done': lazy_gettext('đã xong'),
-    'no_show': lazy_gettext('vắng mặt'), 'cancelled': lazy_gettext('đã hủy'),
-}
-
-
-def status_label(status):
-    return str(STATUS_LABELS.get(status, status))

@@ -3,7 +3,7 @@ import datetime
 import logging
 import threading
 
-from server import settings
+from server import labels, settings
 from server.booking import appointments
 from server.clock import local_naive
 from server.errors import QueueError
@@ -120,7 +120,7 @@ def _act(command, phone, now):
         appointment = appointments.move(appointment.code, command.date, command.start, 'sms', now, confirm=False)
         return 'moved', messages.moved(appointment), appointment
     appointment = _own(command.code, phone)
-    label = strip_diacritics(str(appointments.STATUS_LABELS[appointment.status]))
+    label = strip_diacritics(labels.label(labels.APPOINTMENT_STATUS, appointment.status))
     return 'told', messages.status(appointment, label), appointment
 
 
