@@ -1,30 +1,13 @@
 """The counter page: who may open it, its text in both languages, and a real browser serving citizens."""
-import json
 import re
-import urllib.error
-import urllib.request
 
 import pytest
 
 from server.extensions import db
 from server.models import Printer
-from tests.conftest import change_password, make_staff
-
-SHOTS = '/tmp/shots/'
-
-
-def log_in_client(client, username, password='mat-khau-1'):
-    """Log a test client in through the real form (with its CSRF token)."""
-    html = client.get('/login').get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    response = client.post('/login', data={'username': username, 'password': password, 'csrf_token': token})
-    assert response.status_code == 302
-
-
-def embedded_json(html, element_id):
-    """The JSON a page hands to its script in <script type="application/json" id=...>."""
-    found = re.search(r'<script type="application/json" id="%s">(.*?)</script>' % element_id, html, re.S)
-    return json.loads(found.group(1))
+from tests.conftest import make_staff
+from tests.helpers import call_api, change_password, embedded_json, issue, log_in_client, log_in_page
+from tests.pages import expect_page, screenshot
 
 
 def test_strangers_are_sent_to_the_login_page(client):
@@ -89,46 +72,9 @@ def test_the_page_scripts_and_styles_are_served(client):
 
 # Real browsers against `python run.py --demo`.
 
-def call_api(server, method, path, token, body=None):
-    """A JSON call to the live server with a bearer token: (status, answer)."""
-    request = urllib.request.Request(server.url + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={'Authorization': 'Bearer ' + token,
-                                              'Content-Type': 'application/json'})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only, never a proxy
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.load(error)
-
-
-def issue(server, token, service, **fields):
-    """Take a ticket the way a kiosk does (without printing)."""
-    status, ticket = call_api(server, 'POST', '/api/v1/tickets', token, dict(service=service, print=False, **fields))
-    assert status == 201, ticket
-    return ticket
-
-
-def log_in(page, server, path, username, password):
-    """Open a staff page, land on the login form, log in and come back."""
-    page.goto(server.url + path)
-    page.fill('input[name=username]', username)
-    page.fill('input[name=password]', password)
-    page.click('form.login button[type=submit]')
-    page.wait_for_url(re.compile(re.escape(path)), timeout=10000)
-
-
-def expect_page():
-    from playwright.sync_api import expect
-    expect.set_options(timeout=10000)
-    return expect
-
-
 def open_counter_one(page, server, expect):
     """Log in as quay1 and pick counter 1 from the picker."""
-    log_in(page, server, '/counter', 'quay1', server.password('quay1'))
+    log_in_page(page, server, '/counter', 'quay1', server.password('quay1'))
     expect(page.locator('#picker')).to_be_visible()
     page.click('a[data-counter="1"]')
     expect(page).to_have_url(re.compile(r'/counter\?counter=1$'))
@@ -203,7 +149,7 @@ def test_counter_transfers_and_pauses(live_server, page_in):
     dialog.locator('[data-service=HT]').click()
     expect(page.locator('#message')).to_have_text('Đã chuyển số %s sang Hộ tịch' % ticket['number'])
     expect(page.locator('#current-empty')).to_be_visible()
-    status, moved = call_api(server, 'GET', '/api/v1/tickets/%d' % ticket['id'], kiosk)
+    status, moved = call_api(server, 'GET', '/tickets/%d' % ticket['id'], kiosk)
     assert (status, moved['service'], moved['status']) == (200, 'HT', 'waiting')
     page.click('[data-action=pause]')
     expect(page.locator('#counter-state')).to_have_text('Đang tạm dừng')
@@ -222,9 +168,9 @@ def test_counter_screenshots(live_server, page_in):
         issue(server, kiosk, 'CT')
     for width, height in ((1920, 1080), (1366, 768), (1080, 1920)):
         page = page_in(width, height)
-        log_in(page, server, '/counter?change=1', 'quay1', server.password('quay1'))
+        log_in_page(page, server, '/counter?change=1', 'quay1', server.password('quay1'))
         expect(page.locator('#picker .pick').first).to_be_visible()
-        page.screenshot(path=SHOTS + 'counter-picker-%dx%d.png' % (width, height))
+        screenshot(page, 'counter-picker-%dx%d' % (width, height))
         page.goto(server.url + '/counter?counter=1')
         expect(page.locator('#live')).to_have_class(re.compile(r'\bup\b'))
         if not page.locator('#current').is_visible():
@@ -232,7 +178,7 @@ def test_counter_screenshots(live_server, page_in):
         expect(page.locator('#cur-number')).to_have_text('A001')
         expect(page.locator('#lines .chip').first).to_have_text('A002')
         expect(page.locator('#served')).not_to_have_text('–')
-        page.screenshot(path=SHOTS + 'counter-%dx%d.png' % (width, height))
+        screenshot(page, 'counter-%dx%d' % (width, height))
 
 
 def record_ticket_actions(page):
@@ -265,12 +211,12 @@ def test_counter_one_tap_absent_and_next_sending_its_counter(live_server, page_i
     expect(page.locator('#message')).to_have_text('Số %s vắng mặt; đã gọi số %s' % (first['number'], second['number']))
     expect(page.locator('#no-shows')).to_have_text('1')
     expect(page.locator('#served')).to_have_text('0')
-    assert call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
+    assert call_api(server, 'GET', '/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
     page.keyboard.press('n')   # nobody left: the citizen stays, nothing is recorded
     expect(page.locator('#message')).to_have_text(
         'Không còn ai chờ: số %s vẫn ở quầy, chưa ghi vắng mặt.' % second['number'])
     expect(page.locator('#cur-number')).to_have_text(second['number'])
-    assert call_api(server, 'GET', '/api/v1/tickets/%d' % second['id'], desk)[1]['status'] == 'called'
+    assert call_api(server, 'GET', '/tickets/%d' % second['id'], desk)[1]['status'] == 'called'
     expect(page.locator('[data-action=recall]')).to_be_enabled()   # the message shows before the page is idle
     page.keyboard.press('l')
     expect(page.locator('#cur-calls')).to_have_text('2 lần')
@@ -290,7 +236,7 @@ def test_counter_counts_and_line_past_200_tickets(live_server, page_in):
     desk, counter = server.token('desk'), server.token('counter')
     issued = [issue(server, desk, 'CT') for _n in range(419)]
     for _n in range(212):   # 211 served, the 212th at the counter
-        status, called = call_api(server, 'POST', '/api/v1/counters/1/call-next', counter)
+        status, called = call_api(server, 'POST', '/counters/1/call-next', counter)
         assert status == 200, called
     issued.append(issue(server, desk, 'CT', priority_reason='elderly'))   # the newest, but called next
     page = page_in(1920, 1080)
@@ -332,12 +278,12 @@ def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, 
     logout.click()
     dialog.locator('[data-leave=hand_back]').click()
     expect(page).to_have_url(re.compile(r'/login'))
-    back = call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]
+    back = call_api(server, 'GET', '/tickets/%d' % first['id'], desk)[1]
     assert (back['status'], back['counter'], back['ahead']) == ('waiting', None, 0)
-    counters = call_api(server, 'GET', '/api/v1/counters', desk)[1]
+    counters = call_api(server, 'GET', '/counters', desk)[1]
     assert [(c['paused'], c['current']) for c in counters if c['number'] == 1] == [(True, None)]
     # Back at work: the counter is paused until the next call, which takes the citizen handed back.
-    log_in(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
+    log_in_page(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
     expect(page.locator('#counter-state')).to_have_text('Đang tạm dừng')
     page.click('[data-action=next]')
     expect(page.locator('#cur-number')).to_have_text(first['number'])
@@ -345,16 +291,16 @@ def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, 
     logout.click()
     dialog.locator('[data-leave=no_show]').click()
     expect(page).to_have_url(re.compile(r'/login'))
-    assert call_api(server, 'GET', '/api/v1/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
+    assert call_api(server, 'GET', '/tickets/%d' % first['id'], desk)[1]['status'] == 'no_show'
     # With nobody at the counter the page logs out at once, and still pauses it.
-    log_in(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
+    log_in_page(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
     page.click('[data-action=pause]')
     expect(page.locator('#counter-state')).to_have_text('Đang mở')
     logout.click()
     expect(page).to_have_url(re.compile(r'/login'))
-    counters = call_api(server, 'GET', '/api/v1/counters', desk)[1]
+    counters = call_api(server, 'GET', '/counters', desk)[1]
     assert [c['paused'] for c in counters if c['number'] == 1] == [True]
-    assert call_api(server, 'GET', '/api/v1/tickets/%d' % second['id'], desk)[1]['status'] == 'waiting'
+    assert call_api(server, 'GET', '/tickets/%d' % second['id'], desk)[1]['status'] == 'waiting'
 
 
 @pytest.mark.browser
@@ -363,13 +309,13 @@ def test_counter_staff_open_their_closed_counter_in_the_morning(live_server, pag
     expect = expect_page()
     server = live_server(demo=True)
     admin = server.token('admin')
-    assert call_api(server, 'PATCH', '/api/v1/counters/1', admin, {'active': False})[0] == 200
-    status, _staff = call_api(server, 'POST', '/api/v1/staff', admin,
+    assert call_api(server, 'PATCH', '/counters/1', admin, {'active': False})[0] == 200
+    status, _staff = call_api(server, 'POST', '/staff', admin,
                               {'username': 'sangmai', 'role': 'counter', 'password': 'mat-khau-sang-mai'})
     assert status == 201, _staff   # a password the admin set is changed at the first login
     change_password(server.url, 'sangmai', 'mat-khau-sang-mai', 'mat-khau-cua-mai')
     page = page_in(1366, 768)
-    log_in(page, server, '/counter', 'sangmai', 'mat-khau-cua-mai')
+    log_in_page(page, server, '/counter', 'sangmai', 'mat-khau-cua-mai')
     expect(page.locator('a.pick.closed[data-counter="1"]')).to_contain_text('Đang đóng')
     page.click('a[data-counter="1"]')
     expect(page.locator('#counter-state')).to_have_text('Đang đóng')
@@ -379,7 +325,7 @@ def test_counter_staff_open_their_closed_counter_in_the_morning(live_server, pag
     expect(page.locator('#message')).to_have_text('Đã mở quầy: có thể gọi số.')
     expect(page.locator('#counter-state')).to_have_text('Đang mở')
     expect(page.locator('[data-action=next]')).to_be_enabled()
-    status, counters = call_api(server, 'GET', '/api/v1/counters', admin)
+    status, counters = call_api(server, 'GET', '/counters', admin)
     assert status == 200 and [c['active'] for c in counters if c['number'] == 1] == [True]
 
 

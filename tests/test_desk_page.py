@@ -5,7 +5,8 @@ import pytest
 
 from tests.conftest import make_staff
 from tests.fake_printer import FakePrinter
-from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, issue, log_in, log_in_client
+from tests.helpers import call_api, embedded_json, issue, log_in_client, log_in_page
+from tests.pages import expect_page, screenshot
 
 
 def test_strangers_are_sent_to_the_login_page(client):
@@ -83,7 +84,7 @@ def test_desk_issues_finds_and_reprints(live_server, page_in):
     with FakePrinter() as printer:
         server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri})
         page = page_in(1920, 1080)
-        log_in(page, server, '/desk', 'letan', server.password('letan'))
+        log_in_page(page, server, '/desk', 'letan', server.password('letan'))
         expect(page.locator('#live')).to_have_class(re.compile(r'\bup\b'))
         number = issue_at_desk(page, expect, 'HT', 'Trần Thị Bích Ngọc', '0912 345 678', 'pregnant')
         assert number == 'B001'
@@ -102,7 +103,7 @@ def test_desk_issues_finds_and_reprints(live_server, page_in):
         printer.status = 'paper_out'
         row.locator('[data-action=reprint]').click()
         expect(page.locator('#printers .printer.bad')).to_contain_text('hết giấy')
-        page.screenshot(path=SHOTS + 'desk-printer-problem-1920x1080.png')
+        screenshot(page, 'desk-printer-problem-1920x1080')
 
 
 @pytest.mark.browser
@@ -111,7 +112,7 @@ def test_desk_sees_the_lines_live_and_moves_tickets(live_server, page_in):
     server = live_server(demo=True)
     kiosk, counter, admin = server.token('kiosk'), server.token('counter'), server.token('admin')
     page = page_in(1366, 768)
-    log_in(page, server, '/desk', 'letan', server.password('letan'))
+    log_in_page(page, server, '/desk', 'letan', server.password('letan'))
     number = issue_at_desk(page, expect, 'HT', 'Phạm Văn Đức', '', '')
     expect(page.locator('#issued-printing')).to_have_text('Chưa cấu hình máy in: hãy ghi số cho công dân.')
     ticket = issue(server, kiosk, 'CT')
@@ -120,10 +121,10 @@ def test_desk_sees_the_lines_live_and_moves_tickets(live_server, page_in):
     find(page, 'Phạm Văn')
     row = page.locator('#results tbody tr').filter(has_text=number)
     expect(row).to_contain_text('đang chờ')
-    assert call_api(server, 'POST', '/api/v1/counters/3/call-next', counter)[0] == 200
+    assert call_api(server, 'POST', '/counters/3/call-next', counter)[0] == 200
     expect(page.locator('#counters [data-counter="3"] .counter-number')).to_have_text(number)
     expect(row).to_contain_text('đã gọi · quầy 3')
-    called = call_api(server, 'POST', '/api/v1/tickets/%d/no-show' % ticket_id(row), counter)
+    called = call_api(server, 'POST', '/tickets/%d/no-show' % ticket_id(row), counter)
     assert called[0] == 200
     expect(row.locator('[data-action=return]')).to_be_visible()
     row.locator('[data-action=return]').click()
@@ -145,10 +146,10 @@ def ticket_id(row):
 
 def refuse_a_late_return(page, server, counter, admin, expect):
     """A no-show past the office's return window is refused, and the desk says why."""
-    assert call_api(server, 'PATCH', '/api/v1/settings', admin, {'no_show_return_minutes': 0})[0] == 200
+    assert call_api(server, 'PATCH', '/settings', admin, {'no_show_return_minutes': 0})[0] == 200
     number = issue_at_desk(page, expect, 'DD', 'Hoàng Văn Em', '', '')
-    called = call_api(server, 'POST', '/api/v1/counters/4/call-next', counter)[1]
-    call_api(server, 'POST', '/api/v1/tickets/%d/no-show' % called['id'], counter)
+    called = call_api(server, 'POST', '/counters/4/call-next', counter)[1]
+    call_api(server, 'POST', '/tickets/%d/no-show' % called['id'], counter)
     find(page, number)
     row = page.locator('#results tbody tr').filter(has_text=number)
     row.locator('[data-action=return]').click()
@@ -163,14 +164,14 @@ def test_desk_screenshots(live_server, page_in):
     kiosk, counter = server.token('kiosk'), server.token('counter')
     for service in ('CT', 'CT', 'HT', 'DD', 'CS', 'TP', 'HT'):
         issue(server, kiosk, service)
-    call_api(server, 'POST', '/api/v1/counters/1/call-next', counter)
-    call_api(server, 'PATCH', '/api/v1/counters/5', counter, {'paused': True})
+    call_api(server, 'POST', '/counters/1/call-next', counter)
+    call_api(server, 'PATCH', '/counters/5', counter, {'paused': True})
     for width, height in ((1920, 1080), (1366, 768), (1080, 1920)):
         page = page_in(width, height)
-        log_in(page, server, '/desk', 'letan', server.password('letan'))
+        log_in_page(page, server, '/desk', 'letan', server.password('letan'))
         issue_at_desk(page, expect, 'HT', 'Trần Thị Bích Ngọc', '0912345678', 'elderly')
         find(page, '0912345678')
         expect(page.locator('#results tbody tr').first).to_be_visible()
         expect(page.locator('#counters [data-counter="1"] .counter-number')).to_have_text('A001')
         expect(page.locator('#lines [data-service=HT] .chip').first).to_be_visible()
-        page.screenshot(path=SHOTS + 'desk-%dx%d.png' % (width, height))
+        screenshot(page, 'desk-%dx%d' % (width, height))
