@@ -1,4 +1,5 @@
 """Plain helpers shared by the tests: live-server API calls, tickets, logins, waiting, the shared services."""
+import datetime
 import json
 import os
 import re
@@ -36,11 +37,11 @@ def api(server, method, path, token, body=None, opener=None):
     return answer
 
 
-def issue(client_or_server, token, service='CT', **fields):
+def issue(client_or_server, token, service='CT', opener=None, **fields):
     """Take a ticket the way a kiosk does (without printing) from a Flask test client or a live server."""
     body = dict(service=service, print=False, **fields)
     if hasattr(client_or_server, 'url'):
-        status, ticket = call_api(client_or_server, 'POST', '/tickets', token, body)
+        status, ticket = call_api(client_or_server, 'POST', '/tickets', token, body, opener)
     else:
         response = client_or_server.post(API + '/tickets', json=body, headers={'Authorization': 'Bearer ' + token})
         status, ticket = response.status_code, response.get_json()
@@ -120,6 +121,23 @@ def log_in_new_admin(page, server, password='kiem-tra-admin-1'):
         page.fill('input[name=repeat]', password + '-moi')
         page.locator('input[name=repeat]').press('Enter')
         page.wait_for_url(re.compile(r'/admin$'), timeout=10000)
+
+
+def local(day, hour, minute=0):
+    """The UTC moment of `hour`:`minute` office time on `day`."""
+    from server.clock import utc_from_local
+    return utc_from_local(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def book_now(app, start_local, phone='0905123456'):
+    """Book (domain level) a slot at start_local (naive office time), as if it were an hour earlier; its code."""
+    from server.booking import appointments
+    from server.clock import utc_from_local
+    from server.extensions import db
+    with app.app_context(), db.connection_context():
+        earlier = utc_from_local(start_local - datetime.timedelta(hours=1))
+        return appointments.book('CT', start_local.date(), start_local.time(), 'Trần Thị Bích', phone,
+                                 now=earlier).code
 
 
 def embedded_json(html, element_id):
