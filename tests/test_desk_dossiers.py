@@ -9,7 +9,8 @@ import pytest
 from server.extensions import db, socketio
 from server.models import Dossier, OutboxMessage
 from tests.conftest import make_staff
-from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, log_in, log_in_client
+from tests.helpers import call_api, embedded_json, log_in_client, log_in_page
+from tests.pages import expect_page, screenshot
 
 
 def test_the_desk_page_has_the_results_section(client, office):
@@ -75,10 +76,10 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     page = page_in(1920, 1080)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    log_in(page, server, '/desk', 'letan', server.password('letan'))
+    log_in_page(page, server, '/desk', 'letan', server.password('letan'))
     expect(page.locator('#dossiers-empty')).to_be_visible()
     other_desk = page_in(1280, 800)                 # a second desk sees the same list without reloading
-    log_in(other_desk, server, '/desk', 'letan', server.password('letan'))
+    log_in_page(other_desk, server, '/desk', 'letan', server.password('letan'))
     expect(other_desk.locator('#dossiers-empty')).to_be_visible()
 
     form = page.locator('#dossier-form')
@@ -120,13 +121,13 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     expect(first).to_have_class(re.compile(r'\boverdue\b'))
     expect(first).to_contain_text('Quá hạn')
     expect(page.locator('#dossier-count')).to_have_text('(2 hồ sơ, 1 quá hạn)')
-    page.screenshot(path=SHOTS + 'desk-dossiers-1920x1080.png', full_page=True)
+    screenshot(page, 'desk-dossiers-1920x1080', full_page=True)
 
     page.once('dialog', lambda dialog: dialog.accept())
     row.locator('[data-action=collected]').click()
     expect(page.locator('#message')).to_have_text('Đã trả kết quả hồ sơ HS-2026-0153.')
     expect(page.locator('#dossiers tbody tr')).to_have_count(1)
     expect(other_desk.locator('#dossiers tbody tr')).to_have_count(1, timeout=5000)
-    status, collected = call_api(server, 'GET', '/api/v1/dossiers?status=collected', server.token('desk'))
+    status, collected = call_api(server, 'GET', '/dossiers?status=collected', server.token('desk'))
     assert status == 200 and [d['code'] for d in collected] == ['HS-2026-0153']
     assert errors == []
