@@ -68,7 +68,8 @@ def test_staff_create_makes_a_real_offices_first_admin(tmp_path):
     assert 'truongbp' in made.stdout and made.stderr == ''
     app = create_app({'DATA_DIR': str(tmp_path), 'SCHEDULER': False, 'PRINTING': False})
     client = app.test_client()
-    assert log_in_client(client, 'truongbp', 'mat-khau-rieng').headers['Location'] == '/'   # chosen by its owner: no change
+    # chosen by its owner: no change
+    assert log_in_client(client, 'truongbp', 'mat-khau-rieng').headers['Location'] == '/'
     assert client.get('/admin').status_code == 200
     db.obj.close_all()
 
