@@ -10,6 +10,7 @@ from playhouse.pool import MaxConnectionsExceeded
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+SQLITE_FULL, SQLITE_IOERR = 13, 10   # SQLite's result codes for a full disk and an I/O error
 
 
 class QueueError(Exception):
@@ -109,7 +110,6 @@ def register_error_handlers(app):
 
     @app.errorhandler(DatabaseError)
     def handle_database(error):
-        from server.db.storage import storage_refusal
         refusal = storage_refusal(error)
         if refusal is None:
             return handle_unexpected(error)
@@ -122,3 +122,18 @@ def register_error_handlers(app):
         log.exception('unexpected error on %s %s', request.method, request.path)
         code, message = HTTP_MESSAGES[500]
         return error_response(500, code, message)
+
+
+def storage_refusal(error):
+    """The answer to a write the disk refused (full, or failing), or None for any other database error.
+    Nothing of the request was stored (SQLite rolled the transaction back), and it may be tried again."""
+    original = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    code = getattr(original, 'sqlite_errorcode', None)
+    if code == SQLITE_FULL or getattr(original, 'pgcode', None) == '53100' or 'database or disk is full' in str(original):
+        return QueueError(_('Máy chủ đã hết chỗ lưu dữ liệu nên chưa ghi được yêu cầu này. Xin thử lại sau ít phút '
+                            'hoặc báo cán bộ hướng dẫn; các số đã cấp không bị mất.'), 'disk_full', 503)
+    failing = code & 0xff == SQLITE_IOERR if code is not None else 'disk I/O error' in str(original)
+    if failing:     # a file that may not grow any more (EFBIG), a failing disk
+        return QueueError(_('Máy chủ tạm thời không ghi được dữ liệu vào ổ đĩa nên chưa nhận được yêu cầu này. Xin '
+                            'thử lại sau ít phút hoặc báo cán bộ hướng dẫn.'), 'storage_error', 503)
+    return None

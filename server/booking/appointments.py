@@ -8,7 +8,9 @@ from peewee import IntegrityError
 
 from server import settings
 from server.audit import audit
-from server.booking.office_hours import clock, free_slots_near, holiday_name, parse_clock, sessions_on, slot_starts
+from server.booking import reminders
+from server.booking.office_hours import (clock, free_slots_near, holiday_name, parse_clock, sessions_on, slot_moment,
+                                         slot_starts)
 from server.clock import local_naive
 from server.db.database import supports_row_locks
 from server.errors import Conflict, NotFound
@@ -128,7 +130,7 @@ def book(service_code, day, start, name, phone, source='hotline', actor='', proc
                 if confirm:
                     outbox.enqueue('confirm:%s' % appointment.code, phone, messages.confirmation(appointment),
                                    'confirmation', appointment=appointment, now=now)
-                outbox.schedule_reminders(appointment, now)
+                reminders.schedule(appointment, now)
             log.info('booked %s %s %s for %s', appointment.code, service.code, appointment.start, mask_phone(phone))
             return appointment
         except IntegrityError:   # two bookings drew the same random code: draw again
@@ -176,12 +178,8 @@ def move(code, day, start, actor='', now=None, confirm=True):
             outbox.enqueue('moved:%s:%s:%s' % (appointment.code, day.isoformat(), appointment.start),
                            appointment.phone, messages.moved(appointment), 'confirmation',
                            appointment=appointment, now=now)
-        outbox.schedule_reminders(appointment, now)
+        reminders.schedule(appointment, now)
     return appointment
-
-
-def slot_moment(appointment):
-    return datetime.datetime.combine(appointment.date, parse_clock(appointment.start))
 
 
 def _for_check_in(code_or_phone, now):

@@ -11,7 +11,8 @@ from peewee import IntegrityError
 
 from server import caches
 from server.audit import audit
-from server.booking.appointments import OPEN, slot_moment
+from server.booking.appointments import OPEN
+from server.booking.office_hours import slot_moment
 from server.clock import local_naive, utc_from_local
 from server.errors import Conflict
 from server.extensions import db

@@ -34,6 +34,11 @@ def clock(moment):
     return moment.strftime('%H:%M')
 
 
+def slot_moment(appointment):
+    """When a booking's slot begins (office wall clock)."""
+    return datetime.datetime.combine(appointment.date, parse_clock(appointment.start))
+
+
 # A day's slots, the 14-day strip and the "nearest free slots" search read the hours and holidays for
 # every day they look at: one read per second at most, dropped at once when this process changes them.
 _calendar = caches.Fresh()

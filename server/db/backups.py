@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from server.db.storage import OfficeLock, RecordsError, connect_existing, sqlite_file
+from server.db.storage import OfficeLock, RecordsError, connect_existing, damage, sqlite_file
 
 log = logging.getLogger(__name__)
 FOLDER = 'backups'
@@ -211,3 +211,21 @@ def _set_aside(config, target, now):
             else:
                 companion.unlink()
     return kept
+
+
+def check_database(config):
+    """At start: a damaged database file stops the server with a message naming the newest backup."""
+    path = sqlite_file(config)
+    if path is None or not path.exists():
+        return
+    found = damage(path)
+    if found is None:
+        return
+    newest = newest_backup(config['DATA_DIR'])
+    if newest is None:
+        advice = ('chưa có bản sao lưu nào trong %s / no backup found in %s'
+                  % (Path(config['DATA_DIR']) / 'backups', Path(config['DATA_DIR']) / 'backups'))
+    else:
+        advice = ('bản sao lưu mới nhất / newest backup: %s\n  python run.py restore %s --data-dir %s'
+                  % (newest, newest, config['DATA_DIR']))
+    raise RecordsError('cơ sở dữ liệu bị hỏng / the database is damaged: %s (%s)\n  %s' % (path, found, advice))

@@ -13,7 +13,7 @@ def settled_config(data_dir=None):
 def prepare_to_serve(data_dir=None):
     """Before serving: refuse a damaged database file (naming the newest backup), then hold the office lock."""
     config = settled_config(data_dir)
-    storage.check_database(config)
+    backups.check_database(config)
     storage.hold_office(config['DATA_DIR'])
 
 

@@ -1,4 +1,4 @@
-"""The office's database on disk: the lock a serving office holds, the health check at start, a full disk.
+"""The office's database on disk: the lock a serving office holds, finding a damaged file.
 
 A serving office holds a shared lock on DATA_DIR/luot.lock for as long as it runs (gunicorn's workers
 inherit it); `run.py restore` takes it exclusively, so it never swaps the database under a running server
@@ -10,13 +10,8 @@ import sqlite3
 from pathlib import Path
 from urllib.request import pathname2url
 
-from flask_babel import gettext as _
-
-from server.errors import QueueError
-
 log = logging.getLogger(__name__)
 LOCK_NAME = 'luot.lock'
-SQLITE_FULL, SQLITE_IOERR = 13, 10
 
 
 class RecordsError(Exception):
@@ -92,37 +87,3 @@ def damage(path):
     except sqlite3.DatabaseError as error:    # "file is not a database", "database disk image is malformed"
         return str(error)
     return None if rows == ['ok'] else '; '.join(rows[:3])
-
-
-def check_database(config):
-    """At start: a damaged database file stops the server with a message naming the newest backup."""
-    from server.db.backups import newest_backup
-    path = sqlite_file(config)
-    if path is None or not path.exists():
-        return
-    found = damage(path)
-    if found is None:
-        return
-    newest = newest_backup(config['DATA_DIR'])
-    if newest is None:
-        advice = ('chưa có bản sao lưu nào trong %s / no backup found in %s'
-                  % (Path(config['DATA_DIR']) / 'backups', Path(config['DATA_DIR']) / 'backups'))
-    else:
-        advice = ('bản sao lưu mới nhất / newest backup: %s\n  python run.py restore %s --data-dir %s'
-                  % (newest, newest, config['DATA_DIR']))
-    raise RecordsError('cơ sở dữ liệu bị hỏng / the database is damaged: %s (%s)\n  %s' % (path, found, advice))
-
-
-def storage_refusal(error):
-    """The answer to a write the disk refused (full, or failing), or None for any other database error.
-    Nothing of the request was stored (SQLite rolled the transaction back), and it may be tried again."""
-    original = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
-    code = getattr(original, 'sqlite_errorcode', None)
-    if code == SQLITE_FULL or getattr(original, 'pgcode', None) == '53100' or 'database or disk is full' in str(original):
-        return QueueError(_('Máy chủ đã hết chỗ lưu dữ liệu nên chưa ghi được yêu cầu này. Xin thử lại sau ít phút '
-                            'hoặc báo cán bộ hướng dẫn; các số đã cấp không bị mất.'), 'disk_full', 503)
-    failing = code & 0xff == SQLITE_IOERR if code is not None else 'disk I/O error' in str(original)
-    if failing:     # a file that may not grow any more (EFBIG), a failing disk
-        return QueueError(_('Máy chủ tạm thời không ghi được dữ liệu vào ổ đĩa nên chưa nhận được yêu cầu này. Xin '
-                            'thử lại sau ít phút hoặc báo cán bộ hướng dẫn.'), 'storage_error', 503)
-    return None

@@ -53,36 +53,6 @@ def after_quiet_hours(local_moment):
     return datetime.datetime.combine(day, QUIET_END)
 
 
-def reminder_times(slot_start, now_local):
-    """When to remind of a slot (office wall clock): the evening before and N minutes before, as set."""
-    times = []
-    evening = settings.get('reminder_evening_time')
-    if evening:
-        hours, minutes = (int(part) for part in evening.split(':'))
-        times.append(('evening', datetime.datetime.combine(slot_start.date() - datetime.timedelta(days=1),
-                                                           datetime.time(hours, minutes))))
-    before = int(settings.get('reminder_before_minutes'))
-    if before:
-        times.append(('before', slot_start - datetime.timedelta(minutes=before)))
-    due = []
-    for label, moment in times:
-        moment = after_quiet_hours(moment)
-        if now_local < moment < slot_start:
-            due.append((label, moment))
-    return due
-
-
-def schedule_reminders(appointment, now):
-    """Queue the reminders of a booking (keys name the slot, so a moved booking gets new ones)."""
-    from server.booking import appointments
-    from server.sms import messages
-    slot_start = appointments.slot_moment(appointment)
-    for label, moment in reminder_times(slot_start, local_naive(now)):
-        enqueue('remind:%s:%s:%s' % (appointment.code, slot_start.strftime('%Y%m%d%H%M'), label),
-                appointment.phone, messages.reminder(appointment), 'reminder', send_after=utc_from_local(moment),
-                expires_at=utc_from_local(slot_start), appointment=appointment, now=now)
-
-
 def withdraw(appointment):
     """Cancel the booking's messages not yet sent (reminders of a cancelled or moved booking)."""
     return (OutboxMessage.update(state='cancelled')
