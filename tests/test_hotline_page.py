@@ -8,7 +8,8 @@ import pytest
 from server.booking import appointments
 from server.extensions import db
 from tests.conftest import make_staff, open_weekday
-from tests.test_counter_page import SHOTS, call_api, embedded_json, expect_page, log_in, log_in_client
+from tests.helpers import call_api, embedded_json, log_in_client, log_in_page
+from tests.pages import expect_page, screenshot
 
 NOW = datetime.datetime(2026, 11, 20, 1, 0)   # naive UTC: Friday 20/11/2026, 08:00 at the office
 WEDNESDAY = datetime.date(2026, 11, 25)
@@ -169,10 +170,10 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     day = open_weekday(2)   # open, no public holiday, every slot still in the future
     weekday, dmy = day_title(day).split(', ')
     holiday = day + datetime.timedelta(days=1)
-    assert call_api(server, 'POST', '/api/v1/holidays', admin, {'date': holiday.isoformat(),
+    assert call_api(server, 'POST', '/holidays', admin, {'date': holiday.isoformat(),
                                                                  'name': 'Ngày hội thử nghiệm'})[0] == 201
     page = page_in(1366, 768)
-    log_in(page, server, '/hotline', 'tongdai', server.password('tongdai'))
+    log_in_page(page, server, '/hotline', 'tongdai', server.password('tongdai'))
     phone = page.locator('input[name=phone]')
     expect(phone).to_be_focused()
 
@@ -192,7 +193,7 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     expect(page.locator('input[name=name]')).to_be_focused()
     page.keyboard.type('Nguyễn Văn An')
     assert no_horizontal_scroll(page)
-    page.screenshot(path=SHOTS + 'hotline-form-1366x768.png')
+    screenshot(page, 'hotline-form-1366x768')
     status, booked = answer_of(page, lambda: page.keyboard.press('Enter'), '/api/v1/appointments')
     assert status == 201, booked
     code = booked['code']
@@ -202,7 +203,7 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     size = page.locator('#booked-code').evaluate('node => parseFloat(getComputedStyle(node).fontSize)')
     assert size >= 64, size
     assert no_horizontal_scroll(page)
-    page.screenshot(path=SHOTS + 'hotline-booked-1366x768.png')
+    screenshot(page, 'hotline-booked-1366x768')
     expect(page.locator('#new-booking')).to_be_focused()
     page.keyboard.press('Enter')   # "Đặt lịch khác": a clean form, the cursor back in the phone field
     expect(phone).to_be_focused()
@@ -230,8 +231,8 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
     expect(item).to_contain_text('đã hủy')
     expect(page.locator('#message')).to_have_text('Đã hủy lịch hẹn %s.' % code)
     expect(item.locator('[data-action]')).to_have_count(0)
-    assert call_api(server, 'GET', '/api/v1/appointments/' + code, hotline)[1]['status'] == 'cancelled'
-    sent = call_api(server, 'GET', '/api/v1/sms/outbox', admin)[1]
+    assert call_api(server, 'GET', '/appointments/' + code, hotline)[1]['status'] == 'cancelled'
+    sent = call_api(server, 'GET', '/sms/outbox', admin)[1]
     told = sorted(m['kind'] for m in sent if m['appointment'] == code and m['kind'] != 'reminder')
     assert told == ['cancellation', 'confirmation', 'confirmation']   # booked, moved, cancelled
     full_slots_and_errors(page, server, admin, hotline, day, expect)
@@ -241,10 +242,10 @@ def test_an_operator_books_moves_and_cancels_on_the_phone(live_server, page_in):
 def full_slots_and_errors(page, server, admin, hotline, day, expect):
     """A full slot cannot be chosen, and a booking with a gap says what is missing, inline."""
     page.click('#new-booking')
-    assert call_api(server, 'PATCH', '/api/v1/services/HT', admin, {'slot_capacity': 1})[0] == 200
+    assert call_api(server, 'PATCH', '/services/HT', admin, {'slot_capacity': 1})[0] == 200
     taken = {'service': 'HT', 'date': day.isoformat(), 'start': '08:00', 'name': 'Lê Thị Mai',
              'phone': '0935111222', 'source': 'hotline'}
-    assert call_api(server, 'POST', '/api/v1/appointments', hotline, taken)[0] == 201
+    assert call_api(server, 'POST', '/appointments', hotline, taken)[0] == 201
     page.fill('input[name=phone]', '0935111222')
     page.click('.service-button[data-service=HT]')
     page.click('.day[data-date="%s"]' % day.isoformat())
@@ -263,7 +264,7 @@ def the_day_list(page, server, day, code, expect):
     """The printable list (in a new tab) and the export, from the page's own form; and at 1920x1080."""
     page.set_viewport_size({'width': 1920, 'height': 1080})
     assert no_horizontal_scroll(page)
-    page.screenshot(path=SHOTS + 'hotline-form-1920x1080.png')
+    screenshot(page, 'hotline-form-1920x1080')
     page.fill('.day-list-form input[name=date]', day.strftime('%d/%m/%Y'))
     with page.context.expect_page() as opened:
         page.click('.day-list-form button:has-text("Xem và in")')
