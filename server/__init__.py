@@ -35,7 +35,7 @@ def select_locale():
 
 
 def create_app(config=None):
-    """Build the application: config, database, extensions, blueprints, Socket.IO, jobs."""
+    """Build the application: config, database, extensions, blueprints, Socket.IO and its runtime (not started)."""
     from server import api, errors, pages
     from server.auth import load_principal, protect_forms
     from server.db.database import open_database, upgrade_schema
@@ -45,15 +45,11 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'pages' / 'static'))
     app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
-    from server.live.events import wait_until_published, watch_message_queue
-    wait_until_published(60)  # never swap the database under the publisher thread (tests build many apps)
-    connections.wait_until_closed(60)   # nor under a thread closing revoked connections
+    from server.live import relay
+    from server.live.events import watch_message_queue
+    from server.runtime import Runtime
+    runtime = app.extensions['luot'] = Runtime(app)   # its caches start empty; its threads start in main() only
     db.initialize(open_database(app.config['DATABASE_URL']))
-    from server import caches, settings
-    from server.queueing import lines
-    settings.forget()
-    lines.forget_estimates()
-    caches.forget_all()
     upgrade_schema()
     if app.config['SCHEDULER'] and not app.config['MESSAGE_QUEUE']:
         connections.forget_all()   # the one serving process starts: connections recorded by an earlier run are gone
@@ -66,6 +62,7 @@ def create_app(config=None):
     if not app.config['TLS']:   # its direct sends need plain sockets; over TLS the stock writer threads send
         fanout.install(socketio)
     security.install(app)      # after Socket.IO wrapped the app: its answers get the headers too
+    runtime.link = relay.link_of(socketio)
     watch_message_queue(app)
     errors.register_error_handlers(app)
 
@@ -84,7 +81,8 @@ def create_app(config=None):
     api.register(app)
     pages.register(app)
     _register_display(app)
-    _start_background(app)
+    from server.queueing import printing
+    printing.check_default_printer(app)
     return app
 
 
@@ -97,39 +95,17 @@ def _register_display(app):
 
 
 def _message_queue(app):
+    """The Socket.IO client manager: None (the plain one) without a queue, since Flask-SocketIO keeps its options
+    from one init_app to the next and an earlier app's message queue must not carry over (tests build many)."""
     from server.live.relay import manager_for
     manager = manager_for(app.config['MESSAGE_QUEUE'])
-    return {'client_manager': manager} if manager is not None else {}
-
-
-def _start_background(app):
-    """The print spooler and the scheduled jobs; tests may turn them off. With several workers
-    (DUTY_LOCK set by `run.py --workers N`) only the worker holding that lock runs them."""
-    from server.host import jobs
-    from server.queueing import printing
-    printing.check_default_printer(app)
-
-    def start():
-        if app.config.get('PRINTING', True):
-            from printer.spooler import Spooler
-            spool = Spooler(on_status=printing.on_printer_status(app))
-            app.extensions['luot_spooler'] = spool
-            spool.start()
-        if app.config['SCHEDULER']:
-            jobs.schedule(app)
-
-    if not app.config.get('DUTY_LOCK'):
-        start()
-        return
-    import threading
-
-    from server.host.duties import run_when_elected
-    stopping = app.extensions['luot_stopping'] = threading.Event()
-    app.extensions['luot_duty_lock'] = run_when_elected(app.config['DUTY_LOCK'], start, stopping)
+    if manager is None and app.config['MESSAGE_QUEUE']:
+        return {}   # a queue other than Redis: Flask-SocketIO builds its manager from the URL
+    return {'client_manager': manager}
 
 
 def main(argv=None):
-    """The command line: run the server, or `token create`."""
+    """The command line: run the server (its runtime started in each serving process), or `token create`."""
     from server.cli import run
     run(argv)
 

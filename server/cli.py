@@ -72,7 +72,7 @@ def _serve(args):
     from server import create_app, demo
     from server.db import records
     from server.extensions import db
-    from server.host import jobs, serving
+    from server.host import serving
     records.prepare_to_serve(args.data_dir)   # a damaged database stops here; the office lock is held from now on
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
     workers, serving_config = serving.workers_wanted(args.workers), dict(config)
@@ -105,14 +105,12 @@ def _serve(args):
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop_on_signal)
 
-    def stop_background(app):
-        if 'luot_stopping' in app.extensions:
-            app.extensions['luot_stopping'].set()
-        jobs.stop()
-        spooler = app.extensions.get('luot_spooler')
-        if spooler:
-            spooler.stop()
-    serving.serve(lambda: create_app(serving_config), args.host, args.port, stop_background, workers, tls)
+    def started():
+        """The app of this serving process (each gunicorn worker builds its own) with its threads running."""
+        app = create_app(serving_config)
+        app.extensions['luot'].start()
+        return app
+    serving.serve(started, args.host, args.port, lambda app: app.extensions['luot'].stop(), workers, tls)
 
 
 def _records_command(args):

@@ -1,5 +1,4 @@
 """Extensions created unbound here and bound in create_app()."""
-from apscheduler.schedulers.background import BackgroundScheduler
 from flask_babel import Babel
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
@@ -9,4 +8,3 @@ db = DatabaseProxy()
 socketio = SocketIO()
 babel = Babel()
 csrf = CSRFProtect()
-scheduler = BackgroundScheduler()

@@ -2,6 +2,7 @@
 import json
 import time
 
+from server import runtime
 from server.models import Setting
 
 DEFAULTS = {
@@ -70,25 +71,31 @@ PATTERNS = {'reminder_evening_time': r'^(|([01][0-9]|2[0-3]):[0-5][0-9])$',
             'hotline_phone': r'^[0-9 +.]{0,20}$', 'sms_shortcode': r'^[0-9A-Za-z]{0,16}$'}
 
 
-# Settings are read on every ticket and call; a short cache keeps that off the database. Another
-# process's change shows here within FRESH_SECONDS, this process's own change at once.
+# Settings are read on every ticket and call; a short cache (the app's, server/runtime.py) keeps that off
+# the database. Another process's change shows here within FRESH_SECONDS, this process's own change at once.
 FRESH_SECONDS = 2.0
-_cache = {}
+
+
+def _cache():
+    """The current app's cached settings (a throwaway dict without an app: nothing is kept)."""
+    app_runtime = runtime.current()
+    return app_runtime.cache(__name__, dict) if app_runtime is not None else {}
 
 
 def forget():
-    """Drop cached values (after a change, or when another database is opened)."""
-    _cache.clear()
+    """Drop cached values (after a change)."""
+    _cache().clear()
 
 
 def get(key):
     """A setting's value, or its default."""
-    cached = _cache.get(key)
+    cache = _cache()
+    cached = cache.get(key)
     if cached and cached[1] > time.monotonic():
         return cached[0]
     row = Setting.get_or_none(Setting.key == key)
     value = json.loads(row.value) if row else DEFAULTS.get(key)
-    _cache[key] = (value, time.monotonic() + FRESH_SECONDS)
+    cache[key] = (value, time.monotonic() + FRESH_SECONDS)
     return value
 
 
@@ -101,7 +108,7 @@ def all_settings():
 
 def put(key, value):
     """Store a setting (the caller holds the transaction)."""
-    _cache.pop(key, None)
+    _cache().pop(key, None)
     (Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False))
      .on_conflict(conflict_target=[Setting.key], update={Setting.value: json.dumps(value, ensure_ascii=False)})
      .execute())

@@ -42,14 +42,13 @@ def need(condition, reason):
 
 @pytest.fixture(autouse=True)
 def published_before_reading(monkeypatch):
-    """Events go out on the publisher thread: a test client reads only after they are published."""
+    """Where a test started the publisher thread (`publishing`), a test client reads only after its events
+    are published (an app that was not started publishes at once, in the request)."""
     from flask_socketio.test_client import SocketIOTestClient
-
-    from server.live.events import wait_until_published
     original = SocketIOTestClient.get_received
 
     def get_received(self, namespace=None):
-        assert wait_until_published(), 'events were not published within 5 s'
+        assert self.app.extensions['luot'].publisher.wait_until_published(), 'events were not published within 5 s'
         return original(self, namespace)
     monkeypatch.setattr(SocketIOTestClient, 'get_received', get_received)
 
@@ -63,15 +62,20 @@ def app_config(tmp_path):
 def app(app_config):
     application = create_app(app_config)
     yield application
-    from server.live.events import wait_until_published
-
-    # Closing the pool under the publisher thread's query crashes SQLite: wait for it, however loaded the machine.
-    assert wait_until_published(timeout=120), 'the publisher thread did not finish within 120 s'
-    from server.live.connections import wait_until_closed
-    assert wait_until_closed(timeout=60), 'the connections of revoked access were not closed within 60 s'
+    # Closing the pool under a thread's query crashes SQLite: the publisher thread (if a test started it) and
+    # the threads closing revoked access's connections finish first, however loaded the machine.
+    assert application.extensions['luot'].stop(timeout=120), 'the app\'s threads did not finish within 120 s'
     if not db.is_closed():
         db.close()
     db.obj.close_all() if hasattr(db.obj, 'close_all') else None
+
+
+@pytest.fixture
+def publishing(app):
+    """The app's publisher thread, as a served process runs it (queue changes folded); the `app` fixture
+    stops it."""
+    app.extensions['luot'].publisher.start()
+    return app
 
 
 @pytest.fixture

@@ -24,8 +24,10 @@ pytestmark = pytest.mark.skipif(fanout.DONTWAIT is None,
 
 
 @pytest.fixture
-def served(app):
-    """The app on a real socket, Werkzeug in a thread of this process (so the Outbox can be counted)."""
+def served(publishing):
+    """The app on a real socket, Werkzeug in a thread of this process (so the Outbox can be counted), its
+    events sent by the publisher thread as in a served process."""
+    app = publishing
     server = make_server('127.0.0.1', 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -192,7 +194,7 @@ def test_a_board_that_stops_reading_holds_up_no_one_and_gets_everything_later(se
         # Call until the stuck board's buffers are full and a write to it had to stop part way.
         while counted['partial'] == 0 and len(numbers) < 150:
             numbers.append(call(client, tokens))
-            assert events.wait_until_published(), 'the publisher thread is held up'
+            assert events.wait_until_published(app=app), 'the publisher thread is held up'
         assert counted['partial'], 'the stuck board took %d calls without filling its buffers' % len(numbers)
         started = time.monotonic()
         for _ in range(20):
@@ -207,7 +209,7 @@ def test_a_board_that_stops_reading_holds_up_no_one_and_gets_everything_later(se
         # behind it, not straight onto the wire.
         for _ in range(5):
             numbers.append(call(client, tokens))
-        events.wait_until_published()
+        events.wait_until_published(app=app)
         stuck.drain()
         assert numbers[:len(stuck.calls())] == stuck.calls()
         # The writer goes on while calls go on: every call arrives, whole and in order.

@@ -24,4 +24,4 @@ def test_bad_default_printer_uri_is_reported_not_fatal(tmp_path, monkeypatch):
         with db.connection_context():
             assert PrintJob.select().count() == 0
     finally:
-        app.extensions['luot_spooler'].stop()
+        app.extensions['luot'].stop()

@@ -120,6 +120,6 @@ def test_sms_booking_through_a_usb_modem(tmp_path):
             [reply] = [decode_submit(pdu) for _length, pdu in modem.submitted]
             assert reply['number'] == '+84905123456' and appointment.code in reply['text']
         finally:
-            messaging.forget()
+            messaging.forget(app)
             db.close() if not db.is_closed() else None
             db.obj.close_all()

@@ -2,7 +2,9 @@
 import datetime
 import logging
 
-from server.extensions import db, scheduler
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from server.extensions import db
 from server.queueing.end_of_day import close_previous_days
 
 log = logging.getLogger(__name__)
@@ -72,11 +74,11 @@ def nightly_records(app, at_start=False):
 
 
 def schedule(app):
-    """Register the jobs and start the scheduler in the office's time zone."""
+    """Start a scheduler with the jobs in the office's time zone; the app's runtime holds it (server/runtime.py)."""
     from server.sms import outbox
     with app.app_context(), db.connection_context():
         outbox.recover_interrupted()
-    scheduler.configure(timezone=app.config['TIMEZONE'])
+    scheduler = BackgroundScheduler(timezone=app.config['TIMEZONE'])
     every_day = dict(replace_existing=True, misfire_grace_time=3600, coalesce=True)
     scheduler.add_job(close_old_days, 'cron', hour=0, minute=0, second=5, args=[app], id='close_old_days',
                       **every_day)
@@ -94,10 +96,5 @@ def schedule(app):
     # Every minute, and at once for an office PC that was off when the day ended: the database says what is due.
     scheduler.add_job(end_office_day, 'interval', minutes=1, args=[app], id='end_office_day',
                       next_run_time=datetime.datetime.now(datetime.timezone.utc), **often)
-    if not scheduler.running:
-        scheduler.start()
-
-
-def stop():
-    if scheduler.running:
-        scheduler.shutdown(wait=False)
+    scheduler.start()
+    return scheduler

@@ -8,9 +8,8 @@ queue, python-socketio's manager publishes the disconnect of a connection held b
 process (server.disconnect -> PubSubManager.can_disconnect), so one call reaches every process.
 """
 import logging
-import threading
-import time
 
+from server import runtime
 from server.extensions import db, socketio
 from server.models import ApiToken, SocketConnection, Staff
 
@@ -52,29 +51,18 @@ def forget_all():
         SocketConnection.delete().execute()
 
 
-_closing = []   # the threads at work, for wait_until_closed()
-_closing_lock = threading.Lock()
-
-
 def close(token_id=None, staff_id=None):
     """After the commit that ended a token's or a staff member's access: disconnect their connections.
 
-    The work runs on a thread of its own: called from a commit hook, it must not write inside the request's
-    transaction, and the disconnect handlers it triggers (in this process) write themselves."""
-    thread = threading.Thread(target=_close, args=(token_id, staff_id), name='luot-close-connections', daemon=True)
-    with _closing_lock:
-        _closing[:] = [t for t in _closing if t.is_alive()] + [thread]
-    thread.start()
+    The work runs on a thread of its own (held by the app's runtime): called from a commit hook, it must not
+    write inside the request's transaction, and the disconnect handlers it triggers (in this process) write
+    themselves."""
+    runtime.of().run_aside(_close, (token_id, staff_id), 'luot-close-connections')
 
 
-def wait_until_closed(timeout=10.0):
-    """Block until every close() started so far has finished (tests, before they swap the database)."""
-    deadline = time.monotonic() + timeout
-    with _closing_lock:
-        threads = list(_closing)
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    return not any(thread.is_alive() for thread in threads)
+def wait_until_closed(timeout=10.0, app=None):
+    """Block until every close() of the app (else the current app) has finished (tests, and a clean exit)."""
+    return runtime.of(app).wait_aside(timeout)
 
 
 def _close(token_id, staff_id):

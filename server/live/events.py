@@ -1,20 +1,16 @@
 """The only place that emits Socket.IO events; called after commit, never inside a transaction.
 
-The public functions only queue the work: one publisher thread per process builds the payloads and
-emits, so a request never waits for the fan-out to every board. Queue changes wait FOLD_SECONDS before
-they go out, so that bursts (a busy kiosk morning) are folded into one `queue_changed` with the latest
-counts, and so that a call's `ticket_called`, which citizens wait for, reaches every board before the
-same call's count update competes with it for the server's threads (bench/README.md has the figures).
+The public functions hand the work to the app's publisher (server/live/publisher.py, held by the app's
+runtime): in a served process its thread builds the payloads and emits, so a request never waits for the
+fan-out to every board, and queue changes are folded over publisher.FOLD_SECONDS into one `queue_changed` with the
+latest counts; an app that was never started (tests) emits at once, in the request, after commit.
 """
 import logging
-import queue
-import threading
-import time
 
 from flask import current_app
 
-from server import caches, settings
-from server.extensions import db, socketio
+from server import caches, runtime, settings
+from server.extensions import socketio
 from server.live import relay
 from server.models import Board
 from server.queueing.lines import counter_dict, services_state, ticket_dict
@@ -42,64 +38,16 @@ def rooms_for(service_code=None, counter_number=None):
     return rooms
 
 
-_work = queue.Queue()
-_start_lock = threading.Lock()
-_dirty_lock = threading.Lock()
-_dirty = {'pending': False, 'codes': set(), 'all': False}
-_publisher = []
-FOLD_SECONDS = 0.05
-
-
 def _publish(function, *args, app=None):
-    """Queue an emission for the publisher thread, with the current app to run it in.
-
-    With a message queue (several processes) an event from a request is published before the request
-    answers instead: a call made after this one's answer, perhaps on another process, then reaches
-    Redis after it, and every process hands Redis's order on to its boards. (The fan-out to the boards
-    happens on each process's message-queue listener anyway.)"""
-    if app is None and current_app.config.get('MESSAGE_QUEUE'):
-        _guarded(function, args)
-        return
-    app = app or current_app._get_current_object()
-    with _start_lock:
-        if not _publisher or not _publisher[0].is_alive():
-            _publisher[:] = [threading.Thread(target=_run, name='luot-events', daemon=True)]
-            _publisher[0].start()
-    _work.put((app, function, args))
+    """Hand an emission to the app's publisher: `app` from a thread of its own, else the current app's."""
+    target = app or current_app._get_current_object()
+    runtime.of(target).publisher.publish(function, args, in_caller=app is None)
 
 
-def _guarded(function, args, app=None):
-    """Run an emission, in `app`'s context with a connection of its own if given; log any failure."""
-    try:
-        if app is None:
-            function(*args)
-        else:
-            with app.app_context(), db.connection_context():
-                function(*args)
-    except Exception:  # a broadcast failure must never undo or fail the committed change
-        log.exception('could not publish %s', getattr(function, '__name__', function))
-
-
-def _run():
-    while True:
-        app, function, args = _work.get()
-        try:
-            _guarded(function, args, app)
-        finally:
-            _work.task_done()
-
-
-def _busy():
-    return _work.unfinished_tasks or _dirty['pending']
-
-
-def wait_until_published(timeout=5.0):
-    """Block until every queued emission, folded queue changes included, has gone out (tests, and a
-    clean shutdown)."""
-    deadline = time.monotonic() + timeout
-    while _busy() and time.monotonic() < deadline:
-        time.sleep(0.002)
-    return not _busy()
+def wait_until_published(timeout=5.0, app=None):
+    """Block until every queued emission of the app (else the current app), folded queue changes included,
+    has gone out (tests, and a clean shutdown)."""
+    return runtime.of(app).publisher.wait_until_published(timeout)
 
 
 def _emit(event, payload, rooms, local=False):
@@ -151,24 +99,11 @@ def _ticket_called(ticket, counter, recall=False):
 
 def queue_changed(service_codes=None):
     """A waiting line grew or shrank; boards get every line's count and filter themselves."""
-    with _dirty_lock:
-        if service_codes is None:
-            _dirty['all'] = True
-        else:
-            _dirty['codes'].update(service_codes)
-        first = not _dirty['pending']
-        _dirty['pending'] = True
-    if first:
-        timer = threading.Timer(FOLD_SECONDS, _publish, (_queue_changed,),
-                                {'app': current_app._get_current_object()})
-        timer.daemon = True
-        timer.start()
+    runtime.of().publisher.fold(_queue_changed, service_codes)
 
 
-def _queue_changed():
-    with _dirty_lock:
-        codes = None if _dirty['all'] else sorted(_dirty['codes'])
-        _dirty.update(pending=False, codes=set(), all=False)
+def _queue_changed(codes):
+    """The changed lines (None: all) since the last fold went out."""
     _emit('queue_changed', {'services': services_state(), 'changed': codes}, rooms_for(None) + [KIOSK_ROOM])
     _line_changed(codes if codes is not None else [s['code'] for s in services_state()])
 
@@ -188,7 +123,7 @@ def _office_changed(local=False):
 
 def watch_message_queue(app):
     """With a message queue, tell staff when this process loses or regains it (server/live/relay.py)."""
-    link = relay.link_of(socketio)
+    link = runtime.of(app).link
     if link is not None:
         link.on_change = lambda state: _message_queue_changed(app, state)
 

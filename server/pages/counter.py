@@ -39,7 +39,7 @@ def printer_states():
         states[printer.uri] = {'printer': printer.uri, 'name': printer.name,
                                'status': printer.status, 'detail': printer.status_detail}
     default = current_app.config.get('PRINTER')
-    spool = current_app.extensions.get('luot_spooler')
+    spool = current_app.extensions['luot'].spooler
     if default and spool is not None:
         try:
             state = spool.status(default)

@@ -7,7 +7,7 @@ import time
 from flask import current_app, has_request_context, url_for
 from peewee import fn
 
-from server import caches, settings
+from server import caches, runtime, settings
 from server.clock import iso, office_day
 from server.host.addresses import external_url
 from server.models import Board, Counter, CounterService, Service, Ticket, utcnow
@@ -28,19 +28,25 @@ def people_ahead(ticket):
 # The estimate's inputs change slowly; recomputing them for every ticket answer was a third of the
 # cost of issuing a ticket. They are kept for a few seconds per line.
 ESTIMATE_FRESH_SECONDS = 5.0
-_estimates = {}
+
+
+def _estimates():
+    """The current app's kept estimates (server/runtime.py; a throwaway dict without an app)."""
+    app_runtime = runtime.current()
+    return app_runtime.cache(__name__ + '.estimates', dict) if app_runtime is not None else {}
 
 
 def forget_estimates():
-    _estimates.clear()
+    _estimates().clear()
 
 
 def _fresh(key, compute):
-    cached = _estimates.get(key)
+    estimates = _estimates()
+    cached = estimates.get(key)
     if cached and cached[1] > time.monotonic():
         return cached[0]
     value = compute()
-    _estimates[key] = (value, time.monotonic() + ESTIMATE_FRESH_SECONDS)
+    estimates[key] = (value, time.monotonic() + ESTIMATE_FRESH_SECONDS)
     return value
 
 

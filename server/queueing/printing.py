@@ -12,7 +12,8 @@ log = logging.getLogger(__name__)
 
 
 def spooler():
-    return current_app.extensions.get('luot_spooler')
+    """The app's running print spooler, or None (not started, or another worker runs it)."""
+    return current_app.extensions['luot'].spooler
 
 
 def printer_for(principal):

@@ -4,7 +4,7 @@ import threading
 
 from peewee import fn
 
-from server import settings
+from server import runtime, settings
 from server.clock import office_day
 from server.extensions import db
 from server.models import OutboxMessage, Ticket, utcnow
@@ -13,33 +13,51 @@ from server.sms import messages, outbox
 
 log = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-_state = {'transport': None, 'uri': None, 'error': None, 'last_error': None, 'last_round': None}
+
+class Gateway:
+    """An app's SMS gateway: its transport for LUOT_SMS, opened once, and what went wrong (server/runtime.py)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.transport, self.uri, self.error, self.last_error = None, None, None, None
+
+    def transport_for(self, uri):
+        """The transport for `uri`, opened once; None (with the reason kept) if the URI is bad."""
+        from server.sms.transports import open_transport
+        with self._lock:
+            if self.transport is not None and self.uri == uri:
+                return self.transport
+            try:
+                self.transport, self.error = open_transport(uri), None
+            except (ValueError, OSError) as error:
+                self.transport, self.error = None, str(error)
+                log.error('LUOT_SMS cannot be used: %s', error)
+            self.uri = uri
+            return self.transport
+
+    def close(self):
+        """Close the transport (at shutdown, or when a test is done with it)."""
+        with self._lock:
+            if self.transport is not None:
+                try:
+                    self.transport.close()
+                except Exception:  # noqa: BLE001
+                    log.exception('closing the SMS transport')
+            self.transport, self.uri, self.error, self.last_error = None, None, None, None
 
 
 def transport_for(app):
-    """This process's transport for LUOT_SMS, opened once; None (with the reason kept) if the URI is bad."""
-    from server.sms.transports import open_transport
-    uri = app.config.get('SMS') or 'log://'
-    with _lock:
-        if _state['transport'] is not None and _state['uri'] == uri:
-            return _state['transport']
-        try:
-            _state['transport'], _state['error'] = open_transport(uri), None
-        except (ValueError, OSError) as error:
-            _state['transport'], _state['error'] = None, str(error)
-            log.error('LUOT_SMS cannot be used: %s', error)
-        _state['uri'] = uri
-        return _state['transport']
+    """The app's transport for LUOT_SMS, opened once; None (with the reason kept) if the URI is bad."""
+    return runtime.of(app).gateway.transport_for(app.config.get('SMS') or 'log://')
 
 
 def gateway_state(app):
     """What staff see: the transport's scheme, whether it works, the last error and the outbox's backlog."""
-    transport = transport_for(app)
+    transport, gateway = transport_for(app), runtime.of(app).gateway
     counts = {row.state: row.n for row in OutboxMessage.select(
         OutboxMessage.state, fn.COUNT(OutboxMessage.id).alias('n')).group_by(OutboxMessage.state)}
-    return {'scheme': transport.scheme if transport else None, 'ok': transport is not None and not _state['last_error'],
-            'error': _state['error'] or _state['last_error'], 'counts': counts}
+    return {'scheme': transport.scheme if transport else None, 'ok': transport is not None and not gateway.last_error,
+            'error': gateway.error or gateway.last_error, 'counts': counts}
 
 
 def receive(transport, now=None):
@@ -64,10 +82,10 @@ def sms_round(app, now=None):
         if transport.receives:
             receive(transport, now)
         result = outbox.deliver_due(transport, now)
-        _state['last_error'] = None
+        runtime.of(app).gateway.last_error = None
         return result
     except Exception as error:  # noqa: BLE001 — a gateway fault must not stop the scheduler
-        _state['last_error'] = str(error)[:200]
+        runtime.of(app).gateway.last_error = str(error)[:200]
         log.exception('SMS round failed')
         return None
 
@@ -90,12 +108,6 @@ def notify_turn_near(now=None):
     return sent
 
 
-def forget():
-    """Close the transport (at shutdown, or when tests build another app)."""
-    with _lock:
-        if _state['transport'] is not None:
-            try:
-                _state['transport'].close()
-            except Exception:  # noqa: BLE001
-                log.exception('closing the SMS transport')
-        _state.update(transport=None, uri=None, error=None, last_error=None)
+def forget(app=None):
+    """Close the app's (else the current app's) transport (at shutdown, or when a test is done with it)."""
+    runtime.of(app).gateway.close()
