@@ -3,7 +3,6 @@ import argparse
 import logging
 import os
 import signal
-import socket
 import sys
 
 
@@ -43,18 +42,6 @@ def _add_records_commands(sub):
     purge.add_argument('--data-dir', dest='records_data_dir', default=None)
 
 
-def lan_addresses():
-    """The machine's IPv4 addresses that other PCs on the LAN can reach."""
-    found = set()
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(info[4][0])
-    except OSError:
-        pass
-    public = sorted(a for a in found if not a.startswith('127.'))
-    return public or ['127.0.0.1']
-
-
 def _create_token(args):
     from server import create_app
     from server.extensions import db
@@ -73,6 +60,7 @@ def _serve(args):
     from server.db import records
     from server.extensions import db
     from server.host import serving
+    from server.host.addresses import lan_addresses
     records.prepare_to_serve(args.data_dir)   # a damaged database stops here; the office lock is held from now on
     config = {'DATA_DIR': args.data_dir} if args.data_dir else {}
     workers, serving_config = serving.workers_wanted(args.workers), dict(config)

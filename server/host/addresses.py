@@ -97,3 +97,15 @@ def _is_loopback(hostname):
 def _join(host, port):
     host = '[%s]' % host if ':' in host else host
     return '%s:%s' % (host, port) if port else host
+
+
+def lan_addresses():
+    """The machine's IPv4 addresses that other PCs on the LAN can reach."""
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(info[4][0])
+    except OSError:
+        pass
+    public = sorted(a for a in found if not a.startswith('127.'))
+    return public or ['127.0.0.1']

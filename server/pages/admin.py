@@ -16,7 +16,7 @@ from server.auth import page
 from server.clock import DAY_FORMAT, day_month_year, office_day
 from server.errors import Invalid
 from server.extensions import socketio
-from server.host.addresses import base_url, external_url
+from server.host.addresses import base_url, external_url, lan_addresses
 from server.live import relay
 from server.models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Holiday, InboundMessage,
                            OutboxMessage, Printer, Procedure, Service, Staff, utcnow)
@@ -130,7 +130,6 @@ def base_urls():
     parts = urlsplit(here)
     urls = [here]
     if parts.hostname in ('127.0.0.1', 'localhost', '::1'):
-        from server.cli import lan_addresses
         port = ':%d' % parts.port if parts.port else ''
         urls += ['%s://%s%s' % (parts.scheme, address, port) for address in lan_addresses()
                  if not address.startswith('127.')]
