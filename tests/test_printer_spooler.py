@@ -151,8 +151,10 @@ def test_enqueue_is_fast_even_when_the_printer_is_dead(spoolers):
             started = time.perf_counter()
             spooler.enqueue(fake.uri, ticket(f'A{n:03d}'))
             durations.append(time.perf_counter() - started)
+        # The printer takes connect_timeout (0.5 s) to fail: an enqueue that waited for it would take that
+        # long. Below it with a margin for a loaded machine (a 50 ms bound failed once at a load of 13).
         assert statistics.median(durations) < 0.010
-        assert max(durations) < 0.050
+        assert max(durations) < FAST['connect_timeout'] / 2
 
 
 def test_job_fails_after_max_attempts(spoolers):
