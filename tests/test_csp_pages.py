@@ -4,7 +4,6 @@ The page_in fixture fails any browser test whose pages break the policy (tests/c
 walks every page the server has (the routes of the app, so a page added later is walked too), as the
 role that uses it, and checks that the collector itself sees a violation when there is one.
 """
-import re
 import time
 
 import pytest
@@ -12,9 +11,8 @@ import pytest
 from server import create_app
 from server.extensions import db
 from tests.conftest import csp_violations
-from tests.test_board_page import open_board
-from tests.test_counter_page import call_api, expect_page
-from tests.test_kiosk import open_kiosk, take_ticket
+from tests.helpers import call_api, log_in_new_admin
+from tests.pages import expect_page, open_board, open_kiosk, take_ticket
 
 NOT_PAGES = ('.xlsx', '.png', '.wav', '.json')
 DEVICE_PAGES = {'/kiosk': 'kiosk', '/display': 'display'}
@@ -45,32 +43,12 @@ def policy_of(response):
     return policy
 
 
-def log_in_as_admin(page, server):
-    """An admin account of the test's own (made with an admin token); a first login that must change the
-    password does it."""
-    status, _ = call_api(server, 'POST', '/api/v1/staff', server.token('admin'), {
-        'username': 'kiemtra', 'full_name': 'Kiểm Tra', 'role': 'admin', 'password': PASSWORD})
-    assert status == 201
-    page.goto(server.url + '/login?next=/admin')
-    page.fill('input[name=username]', 'kiemtra')
-    page.fill('input[name=password]', PASSWORD)
-    page.click('form.login button[type=submit]')
-    page.wait_for_url(re.compile(r'/(admin|password)'), timeout=10000)
-    if '/password' in page.url:
-        policy_of(page.reload())
-        page.fill('input[name=current]', PASSWORD)
-        page.fill('input[name=new]', PASSWORD + '-moi')
-        page.fill('input[name=repeat]', PASSWORD + '-moi')
-        page.locator('input[name=repeat]').press('Enter')
-        page.wait_for_url(re.compile(r'/admin$'), timeout=10000)
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_every_page_keeps_to_the_policy(live_server, page_in, tmp_path):
     server = live_server(demo=True)
     admin = server.token('admin')
-    status, ticket = call_api(server, 'POST', '/api/v1/tickets', admin, {'service': 'CT', 'print': False})
+    status, ticket = call_api(server, 'POST', '/tickets', admin, {'service': 'CT', 'print': False})
     assert status == 201
     paths = page_paths(tmp_path / 'routes')
     assert {'/', '/login', '/admin', '/counter', '/desk', '/hotline', '/hotline/day'} <= set(paths)
@@ -78,7 +56,7 @@ def test_every_page_keeps_to_the_policy(live_server, page_in, tmp_path):
     staff = page_in(1366, 800)
     for path in ('/', '/login', ticket['track_url'][len(server.url):]):
         policy_of(staff.goto(server.url + path))
-    log_in_as_admin(staff, server)
+    log_in_new_admin(staff, server, PASSWORD)
     for path in paths:
         if path in ('/login',):
             continue
@@ -102,7 +80,7 @@ def test_every_page_keeps_to_the_policy(live_server, page_in, tmp_path):
     board.add_init_script(RECORD_PLAYBACK)
     policy_of(board.reload())
     expect(board.locator('.tile').first).to_be_visible()
-    status, called = call_api(server, 'POST', '/api/v1/counters/1/call-next', admin)
+    status, called = call_api(server, 'POST', '/counters/1/call-next', admin)
     assert status == 200
     expect(board.locator('#hero-number')).to_have_text(called['number'], timeout=15000)
     # The board speaks the call from a blob: URL: media-src 'self' blob: lets it play.

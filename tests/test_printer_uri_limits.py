@@ -9,6 +9,8 @@ from server.extensions import db
 from server.models import Printer, PrintJob
 from tests.conftest import bearer, make_counter, make_service, make_token
 from tests.fake_printer import FakePrinter
+from tests.helpers import log_in_new_admin
+from tests.pages import expect_page
 
 API = '/api/v1'
 
@@ -148,12 +150,10 @@ def test_luot_printer_outside_the_rules_is_a_start_up_error_not_a_crash(tmp_path
 
 @pytest.mark.browser
 def test_the_console_says_why_a_printer_uri_is_refused(live_server, page_in):
-    from tests.test_counter_page import expect_page
-    from tests.test_csp_pages import log_in_as_admin
     expect = expect_page()
     server = live_server(demo=True)
     page = page_in(1366, 800)
-    log_in_as_admin(page, server)
+    log_in_new_admin(page, server)
     page.goto(server.url + '/admin/printers')
     form = page.locator('#add-printer')
     form.locator('[name="name"]').fill('Máy in lạ')

@@ -7,7 +7,7 @@ import pytest
 
 from server.extensions import db
 from tests.conftest import ROOT, bearer, make_staff
-from tests.test_counter_page import embedded_json, log_in_client
+from tests.helpers import embedded_json, log_in_client
 
 API = '/api/v1'
 FORGED = 'evil.example'
