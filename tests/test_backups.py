@@ -2,7 +2,6 @@
 new folder and the numbering goes on, a folder in use or a file that is no backup is refused, the nightly
 backups keep `backup_keep`, a damaged database is found at start, and a full disk is a clear 503 that loses
 nothing acknowledged and heals by itself."""
-import json
 import os
 import random
 import shutil
@@ -12,8 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,8 @@ from server.db import backups
 from server.extensions import db
 from server.host import jobs
 from tests.conftest import ROOT, bearer, free_port, need
-from tests.helpers import wait_for
+from tests.helpers import call_api, postgres_available, postgres_url, wait_for
+from tests.pages import WAIT, open_kiosk, take_ticket
 
 # The shared PostgreSQL test database or Redis: with several pytest-xdist workers one runs them all.
 pytestmark = pytest.mark.services
@@ -33,29 +31,18 @@ def run_py(*args, env=None, timeout=120):
                           text=True, timeout=timeout, env=env)
 
 
-def call(server, method, path, token, body=None):
-    """(status, JSON answer) of a live server's API, errors included."""
-    request = urllib.request.Request(server.url + '/api/v1' + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers=bearer(token, **{'Content-Type': 'application/json'}))
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
 def set_up_office(server):
     """One service, one counter, and the tokens: (admin, kiosk)."""
     admin, kiosk = server.token('admin'), server.token('kiosk')
-    assert call(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})[0] == 201
-    assert call(server, 'POST', '/counters', admin, {'number': 1, 'name': 'Quầy 1', 'services': ['CT']})[0] == 201
-    assert call(server, 'PATCH', '/settings', admin, {'admission_cap': 0})[0] == 200    # no cap on the waiting area
+    assert call_api(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})[0] == 201
+    assert call_api(server, 'POST', '/counters', admin, {'number': 1, 'name': 'Quầy 1', 'services': ['CT']})[0] == 201
+    assert call_api(server, 'PATCH', '/settings', admin, {'admission_cap': 0})[0] == 200    # no cap on the waiting area
     return admin, kiosk
 
 
-def issue(server, kiosk):
-    return call(server, 'POST', '/tickets', kiosk, {'service': 'CT', 'print': False})
+def try_issue(server, kiosk):
+    """(status, answer) of a kiosk's ticket: a refusal is an answer too."""
+    return call_api(server, 'POST', '/tickets', kiosk, {'service': 'CT', 'print': False})
 
 
 def sequence(ticket):
@@ -70,7 +57,7 @@ def test_backup_while_kiosks_issue_then_restore_elsewhere_and_numbering_goes_on(
 
     def kiosk_loop():
         while not stop.is_set():
-            status, answer = issue(server, kiosk)
+            status, answer = try_issue(server, kiosk)
             if status == 201:
                 acknowledged.append((time.monotonic(), answer))    # the 201 is in hand: acknowledged
             else:
@@ -103,7 +90,7 @@ def test_backup_while_kiosks_issue_then_restore_elsewhere_and_numbering_goes_on(
     again = live_server(data_dir=office)
     present = []
     for _at, ticket in acknowledged:
-        status, answer = call(again, 'GET', '/tickets/%d' % ticket['id'], admin)   # the tokens came along
+        status, answer = call_api(again, 'GET', '/tickets/%d' % ticket['id'], admin)   # the tokens came along
         if status == 200:
             assert answer['number'] == ticket['number']
             present.append(sequence(ticket))
@@ -111,23 +98,23 @@ def test_backup_while_kiosks_issue_then_restore_elsewhere_and_numbering_goes_on(
             assert status == 404
     assert {sequence(t) for t in before} <= set(present), 'a ticket acknowledged before the backup is missing'
     assert sorted(present) == list(range(1, len(present) + 1))      # one instant: no gap
-    status, following = issue(again, kiosk)
+    status, following = try_issue(again, kiosk)
     assert status == 201 and sequence(following) == len(present) + 1
 
 
 def test_restore_refuses_a_folder_in_use_and_files_that_are_no_backup(live_server, tmp_path):
     server = live_server()
     admin, kiosk = set_up_office(server)
-    first = issue(server, kiosk)[1]
+    first = try_issue(server, kiosk)[1]
     copy = Path(run_py('backup', '--data-dir', server.data_dir, '--to', tmp_path / 'copy.db').stdout.split()[-1])
     assert copy == tmp_path / 'copy.db' and copy.exists()
-    second = issue(server, kiosk)[1]
+    second = try_issue(server, kiosk)[1]
 
     assert stat.S_IMODE((server.data_dir / 'luot.lock').stat().st_mode) == 0o600    # the server's, held
     refused = run_py('restore', copy, '--data-dir', server.data_dir)
     assert refused.returncode == 2 and 'đang chạy' in refused.stderr and 'is serving' in refused.stderr
     assert 'Traceback' not in refused.stderr
-    assert call(server, 'GET', '/tickets/%d' % second['id'], admin)[0] == 200   # untouched, still serving
+    assert call_api(server, 'GET', '/tickets/%d' % second['id'], admin)[0] == 200   # untouched, still serving
 
     junk = tmp_path / 'notes.db'
     junk.write_text('không phải cơ sở dữ liệu')
@@ -150,8 +137,8 @@ def test_restore_refuses_a_folder_in_use_and_files_that_are_no_backup(live_serve
     kept = list((server.data_dir / 'backups').glob('luot-before-restore-*.db'))
     assert len(kept) == 1 and kept[0].name in done.stdout
     again = live_server(data_dir=server.data_dir)
-    assert call(again, 'GET', '/tickets/%d' % first['id'], admin)[0] == 200
-    assert call(again, 'GET', '/tickets/%d' % second['id'], admin)[0] == 404     # after the copy: not in it
+    assert call_api(again, 'GET', '/tickets/%d' % first['id'], admin)[0] == 200
+    assert call_api(again, 'GET', '/tickets/%d' % second['id'], admin)[0] == 404     # after the copy: not in it
     # the database set aside still holds it (its write-ahead log moved with it)
     connection = sqlite3.connect(str(kept[0]))
     assert connection.execute('SELECT count(*) FROM ticket WHERE id = ?', (second['id'],)).fetchone() == (1,)
@@ -234,7 +221,6 @@ def test_postgres_without_pg_dump_is_said_plainly(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_is_backed_up_with_pg_dump(tmp_path):
-    from tests.test_concurrency import postgres_available, postgres_url
     need(postgres_available(), 'PostgreSQL is not reachable at %s' % postgres_url())
     need(shutil.which('pg_dump') is not None, 'pg_dump is not installed')
     env = dict(os.environ, LUOT_DATABASE_URL=postgres_url())
@@ -322,14 +308,14 @@ def test_a_database_that_cannot_grow_in_a_live_server_is_a_503_at_commit_and_hea
     need(sys.platform.startswith('linux') and hasattr(resource, 'prlimit'), 'needs Linux (prlimit)')
     server = live_server()
     admin, kiosk = set_up_office(server)
-    acknowledged = [issue(server, kiosk)[1] for _ in range(3)]
+    acknowledged = [try_issue(server, kiosk)[1] for _ in range(3)]
     worker = serving_pid(server)
     largest = max(f.stat().st_size for f in server.data_dir.glob('luot.db*'))
     resource.prlimit(worker, resource.RLIMIT_FSIZE, (largest + 16 * 4096, resource.RLIM_INFINITY))
     try:
         refusal = None
         for _ in range(5000):
-            status, answer = issue(server, kiosk)
+            status, answer = try_issue(server, kiosk)
             if status != 201:
                 refusal = (status, answer)
                 break
@@ -337,20 +323,20 @@ def test_a_database_that_cannot_grow_in_a_live_server_is_a_503_at_commit_and_hea
         assert refusal is not None, 'the database never stopped growing'
         assert refusal[0] == 503 and refusal[1]['error']['code'] == 'storage_error', refusal
         assert 'không ghi được dữ liệu' in refusal[1]['error']['message']
-        status, queue = call(server, 'GET', '/queue', admin)
+        status, queue = call_api(server, 'GET', '/queue', admin)
         assert status == 200 and queue['services'][0]['waiting'] == len(acknowledged)
     finally:
         resource.prlimit(worker, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    status, following = issue(server, kiosk)
+    status, following = try_issue(server, kiosk)
     assert status == 201 and sequence(following) == sequence(acknowledged[-1]) + 1
     acknowledged.append(following)
     assert 'unexpected error' not in server.log_text()      # refused plainly, not as a crash
     assert server.stop() == 0
     again = live_server(data_dir=server.data_dir)
     for ticket in acknowledged:
-        status, answer = call(again, 'GET', '/tickets/%d' % ticket['id'], admin)
+        status, answer = call_api(again, 'GET', '/tickets/%d' % ticket['id'], admin)
         assert status == 200 and answer['number'] == ticket['number']
-    assert call(again, 'GET', '/queue', admin)[1]['services'][0]['waiting'] == len(acknowledged)
+    assert call_api(again, 'GET', '/queue', admin)[1]['services'][0]['waiting'] == len(acknowledged)
 
 
 @pytest.mark.browser
@@ -360,12 +346,11 @@ def test_the_kiosk_says_so_in_vietnamese_when_the_disk_refuses_and_issues_again_
 
     from playwright.sync_api import expect
 
-    from tests.test_kiosk import WAIT, open_kiosk, take_ticket
     need(sys.platform.startswith('linux') and hasattr(resource, 'prlimit'), 'needs Linux (prlimit)')
     server = live_server()
     _admin, kiosk = set_up_office(server)
     page = open_kiosk(page_in, server)          # paired before the disk fills
-    last = issue(server, kiosk)[1]
+    last = try_issue(server, kiosk)[1]
     worker = serving_pid(server)
     largest = max(f.stat().st_size for f in server.data_dir.glob('luot.db*'))
     resource.prlimit(worker, resource.RLIMIT_FSIZE, (largest + 16 * 4096, resource.RLIM_INFINITY))
@@ -373,7 +358,7 @@ def test_the_kiosk_says_so_in_vietnamese_when_the_disk_refuses_and_issues_again_
         # Until the refusals last: a checkpoint that still fits may empty the write-ahead log once more.
         refusals = 0
         for _ in range(5000):
-            status, answer = issue(server, kiosk)
+            status, answer = try_issue(server, kiosk)
             if status == 201:
                 last, refusals = answer, 0
                 continue

@@ -1,55 +1,17 @@
 """The touch kiosk: a ticket in at most three taps, the CCCD greeting, the printer's word, the sizes."""
 import json
 import re
-from pathlib import Path
-from urllib.request import Request, urlopen
 
 import pytest
 
 from tests.conftest import bearer, free_port, make_service
 from tests.fake_printer import FakePrinter
+from tests.helpers import call_api
+from tests.pages import KIOSK_SIZES, WAIT, kiosk_fits, open_kiosk, paired, screenshot, take_ticket
 
-SHOTS = Path('/tmp/shots')
-SIZES = [(1920, 1080), (1366, 768), (1080, 1920), (1280, 800)]
-WAIT = 10_000   # ms: every browser wait is bounded
 CARD_ID = '048095001234'
 CARD = CARD_ID + '|201234567|Nguyễn Thị Lan|12031950|Nữ|12 Lê Lợi, phường Hải Châu, Đà Nẵng|01072021'
 YOUNG_MAN = '079203004567||Tran Van Binh|05092001|Nam|5 Tran Phu, Hai Chau|15082021'   # ASCII: typed for real
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / ('kiosk-%s.png' % name)))
-
-
-def api(server, method, path, token, body=None):
-    """A JSON call to the live server with a bearer token; returns (status, answer)."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = Request(server.url + '/api/v1' + path, data=data, method=method,
-                      headers=bearer(token, **{'Content-Type': 'application/json'}))
-    try:
-        with urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except OSError as error:     # HTTPError: the answer's status and JSON body
-        return error.code, json.loads(error.read())
-
-
-def open_kiosk(page_in, server, width=1280, height=800):
-    """Pair a fresh browser as a kiosk and wait until it is connected (the buttons come alive)."""
-    from playwright.sync_api import expect
-    page = page_in(width, height)
-    page.goto(server.url + '/kiosk?token=' + server.token('kiosk'))
-    expect(page.locator('.service').first).to_be_enabled(timeout=WAIT)
-    assert page.url == server.url + '/kiosk'    # the token left the address bar
-    return page
-
-
-def take_ticket(page):
-    """Tap "Lấy số" and return the API's answer to it."""
-    with page.expect_response(lambda r: r.url.endswith('/api/v1/tickets') and r.request.method == 'POST',
-                              timeout=WAIT) as answer:
-        page.click('#issue')
-    return answer.value.json()
 
 
 def scan_card(page, text):
@@ -82,7 +44,7 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
     expect(number).to_have_text('A001')
     assert float(number.evaluate('el => getComputedStyle(el).fontSize')[:-2]) >= 250
     expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước bạn')
-    shot(page, 'ticket-first-1920x1080')
+    screenshot(page, 'kiosk-ticket-first-1920x1080')
 
     page.wait_for_timeout(1600)     # a double tap on "Lấy số" does not dismiss the number
     page.click('#screen-ticket [data-action=start]')
@@ -104,11 +66,11 @@ def test_priority_reason_reaches_the_ticket(page_in, demo):
     page.locator('.service', has_text='Hộ tịch').click()
     page.locator('.choice', has_text='Người khuyết tật').click()
     expect(page.locator('.choice[aria-checked=true]')).to_have_text('Người khuyết tật')
-    shot(page, 'options-1280x800')
+    screenshot(page, 'kiosk-options-1280x800')
     answer = take_ticket(page)
     expect(page.locator('#ticket-number')).to_have_text('B001')
     expect(page.locator('#ticket-priority')).to_have_text('Người khuyết tật')
-    status, ticket = api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
+    status, ticket = call_api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
     assert status == 200
     assert ticket['priority'] is True and ticket['priority_reason'] == 'disabled'
 
@@ -123,7 +85,7 @@ def test_cccd_scan_greets_by_name_and_keeps_nothing_else(page_in, demo):
 
     scan_card(page, CARD)
     expect(page.locator('#screen-start [data-greeting]')).to_have_text('Xin chào bà Nguyễn Thị Lan')
-    shot(page, 'greeting-1280x800')
+    screenshot(page, 'kiosk-greeting-1280x800')
     page.locator('.service', has_text='Chứng thực').click()
     # Born in 1950: the elderly priority is chosen already, so two taps still give the ticket.
     expect(page.locator('.choice[aria-checked=true]')).to_have_text('Người cao tuổi')
@@ -131,7 +93,7 @@ def test_cccd_scan_greets_by_name_and_keeps_nothing_else(page_in, demo):
     answer = take_ticket(page)
     expect(page.locator('#ticket-number')).to_have_text('A001')
 
-    status, ticket = api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
+    status, ticket = call_api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
     assert status == 200
     assert ticket['name'] == 'Nguyễn Thị Lan' and ticket['priority_reason'] == 'elderly'
     assert CARD_ID not in json.dumps(ticket) and '201234567' not in json.dumps(ticket)
@@ -169,7 +131,7 @@ def test_a_wrong_phone_number_is_refused_in_vietnamese(page_in, demo):
     page.click('#issue')
     error = page.locator('#options-error')
     expect(error).to_have_text('Số điện thoại phải gồm 10 chữ số và bắt đầu bằng số 0.')
-    shot(page, 'phone-error-1280x800')
+    screenshot(page, 'kiosk-phone-error-1280x800')
 
     page.click('#screen-options .key[data-key="clear"]')
     for digit in '0000000000':     # ten digits, but no Vietnamese number: the server says so
@@ -184,7 +146,7 @@ def test_a_wrong_phone_number_is_refused_in_vietnamese(page_in, demo):
     answer = take_ticket(page)
     expect(page.locator('#ticket-number')).to_have_text('A001')
     assert 'phone' not in answer   # a kiosk never gets a phone number back, not even the one typed on it
-    status, ticket = api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
+    status, ticket = call_api(demo, 'GET', '/tickets/%d' % answer['id'], demo.token('desk'))
     assert status == 200 and ticket['phone'] == '0905123456'
 
 
@@ -200,7 +162,7 @@ def test_a_printer_that_is_off_is_said_plainly(page_in, live_server):
     expect(page.locator('#ticket-print')).to_have_text(
         'Máy in đang gặp sự cố — xin ghi nhớ số của bạn: A001', timeout=WAIT)
     expect(page.locator('#ticket-countdown')).to_contain_text(re.compile(r'\b[2-4]\d giây'))
-    shot(page, 'printer-off-1366x768')
+    screenshot(page, 'kiosk-printer-off-1366x768')
     page.wait_for_timeout(1600)
     page.click('#screen-ticket [data-action=start]')
     expect(page.locator('#printer-notice')).to_contain_text('Máy in đang gặp sự cố')
@@ -220,7 +182,7 @@ def test_paper_out_and_a_working_printer(page_in, live_server):
         take_ticket(page)
         expect(page.locator('#ticket-print')).to_have_text(
             'Máy in hết giấy — xin ghi nhớ số của bạn: A001', timeout=WAIT)
-        shot(page, 'paper-out-1280x800')
+        screenshot(page, 'kiosk-paper-out-1280x800')
         printer.status = 'online'    # paper loaded: the queued ticket prints and the kiosk hears so
         expect(page.locator('#printer-notice')).to_be_hidden(timeout=WAIT * 2)
         page.wait_for_timeout(1600)
@@ -235,26 +197,15 @@ def test_paper_out_and_a_working_printer(page_in, live_server):
 
 @pytest.mark.browser
 def test_every_screen_fits_without_scrollbars(page_in, demo):
-    for width, height in SIZES:
+    for width, height in KIOSK_SIZES:
         page = open_kiosk(page_in, demo, width, height)
         size = '%dx%d' % (width, height)
-        fits(page, 'start', size)
+        kiosk_fits(page, 'start', size)
         page.locator('.service').first.click()
-        fits(page, 'options', size)
+        kiosk_fits(page, 'options', size)
         take_ticket(page)
         page.locator('#ticket-number').wait_for(timeout=WAIT)
-        fits(page, 'ticket', size)
-
-
-def fits(page, screen, size):
-    """No scrollbar, and every button of the screen inside the window; a screenshot to look at."""
-    shot(page, '%s-%s' % (screen, size))
-    scroll = page.evaluate('[document.documentElement.scrollHeight, innerHeight, '
-                           'document.documentElement.scrollWidth, innerWidth]')
-    assert scroll[0] <= scroll[1] and scroll[2] <= scroll[3], (screen, size, scroll)
-    lowest = page.evaluate("Math.max(...[...document.querySelectorAll('.screen:not([hidden]) button')]"
-                           ".map(b => b.getBoundingClientRect().bottom))")
-    assert lowest <= scroll[1], (screen, size, lowest)
+        kiosk_fits(page, 'ticket', size)
 
 
 @pytest.mark.browser
@@ -266,7 +217,7 @@ def test_a_lost_server_disables_the_buttons_until_it_is_back(page_in, live_serve
     banner = page.locator('#offline')
     expect(banner).to_have_text('Mất kết nối máy chủ, đang kết nối lại...', timeout=WAIT)
     expect(page.locator('.service').first).to_be_disabled()
-    shot(page, 'offline-1280x800')
+    screenshot(page, 'kiosk-offline-1280x800')
     live_server(demo=True, data_dir=server.data_dir, port=server.port)
     expect(banner).to_be_hidden(timeout=WAIT * 2)
     expect(page.locator('.service').first).to_be_enabled()
@@ -279,17 +230,17 @@ def test_a_lost_server_disables_the_buttons_until_it_is_back(page_in, live_serve
 def test_a_paused_service_is_shown_disabled(page_in, demo):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
-    status, _service = api(demo, 'PATCH', '/services/TP', demo.token('admin'), {'active': False})
+    status, _service = call_api(demo, 'PATCH', '/services/TP', demo.token('admin'), {'active': False})
     assert status == 200
     # Every queue_changed carries every line's state: the next ticket anywhere updates the kiosk.
-    assert api(demo, 'POST', '/tickets', demo.token('desk'), {'service': 'CT', 'print': False})[0] == 201
+    assert call_api(demo, 'POST', '/tickets', demo.token('desk'), {'service': 'CT', 'print': False})[0] == 201
     paused = page.locator('.service', has_text='Tư pháp')
     expect(paused).to_contain_text('Tạm ngừng')
     expect(paused).to_be_disabled()
     expect(page.locator('.service', has_text='Chứng thực')).to_contain_text('1 người đang chờ')
     page.reload()
     expect(page.locator('.service', has_text='Tư pháp')).to_be_disabled(timeout=WAIT)
-    shot(page, 'paused-1280x800')
+    screenshot(page, 'kiosk-paused-1280x800')
 
 
 @pytest.mark.browser
@@ -319,16 +270,10 @@ def test_an_unknown_booking_code_is_said_in_vietnamese(page_in, demo):
         page.click('#screen-appointment .key[data-key="%s"]' % key)
     page.click('#check-in')
     expect(page.locator('#appointment-error')).to_have_text('Không có lịch hẹn mã "2345KM".')
-    shot(page, 'appointment-1280x800')
+    screenshot(page, 'kiosk-appointment-1280x800')
 
 
 # Without a browser: the page itself.
-
-def paired(client, tokens):
-    answer = client.get('/kiosk?token=' + tokens['kiosk'])
-    assert answer.status_code == 302 and answer.headers['Location'].endswith('/kiosk')
-    return client.get('/kiosk')
-
 
 def test_the_kiosk_needs_pairing(client, office):
     answer = client.get('/kiosk')
@@ -375,19 +320,19 @@ def test_a_service_no_open_counter_serves_is_greyed_out_live(page_in, demo):
     page = open_kiosk(page_in, demo)
     land = page.locator('.service', has_text='Đất đai')
     expect(land).to_be_enabled()
-    assert api(demo, 'PATCH', '/counters/4', admin, {'active': False})[0] == 200
+    assert call_api(demo, 'PATCH', '/counters/4', admin, {'active': False})[0] == 200
     expect(land).to_contain_text('Chưa có quầy phục vụ', timeout=WAIT)
     expect(land).to_be_disabled()
     expect(land).to_have_class(re.compile(r'\bpaused\b'))
     expect(page.locator('.service', has_text='Chứng thực')).to_be_enabled()
     land.click(force=True)     # a tap on the grey button does nothing
     expect(page.locator('#screen-start')).to_be_visible()
-    shot(page, 'no-counter-1280x800')
+    screenshot(page, 'kiosk-no-counter-1280x800')
     page.reload()              # the page itself says so before the socket connects
     expect(page.locator('.service', has_text='Chứng thực')).to_be_enabled(timeout=WAIT)
     expect(land).to_be_disabled()
     expect(land).to_contain_text('Chưa có quầy phục vụ')
-    assert api(demo, 'PATCH', '/counters/4', admin, {'active': True})[0] == 200
+    assert call_api(demo, 'PATCH', '/counters/4', admin, {'active': True})[0] == 200
     expect(land).to_be_enabled(timeout=WAIT)
     expect(land).to_contain_text('0 người đang chờ')
     land.click()

@@ -6,7 +6,8 @@ import time
 import pytest
 
 from tests.conftest import bearer
-from tests.test_kiosk import SIZES, WAIT, api, fits, open_kiosk, paired, shot, take_ticket
+from tests.helpers import call_api, issue
+from tests.pages import KIOSK_SIZES, WAIT, kiosk_fits, open_kiosk, paired, screenshot, take_ticket
 
 ALL_DAY = [{'weekday': day, 'sessions': {'morning': {'start': '00:00', 'end': '23:59'}}} for day in range(7)]
 
@@ -42,16 +43,17 @@ def open_all_day(server):
     """Every day open 00:00-23:59, today not a holiday (the server seeds the public ones) and wide
     check-in windows, so a slot near now can always be booked."""
     admin = server.token('admin')
-    assert api(server, 'PUT', '/office-hours', admin, ALL_DAY)[0] == 200
-    status, days = api(server, 'GET', '/calendar?service=CT&days=1', admin)
+    assert call_api(server, 'PUT', '/office-hours', admin, ALL_DAY)[0] == 200
+    status, days = call_api(server, 'GET', '/calendar?service=CT&days=1', admin)
     assert status == 200, days
     today = days[0]['date']
     for _ in range(100):      # the scheduler seeds the year's holidays just after start: not under our feet
-        if api(server, 'GET', '/holidays?year=' + today[:4], admin)[1]:
+        if call_api(server, 'GET', '/holidays?year=' + today[:4], admin)[1]:
             break
         time.sleep(0.1)
-    assert api(server, 'DELETE', '/holidays/' + today, admin)[0] in (200, 404)
-    status, _ = api(server, 'PATCH', '/settings', admin, {'checkin_early_minutes': 240, 'checkin_late_minutes': 240})
+    assert call_api(server, 'DELETE', '/holidays/' + today, admin)[0] in (200, 404)
+    status, _ = call_api(server, 'PATCH', '/settings', admin,
+                         {'checkin_early_minutes': 240, 'checkin_late_minutes': 240})
     assert status == 200
     return admin
 
@@ -69,13 +71,13 @@ def office_zone_with_slots_left():
 
 def book_next_slot(server, hotline, phone, name='Nguyễn Văn An'):
     """Book today's next free slot of CT through the hotline API; the appointment."""
-    status, days = api(server, 'GET', '/calendar?service=CT&days=1', hotline)
+    status, days = call_api(server, 'GET', '/calendar?service=CT&days=1', hotline)
     assert status == 200, days
     today = days[0]['date']
-    status, slots = api(server, 'GET', '/slots?service=CT&date=' + today, hotline)
+    status, slots = call_api(server, 'GET', '/slots?service=CT&date=' + today, hotline)
     free = [slot for slot in slots if not slot['past'] and slot['booked'] < slot['capacity']]
     assert free, slots
-    status, appointment = api(server, 'POST', '/appointments', hotline, {
+    status, appointment = call_api(server, 'POST', '/appointments', hotline, {
         'service': 'CT', 'date': today, 'start': free[0]['start'], 'name': name, 'phone': phone,
         'source': 'hotline'})
     assert status == 201, appointment
@@ -102,7 +104,7 @@ def test_a_booking_code_gets_a_ticket_with_appointment_priority(page_in, live_se
     booked = book_next_slot(server, hotline, '0905123456')
     by_phone = book_next_slot(server, hotline, '0912345678', 'Trần Thị Bình')
     page = open_kiosk(page_in, server, 1920, 1080)
-    api(server, 'POST', '/tickets', server.token('desk'), {'service': 'CT', 'print': False})   # A001 waits
+    issue(server, server.token('desk'))   # A001 waits
 
     page.click('#appointment-button')
     expect(page.locator('#screen-appointment')).to_be_visible()
@@ -117,7 +119,7 @@ def test_a_booking_code_gets_a_ticket_with_appointment_priority(page_in, live_se
     expect(page.locator('#ticket-number')).to_have_text(ticket['number'])
     expect(page.locator('#ticket-priority')).to_have_text('Có lịch hẹn: được ưu tiên gọi')
     expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước bạn')   # ahead of the walk-in
-    shot(page, 'checkin-ticket-1920x1080')
+    screenshot(page, 'kiosk-checkin-ticket-1920x1080')
 
     page.wait_for_timeout(1600)
     page.click('#screen-ticket [data-action=start]')
@@ -134,7 +136,7 @@ def test_a_booking_code_gets_a_ticket_with_appointment_priority(page_in, live_se
     answer = check_in(page)
     assert answer.status == 200, answer.text()
     expect(page.locator('#ticket-number')).to_have_text(answer.json()['number'])
-    status, stored = api(server, 'GET', '/appointments/' + by_phone['code'], hotline)
+    status, stored = call_api(server, 'GET', '/appointments/' + by_phone['code'], hotline)
     assert stored['status'] == 'checked_in'
 
 
@@ -143,8 +145,9 @@ def test_a_full_office_turns_walk_ins_away_kindly(page_in, live_server):
     from playwright.sync_api import expect
     server = live_server(demo=True)
     admin = server.token('admin')
-    assert api(server, 'PATCH', '/settings', admin, {'admission_cap': 1, 'hotline_phone': '0236 3822 111'})[0] == 200
-    assert api(server, 'POST', '/tickets', admin, {'service': 'HT', 'print': False})[0] == 201
+    assert call_api(server, 'PATCH', '/settings', admin,
+                    {'admission_cap': 1, 'hotline_phone': '0236 3822 111'})[0] == 200
+    assert call_api(server, 'POST', '/tickets', admin, {'service': 'HT', 'print': False})[0] == 201
     page = open_kiosk(page_in, server, 1366, 768)
     page.locator('.service', has_text='Chứng thực').click()
     with page.expect_response(lambda r: r.url.endswith('/api/v1/tickets'), timeout=WAIT) as answer:
@@ -155,7 +158,7 @@ def test_a_full_office_turns_walk_ins_away_kindly(page_in, live_server):
     expect(message).to_contain_text('gọi tổng đài 0236 3822 111')
     assert float(message.evaluate('el => getComputedStyle(el).fontSize')[:-2]) >= 28
     expect(page.locator('#screen-options')).to_be_hidden()
-    shot(page, 'office-full-1366x768')
+    screenshot(page, 'kiosk-office-full-1366x768')
 
     page.click('#screen-full [data-action=start]')
     expect(page.locator('#screen-start')).to_be_visible()
@@ -170,21 +173,21 @@ def test_a_full_office_turns_walk_ins_away_kindly(page_in, live_server):
 def test_the_new_screens_fit_without_scrollbars(page_in, live_server):
     server = live_server(demo=True)
     admin = server.token('admin')
-    api(server, 'PATCH', '/settings', admin, {'admission_cap': 1, 'hotline_phone': '0236 3822 111',
+    call_api(server, 'PATCH', '/settings', admin, {'admission_cap': 1, 'hotline_phone': '0236 3822 111',
                                                'sms_shortcode': '8188'})
-    api(server, 'POST', '/tickets', admin, {'service': 'HT', 'print': False})
-    for width, height in SIZES:
+    issue(server, admin, 'HT')
+    for width, height in KIOSK_SIZES:
         page = open_kiosk(page_in, server, width, height)
         size = '%dx%d' % (width, height)
         page.click('#appointment-button')
         type_on(page, 'K7M2QX')
-        fits(page, 'appointment', size)
+        kiosk_fits(page, 'appointment', size)
         page.click('#screen-appointment [data-action=start]')
         page.locator('.service').first.click()
         with page.expect_response(lambda r: r.url.endswith('/api/v1/tickets'), timeout=WAIT):
             page.click('#issue')
         page.locator('#full-message').wait_for(timeout=WAIT)
-        fits(page, 'full', size)
+        kiosk_fits(page, 'full', size)
 
 
 def test_check_in_answers_the_kiosk_with_a_ticket(client, tokens, office):

@@ -15,7 +15,7 @@ from server.extensions import db
 from server.models import Appointment, AuditEvent, Dossier, InboundMessage, OutboxMessage, PrintJob, Service, Ticket
 from server.queueing import reports, tickets
 from tests.conftest import ROOT, bearer, open_weekday
-from tests.test_kiosk import WAIT, open_kiosk, paired
+from tests.pages import WAIT, open_kiosk, paired
 
 NOW = datetime.datetime(2026, 6, 1, 3, 0)      # naive UTC, 10:00 in the office
 OLD = NOW - datetime.timedelta(days=91)
