@@ -3,20 +3,18 @@ import datetime
 import io
 import json
 import re
-import urllib.request
-from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Error as PlaywrightError
 
 from server.extensions import db
 from server.models import AuditEvent, Printer, Staff
 from server.queueing import tickets
 from tests.conftest import bearer, make_staff
+from tests.helpers import api, csrf_from, log_in_client, log_in_page
+from tests.pages import screenshot
 
 API = '/api/v1'
-SHOTS = Path('/tmp/shots')
 
 
 def error_of(response, status, code):
@@ -26,15 +24,9 @@ def error_of(response, status, code):
     return body['error']['message']
 
 
-def csrf_from(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def log_in(client, username, password):
     """A staff session in the test client; returns the CSRF header its JSON calls need."""
-    token = csrf_from(client.get('/login').get_data(as_text=True))
-    response = client.post('/login', data={'username': username, 'password': password, 'csrf_token': token})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    log_in_client(client, username, password)
     page = client.get('/admin', follow_redirects=True).get_data(as_text=True)   # or the password change first
     return {'X-CSRFToken': re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)}
 
@@ -329,29 +321,6 @@ def test_bad_report_dates_are_a_clear_400(client, tokens, query, fragment):
 
 # The console in a real browser -------------------------------------------------------------------
 
-def shoot(page, name, attempts=3):
-    """Keep a screenshot for people to look at; Chromium sometimes refuses one under load, so try again."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    path = str(SHOTS / ('admin-%s-%dx%d.png' % (name, size['width'], size['height'])))
-    for attempt in range(attempts):
-        try:
-            page.screenshot(path=path)
-            return
-        except PlaywrightError:
-            if attempt == attempts - 1:
-                raise
-            page.wait_for_timeout(500)
-
-
-def browser_login(page, server):
-    page.goto(server.url + '/login?next=/admin')
-    page.fill('input[name="username"]', 'admin')
-    page.fill('input[name="password"]', server.password('admin'))
-    page.click('form.login button[type="submit"]')
-    page.wait_for_url(server.url + '/admin', timeout=10000)
-
-
 @pytest.mark.browser
 def test_console_in_a_browser(live_server, page_in):
     from playwright.sync_api import expect
@@ -359,8 +328,8 @@ def test_console_in_a_browser(live_server, page_in):
     page = page_in(1920, 1080)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    browser_login(page, server)
-    shoot(page, 'overview')
+    log_in_page(page, server, '/admin', 'admin', server.password('admin'))
+    screenshot(page, 'admin-overview-1920x1080')
 
     page.goto(server.url + '/admin/services')
     form = page.locator('#add-service')
@@ -378,7 +347,7 @@ def test_console_in_a_browser(live_server, page_in):
     page.locator('tr[data-code="HT"] button[data-edit]').click()
     expect(page.locator('#edit-service')).to_be_visible()
     expect(page.locator('#edit-service [name="name"]')).to_have_value('Hộ tịch')
-    shoot(page, 'services-edit')
+    screenshot(page, 'admin-services-edit-1920x1080')
     page.locator('#edit-service [data-close]').click()
 
     page.goto(server.url + '/admin/counters')
@@ -390,7 +359,7 @@ def test_console_in_a_browser(live_server, page_in):
     expect(page.locator('tr[data-number="6"]')).to_contain_text('KD', timeout=10000)
     page.locator('tr[data-number="6"] button[data-action]').click()
     expect(page.locator('tr[data-number="6"]')).to_contain_text('Đã đóng', timeout=10000)
-    shoot(page, 'counters-added')
+    screenshot(page, 'admin-counters-added-1920x1080')
 
     page.goto(server.url + '/admin/devices')
     form = page.locator('#add-token')
@@ -403,7 +372,7 @@ def test_console_in_a_browser(live_server, page_in):
     expect(link).to_have_attribute('href', re.compile(re.escape(server.url) + r'/kiosk\?token=[\w-]{20,}$'))
     raw = dialog.locator('#new-token').input_value()
     assert raw and raw in link.get_attribute('href')
-    shoot(page, 'devices-token')
+    screenshot(page, 'admin-devices-token-1920x1080')
     dialog.locator('[data-close]').click()
     expect(page.locator('tr[data-token]').first).to_contain_text('Kiosk tầng 1', timeout=10000)
     assert raw not in page.content()  # shown once: gone after the dialog closes
@@ -428,25 +397,16 @@ def test_console_in_a_browser(live_server, page_in):
     assert errors == []
 
 
-def api_call(server, token, method, path, body=None):
-    request = urllib.request.Request(server.url + API + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={'Authorization': 'Bearer ' + token,
-                                              'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def morning(server):
     """Some tickets, calls and a printer in the live demo office, so the pages show real rows."""
     token = server.token('admin')
     for code in ('CT', 'CT', 'HT', 'CT', 'DD', 'HT', 'CS', 'CT'):
-        api_call(server, token, 'POST', '/tickets', {'service': code, 'print': False})
+        api(server, 'POST', '/tickets', token, {'service': code, 'print': False})
     for number in (1, 3, 2, 1):
-        api_call(server, token, 'POST', '/counters/%d/call-next' % number)
-    called = api_call(server, token, 'POST', '/counters/4/call-next')
-    api_call(server, token, 'POST', '/tickets/%d/no-show' % called['id'])
-    api_call(server, token, 'POST', '/printers', {'name': 'Máy in kiosk sảnh', 'uri': 'dummy://', 'paper_width': 80})
+        api(server, 'POST', '/counters/%d/call-next' % number, token)
+    called = api(server, 'POST', '/counters/4/call-next', token)
+    api(server, 'POST', '/tickets/%d/no-show' % called['id'], token)
+    api(server, 'POST', '/printers', token, {'name': 'Máy in kiosk sảnh', 'uri': 'dummy://', 'paper_width': 80})
 
 
 @pytest.mark.browser
@@ -457,8 +417,8 @@ def test_console_screenshots(live_server, page_in):
     sections = ('overview', 'services', 'counters', 'boards', 'devices', 'printers', 'staff', 'settings', 'reports')
     for width, height in ((1920, 1080), (1366, 768)):
         page = page_in(width, height)
-        browser_login(page, server)
+        log_in_page(page, server, '/admin', 'admin', server.password('admin'))
         for section in sections:
             page.goto(server.url + '/admin' + ('' if section == 'overview' else '/' + section))
             assert page.locator('h1').count() == 1
-            shoot(page, section)
+            screenshot(page, 'admin-%s-%dx%d' % (section, width, height))

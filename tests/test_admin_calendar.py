@@ -9,7 +9,8 @@ from server.extensions import db
 from server.models import OutboxMessage
 from server.sms import outbox
 from tests.conftest import bearer, make_staff
-from tests.test_admin import api_call, browser_login, shoot
+from tests.helpers import api, log_in_client, log_in_page
+from tests.pages import screenshot
 
 API = '/api/v1'
 
@@ -104,7 +105,7 @@ def test_admin_sets_the_calendar_in_a_browser(live_server, page_in):
     page = page_in(1920, 1080)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    browser_login(page, server)
+    log_in_page(page, server, '/admin', 'admin', server.password('admin'))
     page.click('.admin-nav a[href="/admin/calendar"]')
     expect(page.locator('h1')).to_have_text('Lịch làm việc')
 
@@ -138,7 +139,7 @@ def test_admin_sets_the_calendar_in_a_browser(live_server, page_in):
     expect(tuesday.locator('input[data-session="morning"][data-edge="start"]')).to_have_value('08:00')
     expect(tuesday.locator('input[data-session="afternoon"][data-edge="end"]')).to_have_value('16:30')
     expect(page.locator('tr[data-weekday="5"]')).to_contain_text('Nghỉ')
-    week = api_call(server, server.token('admin'), 'GET', '/office-hours')
+    week = api(server, 'GET', '/office-hours', server.token('admin'))
     assert week[1]['sessions'] == {'morning': {'start': '08:00', 'end': '11:30'},
                                    'afternoon': {'start': '13:30', 'end': '16:30'}}
     assert week[5]['sessions'] == {}
@@ -156,15 +157,14 @@ def test_admin_sets_the_calendar_in_a_browser(live_server, page_in):
     form.locator('[name="name"]').fill('Đăng ký khai sinh')
     form.locator('button[type="submit"]').click()
     expect(page.locator('#procedures')).to_contain_text('Đăng ký khai sinh', timeout=10000)
-    shoot(page, 'calendar')
+    screenshot(page, 'admin-calendar-1920x1080')
     page.goto(server.url + '/admin/sms')
     expect(page.locator('#gateway')).to_contain_text('log')
-    shoot(page, 'sms')
+    screenshot(page, 'admin-sms-1920x1080')
     assert errors == []
 
 
 def test_a_desk_login_cannot_open_the_console(client, office):
     make_staff('letan', 'desk')
-    from tests.test_counter_page import log_in_client
     log_in_client(client, 'letan')
     assert client.get('/admin/calendar').status_code == 403

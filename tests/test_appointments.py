@@ -10,6 +10,7 @@ from server.clock import local_naive, utc_from_local
 from server.extensions import db
 from server.models import Appointment, Holiday, OutboxMessage, Ticket
 from tests.conftest import bearer, open_weekday
+from tests.helpers import book_now
 
 API = '/api/v1'
 
@@ -146,14 +147,6 @@ def test_two_operators_never_overbook_the_last_place(app, office, tokens):
     assert sorted(outcomes) == [201] + [409] * 7
     with db.connection_context():
         assert Appointment.select().count() == 1
-
-
-def book_now(app, start_local, phone='0905123456'):
-    """Book (domain level) a slot at start_local (naive office time), as if it were an hour earlier."""
-    with app.app_context(), db.connection_context():
-        earlier = utc_from_local(start_local - datetime.timedelta(hours=1))
-        return appointments.book('CT', start_local.date(), start_local.time(), 'Trần Thị Bích', phone,
-                                 now=earlier).code
 
 
 def at(moment_local):

@@ -10,7 +10,7 @@ from server.extensions import db
 from server.models import AuditEvent, Counter, Setting, Ticket
 from server.queueing import end_of_day, tickets
 from tests.conftest import bearer
-from tests.test_outbox import local
+from tests.helpers import local
 
 MONDAY = datetime.date(2030, 3, 4)      # a working day (07:30-11:30, 13:30-17:00) far from any holiday
 SUNDAY = datetime.date(2030, 3, 10)     # a day the office is closed

@@ -13,8 +13,9 @@ from server.models import Appointment, AuditEvent, Holiday, OutboxMessage, Servi
 from server.sms import outbox
 from server.sms.text import outgoing_text, sms_parts
 from tests.conftest import bearer, open_weekday
-from tests.test_openapi import Contract
-from tests.test_outbox import RecordingGateway, local
+from tests.contract import Contract
+from tests.fake_gateway import RecordingGateway
+from tests.helpers import api, local, log_in_page
 
 API = '/api/v1'
 AN, BINH = '0905123456', '0912345678'
@@ -217,17 +218,16 @@ def test_public_holidays_are_not_seeded_over_bookings(app, office, caplog):
 def test_the_console_asks_before_cancelling_bookings(live_server, page_in):
     from playwright.sync_api import expect
 
-    from tests.test_admin import api_call, browser_login
     server = live_server(demo=True)
     hotline, admin = server.token('hotline'), server.token('admin')
     day = open_weekday(3)
-    booked = [api_call(server, hotline, 'POST', '/appointments', {
+    booked = [api(server, 'POST', '/appointments', hotline, {
         'service': 'CT', 'date': day.isoformat(), 'start': start, 'name': name, 'phone': phone, 'source': 'hotline'})
         for start, name, phone in (('08:00', 'Nguyễn Văn An', AN), ('09:30', 'Trần Thị Bình', BINH))]
     page = page_in(1920, 1080)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    browser_login(page, server)
+    log_in_page(page, server, '/admin', 'admin', server.password('admin'))
     page.goto(server.url + '/admin/calendar')
     form = page.locator('#add-holiday')
 
@@ -249,9 +249,9 @@ def test_the_console_asks_before_cancelling_bookings(live_server, page_in):
     expect(dialog).not_to_contain_text(AN)
     dialog.get_by_role('button', name='Không thêm ngày nghỉ').click()
     expect(dialog).to_be_hidden()
-    holidays = api_call(server, admin, 'GET', '/holidays?year=%d' % day.year)
+    holidays = api(server, 'GET', '/holidays?year=%d' % day.year, admin)
     assert day.isoformat() not in [h['date'] for h in holidays]
-    assert [api_call(server, hotline, 'GET', '/appointments/' + b['code'])['status'] for b in booked] == \
+    assert [api(server, 'GET', '/appointments/' + b['code'], hotline)['status'] for b in booked] == \
         ['booked', 'booked']
 
     ask()
@@ -261,9 +261,9 @@ def test_the_console_asks_before_cancelling_bookings(live_server, page_in):
     expect(page.locator('#notice')).to_have_text(
         'Đã thêm ngày nghỉ và hủy 2 lịch hẹn; công dân được nhắn tin báo.', timeout=10000)
     expect(page.locator('#holidays tr[data-date="%s"]' % day.isoformat())).to_contain_text('Nghỉ đột xuất')
-    assert [api_call(server, hotline, 'GET', '/appointments/' + b['code'])['status'] for b in booked] == \
+    assert [api(server, 'GET', '/appointments/' + b['code'], hotline)['status'] for b in booked] == \
         ['cancelled', 'cancelled']
-    outbox_rows = api_call(server, admin, 'GET', '/sms/outbox')
+    outbox_rows = api(server, 'GET', '/sms/outbox', admin)
     told = [m for m in outbox_rows if m['kind'] == 'cancellation']
     assert len(told) == 2 and all(m['state'] in ('pending', 'sent') for m in told)
     assert not [m for m in outbox_rows if m['kind'] == 'reminder' and m['state'] not in ('cancelled',)]

@@ -5,41 +5,14 @@ import pytest
 
 from server import settings
 from server.booking import appointments
-from server.clock import utc_from_local
 from server.extensions import db
 from server.models import OutboxMessage
 from server.sms import messaging, outbox
-from server.sms.transports import SmsSendError, open_transport
+from server.sms.transports import SmsSendError
+from tests.fake_gateway import Crash, RecordingGateway
+from tests.helpers import local
 
 MONDAY = datetime.date(2030, 3, 4)   # a working Monday, far from any holiday in the test database
-
-
-class Crash(BaseException):
-    """The process dies here (not an Exception: nothing in the server may catch it)."""
-
-
-class RecordingGateway:
-    """The transport interface over the real log:// transport, recording what went out and failing on demand."""
-    scheme, receives = 'test', False
-
-    def __init__(self):
-        self.inner = open_transport('log://')
-        self.sent, self.fail, self.crash = [], [], None
-
-    def send(self, phone, text, *, unicode, reference):
-        if self.crash == 'before':
-            raise Crash()
-        if self.fail:
-            raise self.fail.pop(0)
-        self.sent.append((phone, text, reference))
-        message_id = self.inner.send(phone, text, unicode=unicode, reference=reference)
-        if self.crash == 'after':
-            raise Crash()
-        return message_id
-
-
-def local(day, hour, minute=0):
-    return utc_from_local(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import pytest
 
 from server import create_app
 from server.booking import appointments
+from server.clock import utc_from_local
 from server.extensions import db
 from server.models import Appointment, Service
-from tests.conftest import bearer, make_counter
-from tests.test_appointments import at, book_now, open_day
+from tests.conftest import bearer, make_counter, open_weekday
+from tests.helpers import book_now, call_api, log_in_page
 
 API = '/api/v1'
 
@@ -194,18 +195,18 @@ def test_a_service_without_an_open_counter_issues_no_ticket(client, office, toke
 
 def test_appointment_check_in_waits_for_an_open_counter(app, client, office, tokens):
     """The booking stays, so the citizen checks in once a counter of the service opens."""
-    slot = datetime.datetime.combine(open_day(), datetime.time(9, 0))
+    slot = datetime.datetime.combine(open_weekday(), datetime.time(9, 0))
     code = book_now(app, slot)
     for number in (1, 2):   # the counters of CT
         assert patch(client, tokens, '/counters/%d' % number, {'active': False}).status_code == 200
     with app.app_context(), db.connection_context():
         with pytest.raises(appointments.Conflict) as refused:
-            appointments.check_in(code, now=at(slot - datetime.timedelta(minutes=10)))
+            appointments.check_in(code, now=utc_from_local(slot - datetime.timedelta(minutes=10)))
         assert refused.value.code == 'no_counter'
         assert Appointment.get(Appointment.code == code).status == 'booked'
     assert patch(client, tokens, '/counters/2', {'active': True}).status_code == 200
     with app.app_context(), db.connection_context():
-        ticket = appointments.check_in(code, now=at(slot - datetime.timedelta(minutes=10)))
+        ticket = appointments.check_in(code, now=utc_from_local(slot - datetime.timedelta(minutes=10)))
         assert ticket.number == 'A001' and Appointment.get(Appointment.code == code).status == 'checked_in'
 
 
@@ -269,14 +270,12 @@ def test_no_transfer_to_a_line_no_open_counter_serves(client, office, tokens):
 def test_the_console_says_why_a_prefix_or_a_close_is_refused(live_server, page_in):
     from playwright.sync_api import expect
 
-    from tests.test_admin import browser_login
-    from tests.test_kiosk import api
     server = live_server(demo=True)
     admin = server.token('admin')
     page = page_in(1366, 768)
     errors = []
     page.on('pageerror', lambda error: errors.append(str(error)))
-    browser_login(page, server)
+    log_in_page(page, server, '/admin', 'admin', server.password('admin'))
 
     page.goto(server.url + '/admin/services')
     form = page.locator('#add-service')
@@ -290,10 +289,10 @@ def test_the_console_says_why_a_prefix_or_a_close_is_refused(live_server, page_i
     form.locator('[name="sort_order"]').fill('')     # left empty: the default order, not a null
     form.locator('button[type="submit"]').click()
     expect(page.locator('tr[data-code="LT"]')).to_contain_text('Lý lịch tư pháp', timeout=10000)
-    assert {s['code']: s['sort_order'] for s in api(server, 'GET', '/services', admin)[1]}['LT'] == 0
+    assert {s['code']: s['sort_order'] for s in call_api(server, 'GET', '/services', admin)[1]}['LT'] == 0
 
-    assert api(server, 'POST', '/tickets', admin, {'service': 'DD', 'print': False})[0] == 201
-    called = api(server, 'POST', '/counters/4/call-next', admin)[1]
+    assert call_api(server, 'POST', '/tickets', admin, {'service': 'DD', 'print': False})[0] == 201
+    called = call_api(server, 'POST', '/counters/4/call-next', admin)[1]
     page.goto(server.url + '/admin/counters')
     page.locator('tr[data-number="4"] button[data-action]').click()
     expect(page.locator('#page-error')).to_contain_text('Quầy số 4 đang gọi hoặc phục vụ số %s' % called['number'],
