@@ -3,16 +3,15 @@ it fits three screen sizes, a chosen board shows only its lines, and it recovers
 network drop and from a server restart."""
 import datetime
 import json
-import os
 import re
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import bearer
 from tests.helpers import api
+from tests.pages import open_board, screenshot
 
 try:
     from playwright.sync_api import expect
@@ -22,14 +21,6 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
 SIZES = [(1920, 1080), (1366, 768), (1080, 1920)]
 # Every box that must show its whole content (the scrolling notice is meant to overflow).
 FITTED = '.board, #hero, .tile, .b-panel, .b-list li, .b-head'
-
-
-def screenshot(page, name):
-    """Keep a screenshot where LUOT_SHOTS points (e.g. /tmp/shots), for people to look at."""
-    folder = os.environ.get('LUOT_SHOTS')
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / name))
 
 
 def settle(page):
@@ -69,13 +60,6 @@ def test_unknown_board_is_a_404(client, tokens, board):
     assert client.get('/display', query_string={'board': board}).status_code == 404
 
 
-def open_board(page_in, server, query='', size=(1920, 1080)):
-    page = page_in(*size)
-    page.goto(server.url + '/display?token=' + server.token('display') + query)
-    expect(page.locator('.tile').first).to_be_visible(timeout=5000)  # the snapshot arrived
-    return page
-
-
 @pytest.mark.browser
 def test_call_is_shown_spoken_and_fits_every_screen(live_server, page_in):
     server = live_server(demo=True)
@@ -97,7 +81,7 @@ def test_call_is_shown_spoken_and_fits_every_screen(live_server, page_in):
         number = page.locator('#hero-number').bounding_box()
         assert number['height'] >= 0.15 * height, (width, height, number)
         assert clipped(page) == [], (width, height)
-        screenshot(page, 'board-%dx%d.png' % (width, height))
+        screenshot(page, 'board-%dx%d' % (width, height))
 
 
 @pytest.mark.browser

@@ -4,15 +4,10 @@ import re
 import pytest
 
 from tests.conftest import bearer
-from tests.helpers import api
-from tests.test_board_page import screenshot
+from tests.helpers import api, issue
+from tests.pages import screenshot
 
 expect = pytest.importorskip('playwright.sync_api').expect
-
-
-def issue(client, tokens, service='CT', **extra):
-    body = dict({'service': service, 'print': False}, **extra)
-    return client.post('/api/v1/tickets', json=body, headers=bearer(tokens['kiosk'])).get_json()
 
 
 def track_path(ticket):
@@ -20,7 +15,7 @@ def track_path(ticket):
 
 
 def test_page_needs_no_login_and_masks_the_name(client, office, tokens):
-    ticket = issue(client, tokens, name='Nguyễn Văn An', phone='0905123456')
+    ticket = issue(client, tokens['kiosk'], name='Nguyễn Văn An', phone='0905123456')
     page = client.get(track_path(ticket))
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and ticket['number'] in html and 'đang chờ' in html
@@ -28,14 +23,14 @@ def test_page_needs_no_login_and_masks_the_name(client, office, tokens):
 
 
 def test_a_called_ticket_names_its_counter(client, office, tokens):
-    ticket = issue(client, tokens, service='HT')
+    ticket = issue(client, tokens['kiosk'], service='HT')
     client.post('/api/v1/counters/3/call-next', headers=bearer(tokens['counter']))
     html = client.get(track_path(ticket)).get_data(as_text=True)
     assert 'đã gọi' in html and 'Mời bạn đến quầy số 3' in html
 
 
 def test_json_is_public_masked_and_never_cached(client, office, tokens):
-    ticket = issue(client, tokens, name='Nguyễn Văn An', phone='0905123456')
+    ticket = issue(client, tokens['kiosk'], name='Nguyễn Văn An', phone='0905123456')
     answer = client.get(track_path(ticket) + '.json')
     data = answer.get_json()
     assert answer.status_code == 200 and answer.headers['Cache-Control'] == 'no-store'
@@ -60,7 +55,7 @@ def test_phone_follows_the_ticket_live(live_server, page_in):
     expect(page.locator('#number')).to_have_text(mine['number'])
     expect(page.locator('#status')).to_have_text(re.compile('đang chờ', re.I))
     expect(page.locator('#ahead')).to_have_text('Trước bạn còn 1 người')
-    screenshot(page, 'track-360x740-waiting.png')
+    screenshot(page, 'track-360x740-waiting')
 
     api(server, 'POST', '/counters/3/call-next', counter)  # the one before me: my line moved
     expect(page.locator('#ahead')).to_have_text('Trước bạn còn 0 người', timeout=2000)
@@ -69,7 +64,7 @@ def test_phone_follows_the_ticket_live(live_server, page_in):
     expect(page.locator('#status')).to_have_text(re.compile('đã gọi', re.I), timeout=2000)
     expect(page.locator('#call')).to_have_text('Mời bạn đến quầy số 3')
     expect(page.locator('#ahead')).to_be_hidden()
-    screenshot(page, 'track-360x740-called.png')
+    screenshot(page, 'track-360x740-called')
     fits = page.evaluate('document.documentElement.scrollWidth <= innerWidth')
     assert fits  # nothing wider than the phone
 
