@@ -6,17 +6,7 @@ from server.extensions import db
 from server.models import AuditEvent, Ticket, utcnow
 from server.queueing import end_of_day, tickets
 from tests.conftest import bearer
-
-
-def issue(client, token, service='CT', **extra):
-    body = dict(service=service, print=False, **extra)
-    response = client.post('/api/v1/tickets', json=body, headers=bearer(token))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def call(client, token, counter):
-    return client.post('/api/v1/counters/%d/call-next' % counter, headers=bearer(token))
+from tests.helpers import call_next, issue
 
 
 def test_numbers_are_prefix_and_three_digits_per_service(client, office, tokens):
@@ -39,25 +29,25 @@ def test_numbers_restart_at_local_midnight(app, office):
 
 def test_call_next_takes_oldest_and_finishes_current(client, office, tokens):
     first, second = issue(client, tokens['kiosk']), issue(client, tokens['kiosk'])
-    called = call(client, tokens['counter'], 1).get_json()
+    called = call_next(client, tokens['counter'], 1).get_json()
     assert called['id'] == first['id'] and called['status'] == 'called' and called['counter'] == 1
-    assert call(client, tokens['counter'], 1).get_json()['id'] == second['id']
+    assert call_next(client, tokens['counter'], 1).get_json()['id'] == second['id']
     done = client.get('/api/v1/tickets/%d' % first['id'], headers=bearer(tokens['desk'])).get_json()
     assert done['status'] == 'done'
 
 
 def test_counter_only_calls_its_services(client, office, tokens):
     issue(client, tokens['kiosk'], 'HT')
-    response = call(client, tokens['counter'], 1)
+    response = call_next(client, tokens['counter'], 1)
     assert response.status_code == 409
     assert response.get_json()['error']['code'] == 'queue_empty'
-    assert call(client, tokens['counter'], 3).get_json()['service'] == 'HT'
+    assert call_next(client, tokens['counter'], 3).get_json()['service'] == 'HT'
 
 
 def test_priority_first_but_not_too_many_in_a_row(client, office, tokens):
     normal = [issue(client, tokens['kiosk'])['number'] for _ in range(2)]
     prio = [issue(client, tokens['kiosk'], priority=True, priority_reason='elderly')['number'] for _ in range(3)]
-    order = [call(client, tokens['counter'], 1).get_json()['number'] for _ in range(5)]
+    order = [call_next(client, tokens['counter'], 1).get_json()['number'] for _ in range(5)]
     # The default allows 2 priority calls in a row while others wait.
     assert order == [prio[0], prio[1], normal[0], prio[2], normal[1]]
 
@@ -66,13 +56,13 @@ def test_priority_limit_is_configurable(client, office, tokens):
     client.patch('/api/v1/settings', json={'priority_max_in_row': 1}, headers=bearer(tokens['admin']))
     normal = [issue(client, tokens['kiosk'])['number'] for _ in range(2)]
     prio = [issue(client, tokens['kiosk'], priority=True)['number'] for _ in range(2)]
-    order = [call(client, tokens['counter'], 1).get_json()['number'] for _ in range(4)]
+    order = [call_next(client, tokens['counter'], 1).get_json()['number'] for _ in range(4)]
     assert order == [prio[0], normal[0], prio[1], normal[1]]
 
 
 def test_recall_announces_again(client, office, tokens, display):
     issue(client, tokens['kiosk'])
-    ticket = call(client, tokens['counter'], 1).get_json()
+    ticket = call_next(client, tokens['counter'], 1).get_json()
     display.get_received('/display')
     response = client.post('/api/v1/tickets/%d/recall' % ticket['id'], headers=bearer(tokens['counter']))
     assert response.status_code == 200 and response.get_json()['call_count'] == 2
@@ -83,18 +73,18 @@ def test_recall_announces_again(client, office, tokens, display):
 def test_no_show_and_return_within_window(app, client, office, tokens):
     first = issue(client, tokens['kiosk'])
     second = issue(client, tokens['kiosk'])
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     gone = client.post('/api/v1/tickets/%d/no-show' % first['id'], headers=bearer(tokens['counter'])).get_json()
     assert gone['status'] == 'no_show'
     back = client.post('/api/v1/tickets/%d/return' % first['id'], headers=bearer(tokens['desk'])).get_json()
     assert back['status'] == 'waiting' and back['ahead'] == 0  # back at its old place, before A002
-    assert call(client, tokens['counter'], 1).get_json()['id'] == first['id']
+    assert call_next(client, tokens['counter'], 1).get_json()['id'] == first['id']
     assert second['number'] == 'A002'
 
 
 def test_no_show_return_refused_after_window(app, client, office, tokens):
     ticket = issue(client, tokens['kiosk'])
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     client.post('/api/v1/tickets/%d/no-show' % ticket['id'], headers=bearer(tokens['counter']))
     with app.app_context(), db.connection_context():
         minutes = settings.get('no_show_return_minutes')
@@ -108,16 +98,16 @@ def test_transfer_keeps_place_by_issue_time(client, office, tokens):
     early = issue(client, tokens['kiosk'], 'CT')
     issue(client, tokens['kiosk'], 'HT')
     issue(client, tokens['kiosk'], 'HT')
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     moved = client.post('/api/v1/tickets/%d/transfer' % early['id'], json={'service': 'HT'},
                         headers=bearer(tokens['counter'])).get_json()
     assert moved['status'] == 'waiting' and moved['service'] == 'HT' and moved['ahead'] == 0
-    assert call(client, tokens['counter'], 3).get_json()['id'] == early['id']
+    assert call_next(client, tokens['counter'], 3).get_json()['id'] == early['id']
 
 
 def test_complete_and_audit_trail(app, client, office, tokens):
     ticket = issue(client, tokens['kiosk'])
-    call(client, tokens['counter'], 1)
+    call_next(client, tokens['counter'], 1)
     client.post('/api/v1/tickets/%d/start' % ticket['id'], headers=bearer(tokens['counter']))
     done = client.post('/api/v1/tickets/%d/complete' % ticket['id'], headers=bearer(tokens['counter'])).get_json()
     assert done['status'] == 'done'
@@ -161,7 +151,7 @@ def test_ticket_list_in_queue_order_and_by_counter(client, office, tokens):
     urgent = issue(client, tokens['kiosk'], priority=True, priority_reason='pregnant')
     listed = client.get('/api/v1/tickets?status=waiting&order=queue', headers=bearer(tokens['desk'])).get_json()
     assert [t['id'] for t in listed] == [urgent['id'], first['id']]
-    call(client, tokens['counter'], 2)
+    call_next(client, tokens['counter'], 2)
     at_two = client.get('/api/v1/tickets?counter=2', headers=bearer(tokens['counter'])).get_json()
     assert [t['id'] for t in at_two] == [urgent['id']]
     assert client.get('/api/v1/tickets?counter=1', headers=bearer(tokens['counter'])).get_json() == []

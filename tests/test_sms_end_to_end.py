@@ -1,8 +1,6 @@
 """A citizen books by SMS through a real Kannel into a real Lượt server, and gets the reply and the reminders."""
 import datetime
-import json
 import re
-import urllib.request
 
 from server.booking import appointments
 from server.clock import local_naive, utc_from_local
@@ -16,12 +14,9 @@ from tests.kannel import kannel  # noqa: F401  (a fixture)
 CODE = re.compile(r'Ma hen: ([A-Z2-9]{6})')
 
 
-def free_weekday(base_url, admin_token, days=3):
+def free_weekday(server, admin_token, days=3):
     """A working day at least `days` ahead that is not one of the server's holidays."""
-    request = urllib.request.Request(base_url + '/api/v1/holidays',
-                                     headers={'Authorization': 'Bearer ' + admin_token})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        holidays = {row['date'] for row in json.load(answer)}
+    holidays = {row['date'] for row in api(server, 'GET', '/holidays', admin_token)}
     day = local_naive().date() + datetime.timedelta(days=days)
     while day.weekday() >= 5 or day.isoformat() in holidays:
         day += datetime.timedelta(days=1)
@@ -39,7 +34,7 @@ def test_sms_booking_through_kannel_into_luot(kannel, live_server, tmp_path):  #
     server = live_server(env={'LUOT_SMS': gateway.sendsms_uri(**{'from': '8188'})}, demo=True, data_dir=data_dir,
                          port=port)
     admin = server.token('admin', 'checks')
-    day = free_weekday(server.url, admin)
+    day = free_weekday(server, admin)
     gateway.inject('0905123456', '8188', 'HG, Nguyen Van An, chung thuc, 8h30, %s' % day.strftime('%d/%m/%Y'))
     reply = gateway.wait_for_message(lambda m: m.receiver == '0905123456', timeout=20)
     assert reply.sender == '8188' and reply.kind == 'text', reply

@@ -1,8 +1,6 @@
 """HTTPS mode: `run.py --certfile F --keyfile K` serves TLS only, with Secure cookies, and boards stay connected."""
 import http.client
 import http.cookiejar
-import json
-import re
 import shutil
 import ssl
 import subprocess
@@ -17,7 +15,7 @@ from server import create_app
 from server.auth import DEVICE_COOKIE
 from server.extensions import db
 from tests.conftest import ROOT, make_counter, make_service, make_staff, need
-from tests.helpers import wait_for
+from tests.helpers import api, csrf_from, issue, log_in_client, wait_for
 
 PASSWORD = 'mat-khau-tls-1'
 
@@ -51,14 +49,6 @@ def browser_like(context):
     return opener, jar
 
 
-def api(opener, server, method, path, token, body=None):
-    request = urllib.request.Request(server.url + '/api/v1' + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'})
-    with opener.open(request, timeout=10) as response:
-        return json.load(response)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize('kind', ['gunicorn', 'werkzeug'])
 def test_https_mode(live_server, tmp_path, certificate, kind):
@@ -90,7 +80,7 @@ def test_https_mode(live_server, tmp_path, certificate, kind):
         with staff.open(server.url + '/login', timeout=10) as response:
             assert 'strict-transport-security' not in response.headers   # no promise kept for every office
             assert "default-src 'self'" in response.headers['Content-Security-Policy']
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
+            csrf = csrf_from(response.read().decode())
         form = urllib.parse.urlencode({'username': 'quantri', 'password': PASSWORD, 'csrf_token': csrf}).encode()
         with staff.open(server.url + '/login?next=/admin', data=form, timeout=30) as response:
             assert response.url == server.url + '/admin'
@@ -105,10 +95,10 @@ def test_https_mode(live_server, tmp_path, certificate, kind):
         device = [cookie for cookie in kiosk_jar if cookie.name == DEVICE_COOKIE]
         assert device and device[0].secure
 
-        ticket = api(kiosk, server, 'POST', '/tickets', kiosk_token, {'service': 'CT', 'print': False})
+        ticket = issue(server, kiosk_token, opener=kiosk)
         assert ticket['track_url'].startswith(server.url + '/t/')
         assert not dropped.wait(22), 'the board was dropped within the heartbeat window'
-        api(kiosk, server, 'POST', '/counters/1/call-next', server.token('counter'))
+        api(server, 'POST', '/counters/1/call-next', server.token('counter'), opener=kiosk)
         assert wait_for(lambda: called, timeout=10) and called == [ticket['number']]
     finally:
         board.disconnect()
@@ -117,10 +107,7 @@ def test_https_mode(live_server, tmp_path, certificate, kind):
 
 def test_plain_http_keeps_cookies_usable_without_tls(client):
     make_staff('quantri', 'admin', PASSWORD)
-    html = client.get('/login').get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    response = client.post('/login', data={'username': 'quantri', 'password': PASSWORD, 'csrf_token': csrf})
-    assert response.status_code == 302
+    response = log_in_client(client, 'quantri', PASSWORD)
     assert 'Secure' not in response.headers['Set-Cookie']
 
 
