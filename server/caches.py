@@ -2,8 +2,8 @@
 
 An entry lives FRESH_SECONDS at most, so a change made by another process (or straight in the
 database) shows within that time. A change made through this process clears every cache as soon as
-it commits: office changes are audited without a ticket and boards announce themselves with
-events.office_changed, and both call forget_all() after commit.
+it commits: each change that makes a cached row stale (a service, counter, board, token, printer or
+holiday) calls forget_all() after commit itself, and so does events.office_changed.
 
 The entries live in the current app's runtime (server/runtime.py), so each app starts with none; a module
 holds only a Fresh, which names them. Without an app context nothing is kept: every read loads.
