@@ -14,9 +14,10 @@ import time
 from server.extensions import db
 from server.models import Printer, PrintJob, utcnow
 
+from .addresses import parse_uri, validate_uri
 from .escpos_output import ticket_bytes
 from .status import NO_ANSWER, PROBLEMS, READABLE_SCHEMES, query_status
-from .transports import MAX_TIMEOUT, PrinterError, parse_uri, send, validate_uri
+from .transports import MAX_TIMEOUT, PrinterError, send
 
 log = logging.getLogger(__name__)
 IDLE_POLL = 5.0     # seconds: also picks up jobs another process queued for this printer

@@ -4,8 +4,8 @@ Only tcp, usb and serial can read an answer back; cups, win32, file and dummy re
 """
 from escpos.exceptions import DeviceNotFoundError
 
-from .transports import (MAX_TIMEOUT, PrinterError, PrinterURIError, close_quietly, describe_error, open_printer,
-                         parse_uri)
+from .addresses import PrinterURIError, parse_uri
+from .transports import MAX_TIMEOUT, PrinterError, close_quietly, describe_error, open_printer
 
 STATUSES = ('online', 'offline', 'paper_out', 'paper_near_end', 'cover_open', 'error', 'unknown')
 PROBLEMS = ('offline', 'paper_out', 'cover_open', 'error')     # nothing is sent in these states

@@ -43,7 +43,7 @@ def _add_records_commands(sub):
 
 
 def _create_token(args):
-    from server import create_app
+    from server.app import create_app
     from server.extensions import db
     from server.models import ApiToken
     config = {'SCHEDULER': False, 'PRINTING': False}
@@ -56,7 +56,8 @@ def _create_token(args):
 
 
 def _serve(args):
-    from server import create_app, demo
+    from server import demo
+    from server.app import create_app
     from server.db import records
     from server.extensions import db
     from server.host import serving
@@ -93,10 +94,12 @@ def _serve(args):
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop_on_signal)
 
+    from server.host.duties import start_process
+
     def started():
         """The app of this serving process (each gunicorn worker builds its own) with its threads running."""
         app = create_app(serving_config)
-        app.extensions['luot'].start()
+        start_process(app.extensions['luot'])
         return app
     serving.serve(started, args.host, args.port, lambda app: app.extensions['luot'].stop(), workers, tls)
 

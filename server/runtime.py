@@ -25,13 +25,13 @@ class Runtime:
     """The event publisher, the caches, the SMS gateway, the message-queue link, and in a served process
     the print spooler and the scheduler (with several workers, in the one elected: server/host/duties.py)."""
 
-    def __init__(self, app):
-        from server.live.publisher import Publisher
-        from server.sms.messaging import Gateway
+    def __init__(self, app, publisher, gateway):
+        """`publisher` (server/live/publisher.py) and `gateway` (server/sms/messaging.py) come from create_app:
+        this module imports no feature, so every feature may import it."""
         self.app = app
         self.caches = {}             # a cache's owner (a caches.Fresh, a module's name) -> its entries
-        self.publisher = Publisher(app)
-        self.gateway = Gateway()
+        self.publisher = publisher
+        self.gateway = gateway
         self.link = None             # the message queue's Link (server/live/relay.py), None without one
         self.spooler = None
         self.scheduler = None
@@ -46,25 +46,8 @@ class Runtime:
         return entries if entries is not None else self.caches.setdefault(owner, make())
 
     def start(self):
-        """Start the threads of a served process: the publisher, and the duties here or in the elected worker."""
+        """Start the publisher thread; a served process's other threads are started by server/host/duties.py."""
         self.publisher.start()
-        if not self.app.config.get('DUTY_LOCK'):
-            self._start_duties()
-            return
-        from server.host.duties import run_when_elected
-        self.duty_lock = run_when_elected(self.app.config['DUTY_LOCK'], self._start_duties, self.stopping)
-
-    def _start_duties(self):
-        """The print spooler and the scheduled jobs, each unless the config turns it off."""
-        if self.app.config.get('PRINTING', True):
-            from printer.spooler import Spooler
-            from server.queueing import printing
-            spooler = Spooler(on_status=printing.on_printer_status(self.app))
-            spooler.start()
-            self.spooler = spooler
-        if self.app.config['SCHEDULER']:
-            from server.host import jobs
-            self.scheduler = jobs.schedule(self.app)
 
     def stop(self, timeout=5.0):
         """End what start() and the requests started: a served process's exit, or a test's end."""

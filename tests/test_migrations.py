@@ -6,7 +6,8 @@ import time
 
 from server import create_app
 from server.auth import hash_password
-from server.db.database import CHECKPOINT_SECONDS, SCHEMA_VERSION
+from server.db.database import CHECKPOINT_SECONDS
+from server.db.migrations import SCHEMA_VERSION
 from server.extensions import db
 from server.models import (Appointment, Counter, CounterService, LoginFailure, SchemaVersion, Service, SocketConnection,
                            Staff, Ticket)

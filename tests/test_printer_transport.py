@@ -4,10 +4,11 @@ import time
 
 import pytest
 
+from printer.addresses import PrinterURIError, validate_uri
 from printer.escpos_output import ticket_bytes
 from printer.layout import render_ticket
 from printer.status import NO_ANSWER, parse_status, query_status
-from printer.transports import PrinterError, PrinterURIError, open_printer, send, validate_uri
+from printer.transports import PrinterError, open_printer, send
 from tests.fake_printer import FakePrinter, find_qr, parse_escpos, raster_image
 
 TICKET = {

@@ -4,7 +4,8 @@ import socket
 import pytest
 
 from printer import transports
-from printer.transports import PrinterError, PrinterURIError, checked_uri, send, validate_uri
+from printer.addresses import PrinterURIError, checked_uri, validate_uri
+from printer.transports import PrinterError, send
 from server.extensions import db
 from server.models import Printer, PrintJob
 from tests.conftest import bearer, make_counter, make_service, make_token

@@ -11,6 +11,7 @@ import types
 
 from server import create_app
 from server.extensions import db, socketio
+from server.host.duties import start_process
 from server.models import PrintJob
 from tests.conftest import bearer
 from tests.helpers import wait_for
@@ -45,7 +46,7 @@ def test_create_app_starts_no_thread_and_start_stop_bring_them_and_end_them(tmp_
             PrintJob.create(printer_uri='dummy://', payload=json.dumps(
                 {'office_name': 'UBND phường', 'service_name': 'Hộ tịch', 'number': 'B001', 'issued_at': '23/11/2025',
                  'ahead': 0, 'estimated_wait_min': 3, 'track_url': 'http://127.0.0.1/t/B001'}))
-        runtime.start()     # what main() does in each serving process
+        start_process(runtime)     # what main() does in each serving process
         assert {'luot-events', 'printer dummy://'} <= new_threads(before)
         assert wait_for(printed)
     finally:

@@ -5,7 +5,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
-from printer.transports import PrinterURIError, checked_uri
+from printer.addresses import PrinterURIError, checked_uri
 from server import caches
 from server.api.blueprint import actor, bp
 from server.api.office import services_by_code

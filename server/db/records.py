@@ -32,7 +32,7 @@ def restore_command(file, data_dir):
 
 def purge_command(data_dir=None):
     """`run.py purge`: what the nightly clean-up erases, now."""
-    from server import create_app
+    from server.app import create_app
     from server.db import personal_data
     from server.extensions import db
     config = dict(SCHEDULER=False, PRINTING=False, **({'DATA_DIR': data_dir} if data_dir else {}))

@@ -56,3 +56,27 @@ def run_when_elected(path, start, stop_event, retry=RETRY_SECONDS):
 def _start(start):
     log.info('background duties (print spooler, scheduled jobs) run in worker pid %d', os.getpid())
     start()
+
+
+def start_process(runtime):
+    """The threads of a served process (main() calls this in each): the app's publisher, and the duties here,
+    or in the elected worker when several serve (DUTY_LOCK)."""
+    runtime.start()
+    lock = runtime.app.config.get('DUTY_LOCK')
+    if not lock:
+        start_duties(runtime)
+    else:
+        runtime.duty_lock = run_when_elected(lock, lambda: start_duties(runtime), runtime.stopping)
+
+
+def start_duties(runtime):
+    """The print spooler and the scheduled jobs of this process, each unless the config turns it off."""
+    app = runtime.app
+    if app.config.get('PRINTING', True):
+        from printer.spooler import Spooler
+        from server.queueing import printing
+        runtime.spooler = Spooler(on_status=printing.on_printer_status(app))
+        runtime.spooler.start()
+    if app.config['SCHEDULER']:
+        from server.host import jobs
+        runtime.scheduler = jobs.schedule(app)

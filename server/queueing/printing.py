@@ -31,7 +31,7 @@ def printer_for(principal):
 
 def _stored_uri_error(uri):
     """Why a printer saved before URIs were checked this strictly cannot be used (None: it can)."""
-    from printer.transports import PrinterURIError, validate_uri
+    from printer.addresses import PrinterURIError, validate_uri
     try:
         validate_uri(uri)
     except PrinterURIError as error:
@@ -41,7 +41,7 @@ def _stored_uri_error(uri):
 
 def check_default_printer(app):
     """At start: a bad LUOT_PRINTER is reported clearly and kept as an error state, not a crash."""
-    from printer.transports import PrinterURIError, checked_uri
+    from printer.addresses import PrinterURIError, checked_uri
     uri = app.config.get('PRINTER')
     app.config['PRINTER_ERROR'] = None
     if uri:
