@@ -65,9 +65,8 @@ def board():
         'server_time_ms': int(time.time() * 1000),
         'volume': _volume(),
         'show_names': bool(settings.get('announce_names')),  # masked, and only if the office says names
-        'strings': _board_strings(),
     }
-    return render_template('display/board.html', board=chosen, config=config,
+    return render_template('display/board.html', board=chosen, config=config, strings=_board_strings(),
                            office_name=settings.get('office_name'))
 
 

@@ -26,11 +26,12 @@ def test_counter_staff_get_the_page_in_vietnamese(client, office):
     for text in ('Gọi tiếp', 'Gọi lại', 'Bắt đầu phục vụ', 'Vắng mặt', 'Chuyển', 'Hoàn thành', 'Tạm dừng',
                  'Đổi quầy', 'Chọn quầy của bạn', 'Hàng chờ của quầy'):
         assert text in html, text
-    assert '/static/counter.js' in html and '/static/vendor/socket.io.min.js' in html
-    assert embedded_json(html, 'strings')['queue_empty'] == 'Không còn ai chờ'
-    common = embedded_json(html, 'common-strings')
-    assert common['priority']['elderly'] == 'Người cao tuổi'
-    assert common['status']['no_show'] == 'vắng mặt'
+    assert '<script type="module" src="/static/counter.js">' in html
+    strings = embedded_json(html, 'strings')   # the page's own texts and those every staff page shares
+    assert strings['queue_empty'] == 'Không còn ai chờ'
+    assert strings['priority']['elderly'] == 'Người cao tuổi'
+    assert strings['status']['no_show'] == 'vắng mặt'
+    assert strings['session_expired'].startswith('Phiên đăng nhập đã hết hạn')
 
 
 @pytest.mark.parametrize('role, status', [('admin', 200), ('desk', 403), ('hotline', 403)])

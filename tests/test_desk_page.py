@@ -26,10 +26,10 @@ def test_desk_staff_get_the_page_in_vietnamese(client, office):
                  'Tìm phiếu hôm nay', 'Các hàng chờ', 'Các quầy', 'Người cao tuổi'):
         assert text in html, text
     assert 'maxlength="100"' in html
-    assert '/static/desk.js' in html and '/static/vendor/socket.io.min.js' in html
+    assert '<script type="module" src="/static/desk.js">' in html
     strings = embedded_json(html, 'strings')
     assert strings['print_no_printer'] == 'Chưa cấu hình máy in: hãy ghi số cho công dân.'
-    assert embedded_json(html, 'common-strings')['printer_state']['paper_out'] == 'hết giấy'
+    assert strings['printer_state']['paper_out'] == 'hết giấy'
 
 
 @pytest.mark.parametrize('role, status', [('admin', 200), ('counter', 403), ('hotline', 403)])

@@ -289,7 +289,7 @@ def test_the_page_lists_the_services_and_hides_the_top_bar(client, tokens, offic
     services = re.findall(r'data-code="(\w+)"\s+data-active="(\w+)"', html)
     assert services == [('CT', 'true'), ('DD', 'false'), ('HT', 'true')]
     assert 'Tạm ngừng' in html
-    strings = json.loads(re.search(r'id="kiosk-strings">(.*?)</script>', html, re.S).group(1))
+    strings = json.loads(re.search(r'id="strings">(.*?)</script>', html, re.S).group(1))
     assert strings['ahead'] == 'Trước bạn còn {n} người'
     assert '/lang/en?next=/kiosk' in html and '/lang/vi?next=/kiosk' in html
     assert 'data-printer-status="no_printer"' in html
@@ -345,5 +345,5 @@ def test_the_page_greys_out_a_service_without_an_open_counter(client, tokens, of
     served = dict(re.findall(r'data-code="(\w+)"[^>]*data-served="(\w+)"', html))
     assert served == {'CT': 'true', 'HT': 'true', 'LT': 'false'}
     assert 'Chưa có quầy phục vụ' in html
-    strings = json.loads(re.search(r'id="kiosk-strings">(.*?)</script>', html, re.S).group(1))
+    strings = json.loads(re.search(r'id="strings">(.*?)</script>', html, re.S).group(1))
     assert strings['no_counter'] == 'Chưa có quầy phục vụ'

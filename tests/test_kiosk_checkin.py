@@ -13,7 +13,7 @@ ALL_DAY = [{'weekday': day, 'sessions': {'morning': {'start': '00:00', 'end': '2
 
 
 def kiosk_strings(html):
-    return json.loads(re.search(r'id="kiosk-strings">(.*?)</script>', html, re.S).group(1))
+    return json.loads(re.search(r'id="strings">(.*?)</script>', html, re.S).group(1))
 
 
 # Without a browser: the page.

@@ -36,7 +36,7 @@ def assert_protected(response):
 
 
 @pytest.mark.parametrize('path', ['/', '/login', '/kiosk', '/admin', '/t/unknown', '/no-such-page',
-                                  '/static/luot.css', '/static/vendor/socket.io.min.js', '/display/static/board.js',
+                                  '/static/luot.css', '/static/vendor/socket.io.esm.min.js', '/display/static/board.js',
                                   API + '/openapi.json', API + '/queue', '/socket.io/?EIO=4&transport=polling'])
 def test_every_answer_carries_the_headers(client, path):
     with client.get(path) as response:     # a static file's answer holds the file open until closed
@@ -73,7 +73,7 @@ INLINE = [
 def test_no_template_or_script_has_what_the_policy_blocks():
     """The browser tests see what the pages do; this sees every template and script, even a rarely shown one."""
     files = sorted((ROOT / 'templates').rglob('*.html'))
-    scripts = [path for folder in ('server/static', 'display/static') for path in (ROOT / folder).glob('*.js')]
+    scripts = [path for folder in ('server/pages/static', 'display/static') for path in (ROOT / folder).glob('*.js')]
     assert len(files) > 10 and scripts
     found = [(path.relative_to(ROOT).as_posix(), what) for path in files
              for pattern, what in INLINE if pattern.search(path.read_text(encoding='utf-8'))]

@@ -1,5 +1,6 @@
 // Spoken callouts for the board: a chime, then the server's WAV (voice pack or eSpeak NG),
 // else the browser's Vietnamese voice, else the chime alone. One announcement at a time.
+import {api} from '../../static/api.js';
 
 const MAX_BACKLOG = 10;      // a burst of calls must not keep the hall listening for minutes
 const GAP_MS = 700;          // pause between repeats of one callout
@@ -99,17 +100,10 @@ export class Announcer {
     if (!this.serverVoice) return null;
     try {
       // POSTed: a callout may carry a name, which must not travel in a URL.
-      const response = await fetch(this.options.speechUrl, {
-        method: 'POST', credentials: 'same-origin',
-        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text})});
-      if (!response.ok) {
-        const body = await response.json().catch(() => null);
-        if (body && body.error && body.error.code === 'no_voice_engine') this.serverVoice = false;
-        return null;
-      }
-      return URL.createObjectURL(await response.blob());
+      return URL.createObjectURL(await api('POST', this.options.speechUrl, {text}, {blob: true}));
     } catch (error) {
-      return null;  // the server is unreachable: the browser's voice still can speak
+      if (error.code === 'no_voice_engine') this.serverVoice = false;
+      return null;  // no voice there, or the server is unreachable: the browser's voice still can speak
     }
   }
 

@@ -1,9 +1,10 @@
 // The TV board: rendered only from the /display events (snapshot on every connect, then
 // ticket_called, queue_changed, counter_changed). No polling: Socket.IO reconnects by itself.
+import {connect} from '../../static/socket.js';
+import {fill, strings as S} from '../../static/strings.js';
 import {Announcer} from './announcer.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
-const S = config.strings;
 const FLASH_MS = 6000;
 const RECENT = 8;
 const RECENT_SHOWN = 6;  // besides the newest, which the big box shows
@@ -19,7 +20,6 @@ let firstSnapshot = true;
 const SHOWN_KEPT = 50;
 const MISSED_WINDOW_MS = 60000;
 
-const fill = (template, value) => template.replace('{n}', value);
 const pad = (n) => String(n).padStart(2, '0');
 
 function el(tag, className, text) {
@@ -61,7 +61,7 @@ function renderHero() {
   number.textContent = call ? call.ticket.number : '—';
   number.style.setProperty('--len', Math.max(3, number.textContent.length));
   $('hero-name').textContent = config.show_names && call && call.ticket.name ? call.ticket.name : '';
-  $('hero-counter').textContent = call ? fill(S.to_counter, call.counter.number) : S.nobody;
+  $('hero-counter').textContent = call ? fill(S.to_counter, {n: call.counter.number}) : S.nobody;
   hero.classList.toggle('flash', Boolean(call) && isFlashing(call.counter.number));
 }
 
@@ -75,7 +75,7 @@ function renderCounters() {
     tile.classList.toggle('paused', Boolean(counter.paused));
     tile.classList.toggle('latest', counter.number === latest && Boolean(current));
     tile.classList.toggle('flash', isFlashing(counter.number));
-    tile.append(el('h3', 't-label', fill(S.counter, counter.number)),
+    tile.append(el('h3', 't-label', fill(S.counter, {n: counter.number})),
       numberNode('p', 't-number', current ? current.number : ''),
       el('p', 't-state', counter.paused ? S.paused : ''));
     return tile;
@@ -89,7 +89,7 @@ function renderRecent() {
   list.replaceChildren(...calls.map((call) => {
     const item = el('li');
     item.append(numberNode('span', 'r-number', call.ticket.number),
-      el('span', 'r-counter', fill(S.counter, call.counter.number)));
+      el('span', 'r-counter', fill(S.counter, {n: call.counter.number})));
     return item;
   }));
   fitGrid(list, Math.max(calls.length, 4), 4);
@@ -230,26 +230,17 @@ function offline(isOffline) {
   $('offline').hidden = !isOffline;
 }
 
-const socket = io('/display', {
+// The server dropped us: come back. A refusal (e.g. during a restart) stops Socket.IO's own retries: keep
+// trying, gently.
+const socket = connect('/display', {
   auth: config.board ? {board: config.board} : {},
-  transports: ['websocket'],
   reconnectionDelay: 500,
   reconnectionDelayMax: 1500,
+  rejoin: true,
+  retryRefusedMs: 2000,
+  onLink: (up) => offline(!up),
+  handlers: {snapshot: onSnapshot, ticket_called: onCalled, queue_changed: onQueue, counter_changed: onCounter},
 });
-socket.on('connect', () => offline(false));
-socket.on('disconnect', (reason) => {
-  offline(true);
-  if (reason === 'io server disconnect') socket.connect();  // the server dropped us: come back
-});
-socket.on('connect_error', () => {
-  offline(true);
-  // A refusal (e.g. during a restart) stops Socket.IO's own retries; keep trying, gently.
-  if (!socket.active) setTimeout(() => socket.connect(), 2000);
-});
-socket.on('snapshot', onSnapshot);
-socket.on('ticket_called', onCalled);
-socket.on('queue_changed', onQueue);
-socket.on('counter_changed', onCounter);
 
 // Back on the network: ask for a fresh snapshot in case events were lost while it was down.
 window.addEventListener('online', () => socket.connected && socket.emit('snapshot', {board: config.board}));

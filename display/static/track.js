@@ -1,13 +1,12 @@
 // The citizen's phone page: re-rendered from /t/<id>.json once after each /track event.
 // No timers: ticket_changed and line_changed say when something moved.
+import {api} from '../../static/api.js';
+import {connect} from '../../static/socket.js';
+import {fill, strings as S} from '../../static/strings.js';
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($('track-data').textContent);
-const S = data.strings;
 let lastStatus = data.ticket.status;
-
-const fill = (template, value) => template.replace('{n}', value);
-const pad = (n) => String(n).padStart(2, '0');
 
 /** "2026-11-25T08:15:00+07:00" (already office time) -> "08:15 25/11/2026". */
 function localTime(iso) {
@@ -17,8 +16,8 @@ function localTime(iso) {
 
 function callText(ticket) {
   switch (ticket.status) {
-    case 'called': return fill(S.called, ticket.counter);
-    case 'serving': return fill(S.serving, ticket.counter);
+    case 'called': return fill(S.called, {n: ticket.counter});
+    case 'serving': return fill(S.serving, {n: ticket.counter});
     case 'done': return S.done;
     case 'no_show': return S.no_show;
     case 'cancelled': return S.cancelled;
@@ -33,26 +32,25 @@ function render(ticket) {
   $('service').textContent = ticket.service_name;
   $('status').textContent = S.status[ticket.status] || ticket.status;
   $('call').textContent = callText(ticket);
-  $('ahead').textContent = waiting ? fill(S.ahead, ticket.ahead) : '';
-  $('wait').textContent = waiting && ticket.ahead > 0 ? fill(S.wait, ticket.estimated_wait_min) : '';
-  $('issued').textContent = ticket.issued_at ? S.issued.replace('{t}', localTime(ticket.issued_at)) : '';
+  $('ahead').textContent = waiting ? fill(S.ahead, {n: ticket.ahead}) : '';
+  $('wait').textContent = waiting && ticket.ahead > 0 ? fill(S.wait, {n: ticket.estimated_wait_min}) : '';
+  $('issued').textContent = ticket.issued_at ? fill(S.issued, {t: localTime(ticket.issued_at)}) : '';
   document.title = ticket.number + ' · ' + (S.status[ticket.status] || '');
 }
 
 async function refresh() {
+  let ticket;
   try {
-    const response = await fetch(data.url, {cache: 'no-store', credentials: 'same-origin',
-      headers: {Accept: 'application/json'}});
-    if (!response.ok) return;
-    const ticket = await response.json();
-    if (ticket.status === 'called' && lastStatus !== 'called' && navigator.vibrate) {
-      navigator.vibrate([300, 150, 300]);  // a phone in a pocket: it is your turn
-    }
-    lastStatus = ticket.status;
-    render(ticket);
+    ticket = await api('GET', data.url);
   } catch (error) {
-    live(false);
+    if (error.code === 'network') live(false);   // a refusal (an old link) leaves the page as it is
+    return;
   }
+  if (ticket.status === 'called' && lastStatus !== 'called' && navigator.vibrate) {
+    navigator.vibrate([300, 150, 300]);  // a phone in a pocket: it is your turn
+  }
+  lastStatus = ticket.status;
+  render(ticket);
 }
 
 function live(connected) {
@@ -61,11 +59,10 @@ function live(connected) {
 }
 
 render(data.ticket);
-const socket = io('/track', {auth: {track: data.track}, transports: ['websocket'],
-  reconnectionDelayMax: 5000});
 // Every (re)connect fetches once: a phone that slept may have missed events.
-socket.on('connect', () => { live(true); refresh(); });
-socket.on('disconnect', () => live(false));
-socket.on('connect_error', () => live(false));
-socket.on('ticket_changed', refresh);
-socket.on('line_changed', refresh);
+connect('/track', {
+  auth: {track: data.track},
+  reconnectionDelayMax: 5000,
+  onLink: (up) => { live(up); if (up) refresh(); },
+  handlers: {ticket_changed: refresh, line_changed: refresh},
+});

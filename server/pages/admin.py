@@ -47,10 +47,10 @@ PAIRING_PAGES = {'kiosk': '/kiosk', 'display': '/display', 'desk': '/desk', 'cou
 
 
 def js_strings():
-    """The texts admin.js shows, in the user's language."""
+    """The texts admin.js shows, in the user's language (base.html hands them to strings.js)."""
     return {
-        'offline': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
-        'failed': _('Máy chủ báo lỗi (mã %(status)s).', status='{status}'),
+        'network_error': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
+        'http_failed': _('Máy chủ báo lỗi (mã %(status)s).', status='{status}'),
         'saved': _('Đã lưu.'), 'copied': _('Đã chép.'),
         'confirm_revoke': _('Thu hồi mã này? Thiết bị đang dùng mã sẽ ngừng hoạt động ngay.'),
         'confirm_holiday': _('Bỏ ngày nghỉ này? Ngày đó sẽ theo giờ làm việc thường của thứ trong tuần.'),
@@ -64,7 +64,7 @@ def js_strings():
 def admin_globals():
     return {'sections': SECTIONS, 'role_labels': labels.ROLE, 'weekday_names': labels.weekday_names(),
             'printer_status': labels.texts(labels.PRINTER_STATE, capitalised=True),
-            'js_strings': js_strings, 'when': day_month_year, 'service_pairs': service_pairs,
+            'strings': js_strings(), 'when': day_month_year, 'service_pairs': service_pairs,
             'minutes': minutes, 'counter_pairs': lambda counters: [(c['number'], c['name']) for c in counters]}
 
 

@@ -14,6 +14,14 @@ bp = Blueprint('counter', __name__)
 PRINTER_PROBLEMS = ('offline', 'paper_out', 'cover_open', 'error')
 
 
+def session_strings():
+    """What api.js says on a staff page when the network or the login fails, in the page's language."""
+    return {
+        'network_error': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
+        'session_expired': _('Phiên đăng nhập đã hết hạn. Hãy tải lại trang và đăng nhập.'),
+    }
+
+
 def common_strings():
     """Interface text both staff pages' scripts need, in the page's language."""
     return {
@@ -26,8 +34,7 @@ def common_strings():
         'live': _('Trực tuyến'),
         'offline': _('Mất kết nối máy chủ — đang thử lại…'),
         'relay_down': _('Mất kết nối Redis: một số bảng hiển thị có thể không nhận được lượt gọi — đang thử lại…'),
-        'network_error': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
-        'session_expired': _('Phiên đăng nhập đã hết hạn. Hãy tải lại trang và đăng nhập.'),
+        **session_strings(),
         'close': _('Đóng'),
     }
 
@@ -51,14 +58,45 @@ def printer_states():
     return list(states.values())  # unknown ones too: their names label later printer_status events
 
 
-def staff_context():
-    """What every staff page template gets: shared strings, printer states and today's date."""
-    return {'common': common_strings(), 'printers': printer_states(),
+def staff_context(page_strings):
+    """What every staff page template gets: its strings with the shared ones, printer states and today's date."""
+    common = common_strings()
+    return {'common': common, 'strings': {**common, **page_strings}, 'printers': printer_states(),
             'today': as_local(utcnow()).strftime('%d/%m/%Y')}
+
+
+def counter_strings():
+    """Interface text the counter page's script needs, besides the staff pages' common ones."""
+    return {
+        'queue_empty': _('Không còn ai chờ'),
+        'queue_empty_kept': _('Không còn ai chờ: số %(number)s vẫn ở quầy, chưa ghi vắng mặt.', number='{number}'),
+        'no_show_next': _('Số %(absent)s vắng mặt; đã gọi số %(number)s', absent='{absent}', number='{number}'),
+        'called': _('Đã gọi số %(number)s', number='{number}'),
+        'recalled': _('Đã gọi lại số %(number)s', number='{number}'),
+        'started': _('Bắt đầu phục vụ số %(number)s', number='{number}'),
+        'no_show': _('Số %(number)s vắng mặt', number='{number}'),
+        'completed': _('Đã hoàn thành số %(number)s', number='{number}'),
+        'transferred': _('Đã chuyển số %(number)s sang %(service)s', number='{number}', service='{service}'),
+        'paused': _('Quầy đang tạm dừng: không ai được gọi đến quầy này.'),
+        'resumed': _('Quầy đã mở lại.'),
+        'opened': _('Đã mở quầy: có thể gọi số.'),
+        'pause': _('Tạm dừng'), 'resume': _('Tiếp tục'), 'open_counter': _('Mở quầy'),
+        'state_open': _('Đang mở'), 'state_paused': _('Đang tạm dừng'), 'state_closed': _('Đang đóng'),
+        'unknown_counter': _('Không có quầy số %(number)s. Hãy chọn quầy.', number='{number}'),
+        'counter_title': _('Quầy %(number)s', number='{number}'),
+        'waiting_n': _('%(n)s người chờ', n='{n}'),
+        'calls_n': _('%(n)s lần', n='{n}'),
+        'serving_now': _('Đang phục vụ số %(number)s', number='{number}'),
+        'idle': _('Chưa gọi ai'),
+        'nobody_waiting': _('Không có ai chờ'),
+        'no_services': _('Quầy này chưa được giao lĩnh vực nào.'),
+        'no_counters': _('Chưa có quầy nào. Quản trị viên cần tạo quầy trước.'),
+        'not_given': _('không ghi'),
+    }
 
 
 @bp.get('/counter')
 @page('counter')
 def index():
     """The counter page: pick a counter, then call and serve citizens."""
-    return render_template('counter/index.html', **staff_context())
+    return render_template('counter/index.html', **staff_context(counter_strings()))

@@ -11,6 +11,7 @@ from server.clock import DAY_FORMAT, office_day
 from server.errors import Invalid
 from server.labels import APPOINTMENT_STATUS, label, weekday_name, weekday_names
 from server.models import Service
+from server.pages.counter import session_strings
 from server.spreadsheets import append_row
 
 from server.validation import parse_day
@@ -40,6 +41,7 @@ def page_strings():
         'confirm_book': _('Xác nhận đặt lịch'), 'confirm_move': _('Xác nhận dời lịch'),
         'title_booked': _('Đã đặt lịch'), 'title_moved': _('Đã dời lịch'),
         'not_bookable': _('không nhận đặt lịch'),
+        **session_strings(),
     }
 
 

@@ -54,7 +54,7 @@ def kiosk_strings():
         'phone_invalid': _('Số điện thoại phải gồm 10 chữ số và bắt đầu bằng số 0.'),
         'code_invalid': _('Mã lịch hẹn gồm 6 ký tự (chữ và số), hoặc nhập số điện thoại 10 chữ số đã dùng khi đặt lịch.'),
         'appointment': _('Có lịch hẹn: được ưu tiên gọi'),
-        'network': _('Không gửi được yêu cầu tới máy chủ. Xin thử lại hoặc hỏi cán bộ hướng dẫn.'),
+        'network_error': _('Không gửi được yêu cầu tới máy chủ. Xin thử lại hoặc hỏi cán bộ hướng dẫn.'),
         'ahead': _('Trước bạn còn %(n)s người', n='{n}'),
         'ahead_none': _('Không có ai đứng trước bạn'),
         'wait': _('Thời gian chờ dự kiến: khoảng %(n)s phút', n='{n}'),

@@ -1,6 +1,8 @@
 // The counter page: pick a counter, then call, recall, finish and move citizens; live from /display.
-import {api, chooseService, clockTime, connectLive, debounce, el, elapsed, fill, maskPhone,
-        printerLine, priorityLabel, say, statusLabel, strings} from './staff.js';
+import {api} from './api.js';
+import {chooseService, clockTime, connectLive, debounce, el, elapsed, maskPhone, printerLine, priorityLabel, say,
+        statusLabel} from './staff.js';
+import {fill, strings} from './strings.js';
 
 const STORE_KEY = 'luot.counter';
 const $ = id => document.getElementById(id);

@@ -1,6 +1,8 @@
 // The front desk: issue tickets for citizens; find, reprint, cancel, return and move them; every line live.
-import {api, chooseService, clockTime, common, connectLive, debounce, el, fill, maskPhone,
-        printerLine, priorityLabel, say, statusLabel, strings} from './staff.js';
+import {api} from './api.js';
+import {chooseService, clockTime, connectLive, debounce, el, maskPhone, printerLine, priorityLabel, say,
+        statusLabel} from './staff.js';
+import {fill, strings} from './strings.js';
 
 const $ = id => document.getElementById(id);
 const message = $('message');
@@ -18,11 +20,11 @@ function renderServiceChoices() {
 
 /** What to tell the citizen about the paper ticket, from the API's `printing` answer. */
 function printingText(printing) {
-  const label = common.printer_state[printing.status] || printing.status;
+  const label = strings.printer_state[printing.status] || printing.status;
   if (printing.status === 'not_requested') return [strings.print_not_requested, 'warn'];
   if (printing.status === 'no_printer') return [strings.print_no_printer, 'warn'];
   if (!printing.queued) return [strings.print_failed, 'error'];
-  if (common.printer_problems.includes(printing.status)) {
+  if (strings.printer_problems.includes(printing.status)) {
     return [fill(strings.print_problem, {state: label}) + (printing.detail ? ` (${printing.detail})` : ''), 'error'];
   }
   return [printing.status === 'unknown' ? strings.print_sent : fill(strings.print_queued, {state: label}), 'ok'];

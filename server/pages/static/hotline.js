@@ -1,5 +1,7 @@
 // The hotline page: phone, service, day, slot, name, Enter. Also the caller's bookings, to move or cancel.
-import {api, debounce, el, fill, say, strings} from './staff.js';
+import {api} from './api.js';
+import {debounce, el, say} from './staff.js';
+import {fill, strings} from './strings.js';
 
 const $ = id => document.getElementById(id);
 const form = $('booking-form');

@@ -1,333 +1,318 @@
 /* The touch kiosk: service buttons with live waiting counts, a ticket in at most three taps,
    the CCCD QR greeting (only the name is kept) and an honest word about the printer. */
-(function () {
-  'use strict';
+import {api} from './api.js';
+import {listen} from './cccd.js';
+import {connect} from './socket.js';
+import {fill, strings} from './strings.js';
 
-  const root = document.getElementById('kiosk');
-  const T = JSON.parse(document.getElementById('kiosk-strings').textContent);
-  const CSRF = document.querySelector('meta[name="csrf-token"]').content;
-  const RESULT_SECONDS = 15;
-  const TROUBLE_SECONDS = 45;     // the number is the citizen's only proof when nothing was printed
-  const IDLE_SECONDS = 60;        // a half-finished choice or a greeting is not left for the next person
-  const DOUBLE_TAP_MS = 1500;     // a second tap on "Lấy số" must not dismiss the number at once
-  const PROBLEMS = {offline: 'printer_trouble', cover_open: 'printer_trouble', error: 'printer_trouble',
-                    paper_out: 'paper_out', no_printer: 'no_printer'};
-  const NOTICES = {printer_trouble: 'notice_trouble', paper_out: 'notice_paper_out',
-                   no_printer: 'notice_no_printer'};
-  const state = {
-    lines: {}, stale: false, connected: false, busy: false, printer: root.dataset.printerStatus, screen: 'start',
-    service: null, reason: '', phone: '', citizen: null, ticket: null, shownAt: 0,
-  };
-  const timers = {};
-  const $ = (id) => document.getElementById(id);
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+const root = document.getElementById('kiosk');
+const RESULT_SECONDS = 15;
+const TROUBLE_SECONDS = 45;     // the number is the citizen's only proof when nothing was printed
+const IDLE_SECONDS = 60;        // a half-finished choice or a greeting is not left for the next person
+const DOUBLE_TAP_MS = 1500;     // a second tap on "Lấy số" must not dismiss the number at once
+const PROBLEMS = {offline: 'printer_trouble', cover_open: 'printer_trouble', error: 'printer_trouble',
+                  paper_out: 'paper_out', no_printer: 'no_printer'};
+const NOTICES = {printer_trouble: 'notice_trouble', paper_out: 'notice_paper_out',
+                 no_printer: 'notice_no_printer'};
+const state = {
+  lines: {}, stale: false, connected: false, busy: false, printer: root.dataset.printerStatus, screen: 'start',
+  service: null, reason: '', phone: '', citizen: null, ticket: null, shownAt: 0,
+};
+const timers = {};
+const $ = (id) => document.getElementById(id);
 
-  /* Screens */
+/* Screens */
 
-  function show(screen) {
-    state.screen = screen;
-    document.querySelectorAll('.screen').forEach((el) => { el.hidden = el.id !== 'screen-' + screen; });
-    armIdle();
-  }
+export function show(screen) {
+  state.screen = screen;
+  document.querySelectorAll('.screen').forEach((el) => { el.hidden = el.id !== 'screen-' + screen; });
+  armIdle();
+}
 
-  function toStart(keepCitizen) {
-    clearInterval(timers.countdown);
-    state.ticket = null;
-    state.service = null;
-    if (!keepCitizen) state.citizen = null;
-    if (state.stale && !state.citizen) window.location.reload();
-    renderGreeting();
-    show('start');
-  }
+function toStart(keepCitizen) {
+  clearInterval(timers.countdown);
+  state.ticket = null;
+  state.service = null;
+  if (!keepCitizen) state.citizen = null;
+  if (state.stale && !state.citizen) window.location.reload();
+  renderGreeting();
+  show('start');
+}
 
-  function armIdle() {
-    clearTimeout(timers.idle);
-    if (state.screen === 'ticket' || (state.screen === 'start' && !state.citizen)) return;
-    timers.idle = setTimeout(() => toStart(false), IDLE_SECONDS * 1000);
-  }
+function armIdle() {
+  clearTimeout(timers.idle);
+  if (state.screen === 'ticket' || (state.screen === 'start' && !state.citizen)) return;
+  timers.idle = setTimeout(() => toStart(false), IDLE_SECONDS * 1000);
+}
 
-  function setBusy(on) {
-    state.busy = on;
-    $('busy').hidden = !on;
-    updateButtons();
-  }
-
-  function showError(id, message) {
-    const el = $(id);
-    if (!el) return;
-    el.textContent = message || '';
-    el.hidden = !message;
-  }
-
-  /* Services (rendered by the server) and the live waiting counts */
-
-  function layoutServices() {
-    const buttons = document.querySelectorAll('.service');
-    const count = buttons.length;
-    const portrait = window.innerHeight > window.innerWidth;
-    const cols = portrait ? (count <= 5 ? 1 : 2) : (count <= 4 ? 2 : count <= 9 ? 3 : 4);
-    const lastRow = count - (count % cols || cols);
-    // A 12-column grid: a shorter last row is spread over the whole width.
-    buttons.forEach((button, index) => {
-      button.style.gridColumn = 'span ' + 12 / (index < lastRow ? cols : count - lastRow);
-    });
-  }
-
-  function updateButtons() {
-    document.querySelectorAll('.service').forEach((button) => {
-      const line = state.lines[button.dataset.code];
-      const active = line ? line.active : button.dataset.active === 'true';
-      // No open counter serves the line: nobody would call the ticket, so it cannot be taken.
-      const served = line ? line.served !== false : button.dataset.served !== 'false';
-      if (line) button.querySelector('.service-name').textContent = line.name;
-      button.querySelector('.service-count').textContent = !active ? T.paused : !served ? T.no_counter
-        : line ? fill(T.waiting, {n: line.waiting}) : '';
-      button.classList.toggle('paused', !active || !served);
-      button.disabled = !active || !served || !state.connected;
-    });
-    for (const id of ['issue', 'check-in']) {
-      if ($(id)) $(id).disabled = state.busy || !state.connected;
-    }
-  }
-
-  function mergeServices(list) {
-    if (!Array.isArray(list)) return;
-    state.lines = Object.fromEntries(list.map((line) => [line.code, line]));
-    const shown = [...document.querySelectorAll('.service')].map((b) => b.dataset.code).sort().join();
-    // An admin added or removed a line: reload once nobody is in the middle of taking a number.
-    state.stale = state.stale || shown !== list.map((line) => line.code).sort().join();
-    if (state.stale && state.screen === 'start' && !state.citizen) window.location.reload();
-    updateButtons();
-  }
-
-  function setConnected(on) {
-    state.connected = on;
-    $('offline').hidden = on;
-    updateButtons();
-  }
-
-  function connect() {
-    const socket = io('/display', {transports: ['websocket']});
-    socket.on('connect', () => setConnected(true));
-    socket.on('disconnect', () => setConnected(false));
-    socket.on('connect_error', () => {
-      setConnected(false);
-      // A refused connection is not retried by the client itself; a dead server is.
-      if (!socket.active) setTimeout(() => socket.connect(), 5000);
-    });
-    socket.on('snapshot', (data) => mergeServices(data && data.services));
-    socket.on('queue_changed', (data) => mergeServices(data && data.services));
-    socket.on('printer_status', onPrinterStatus);
-  }
-
-  /* Choosing: priority and the phone number */
-
-  function chooseService(button) {
-    if (button.disabled || !state.connected) return;
-    state.service = {code: button.dataset.code, name: button.querySelector('.service-name').textContent};
-    state.phone = '';
-    chooseReason(state.citizen && state.citizen.elderly ? 'elderly' : '');
-    $('elderly-note').hidden = state.reason !== 'elderly';
-    $('options-service').textContent = state.service.name;
-    renderEntry('phone');
-    showError('options-error', '');
-    show('options');
-  }
-
-  function chooseReason(reason) {
-    state.reason = reason;
-    $('elderly-note').hidden = true;
-    document.querySelectorAll('.choice').forEach((el) => {
-      el.setAttribute('aria-checked', String(el.dataset.reason === reason));
-    });
-  }
-
-  function renderEntry(name) {
-    const el = $(name + '-display');
-    if (!el) return;
-    const value = state[name];
-    el.textContent = name === 'phone'
-      ? [value.slice(0, 4), value.slice(4, 7), value.slice(7)].filter(Boolean).join(' ') : value;
-  }
-
-  function pressKey(name, key) {
-    const max = 10;
-    let value = state[name];
-    if (key === 'clear') value = '';
-    else if (key === 'back') value = value.slice(0, -1);
-    else if (value.length < max) value += key;
-    state[name] = value;
-    renderEntry(name);
-    showError('options-error', '');
-  }
-
-  /* Issuing and the answer */
-
-  async function post(url, body, errorId) {
-    setBusy(true);
-    showError(errorId, '');
-    try {
-      const response = await fetch(url, {
-        method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
-        headers: {'Content-Type': 'application/json', 'X-CSRFToken': CSRF, 'Accept': 'application/json'},
-      });
-      const data = await response.json().catch(() => ({}));
-      if (response.ok) return data;
-      const error = data.error || {};
-      if (error.code === 'office_full') return showFull(error.message);
-      showError(errorId, error.message || T.network);
-      if (error.code === 'csrf_failed') setTimeout(() => window.location.reload(), 4000);
-    } catch (error) {
-      showError(errorId, T.network);
-    } finally {
-      setBusy(false);
-    }
-    return null;
-  }
-
-  async function issue() {
-    if (state.busy || !state.connected || !state.service) return;
-    if (state.phone && !/^0\d{9}$/.test(state.phone)) {
-      showError('options-error', T.phone_invalid);
-      return;
-    }
-    const ticket = await post('/api/v1/tickets', {
-      service: state.service.code, priority: Boolean(state.reason), priority_reason: state.reason || null,
-      phone: state.phone || null, name: state.citizen ? state.citizen.name : null,
-    }, 'options-error');
-    if (ticket) showTicket(ticket);
-  }
-
-  // The area is full: walk-ins are told kindly, in large type, when to come back (priority and bookings still pass).
-  function showFull(message) {
-    $('full-message').textContent = message;
-    show('full');
-    return null;
-  }
-
-  function printProblem() {
-    const printing = (state.ticket && state.ticket.printing) || {};
-    if (printing.status === 'not_requested') return null;
-    if (printing.queued === false) return PROBLEMS[printing.status] || 'printer_trouble';
-    return PROBLEMS[state.printer] || null;
-  }
-
-  function showTicket(ticket) {
-    state.ticket = ticket;
-    const printing = ticket.printing || {};
-    if (printing.status && printing.status !== 'unknown') state.printer = printing.status;
-    renderPrinterNotice();
-    $('ticket-number').textContent = ticket.number;
-    $('ticket-service').textContent = ticket.service_name || '';
-    $('ticket-ahead').textContent = ticket.ahead > 0 ? fill(T.ahead, {n: ticket.ahead}) : T.ahead_none;
-    $('ticket-wait').textContent = ticket.estimated_wait_min > 0 ? fill(T.wait, {n: ticket.estimated_wait_min}) : '';
-    const chosen = document.querySelector('.choice[data-reason="' + (ticket.priority_reason || '-') + '"]');
-    $('ticket-priority').textContent = chosen ? chosen.textContent : '';
-    $('ticket-priority').hidden = !chosen;
-    renderPrint();
-    state.shownAt = performance.now();
-    show('ticket');
-    countdown(printProblem() ? TROUBLE_SECONDS : RESULT_SECONDS);
-  }
-
-  function renderPrint() {
-    const problem = printProblem();
-    const el = $('ticket-print');
-    el.textContent = problem ? fill(T[problem], {number: state.ticket.number}) : T.take_paper;
-    el.className = 'banner ' + (problem ? 'banner-error' : 'banner-ok');
-  }
-
-  function countdown(seconds) {
-    clearInterval(timers.countdown);
-    let left = seconds;
-    const tick = () => {
-      $('ticket-countdown').textContent = fill(T.countdown, {n: left});
-      if (left-- <= 0) toStart(false);
-    };
-    tick();
-    timers.countdown = setInterval(tick, 1000);
-  }
-
-  function onPrinterStatus(data) {
-    if (!data || !root.dataset.printer || data.printer !== root.dataset.printer) return;
-    const before = state.ticket && printProblem();
-    state.printer = data.status;
-    renderPrinterNotice();
-    if (state.screen !== 'ticket' || !state.ticket) return;
-    renderPrint();
-    if (!before && printProblem()) countdown(TROUBLE_SECONDS);
-  }
-
-  function renderPrinterNotice() {
-    const key = NOTICES[PROBLEMS[state.printer]];
-    $('printer-notice').textContent = key ? T[key] : '';
-    $('printer-notice').hidden = !key;
-  }
-
-  /* The CCCD greeting (cccd.js reads the card) */
-
-  function greet(citizen) {
-    state.citizen = citizen;
-    if (state.screen === 'ticket' || state.screen === 'appointment') toStart(true);
-    if (state.screen === 'options' && state.citizen.elderly && !state.reason) {
-      chooseReason('elderly');
-      $('elderly-note').hidden = false;
-    }
-    renderGreeting();
-    speak(greeting());
-    armIdle();
-  }
-
-  function greeting() {
-    const citizen = state.citizen;
-    return citizen ? fill(T['hello' + citizen.title], {name: citizen.name}) : '';
-  }
-
-  function renderGreeting() {
-    const text = greeting();
-    document.querySelectorAll('[data-greeting]').forEach((el) => {
-      el.textContent = text;
-      el.hidden = !text;
-    });
-  }
-
-  function speak(text) {
-    if (!root.dataset.speech || !text) return;
-    // POSTed: the greeting holds the citizen's name, which must not travel in a URL.
-    fetch(root.dataset.speech, {method: 'POST', credentials: 'same-origin',
-      headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text})})
-      .then((response) => (response.ok ? response.blob() : null))
-      .then((wav) => {
-        if (!wav) return;
-        const url = URL.createObjectURL(wav);
-        const audio = new Audio(url);
-        audio.onended = () => URL.revokeObjectURL(url);
-        return audio.play();
-      })
-      .catch(() => { /* no voice on this server or no sound device: the screen says it */ });
-  }
-
-  /* Wiring */
-
-  root.addEventListener('click', (event) => {
-    const button = event.target.closest('button');
-    if (!button || button.disabled) return;
-    if (button.dataset.code) chooseService(button);
-    else if (button.classList.contains('choice')) chooseReason(button.dataset.reason);
-    else if (button.dataset.key) pressKey(button.closest('[data-keypad]').dataset.keypad, button.dataset.key);
-    else if (button.id === 'issue') issue();
-    else if (button.dataset.action === 'start') {
-      if (state.screen === 'ticket' && performance.now() - state.shownAt < DOUBLE_TAP_MS) return;
-      toStart(state.screen !== 'ticket');
-    }
-  });
-  // The appointment check-in lives in checkin.js and uses these.
-  window.LuotKiosk = {post, showTicket, show, showError, ready: () => !state.busy && state.connected};
-  window.LuotCccd.listen(greet);
-  document.addEventListener('pointerdown', armIdle, true);
-  window.addEventListener('resize', layoutServices);
-  layoutServices();
-  renderPrinterNotice();
+function setBusy(on) {
+  state.busy = on;
+  $('busy').hidden = !on;
   updateButtons();
-  connect();
-}());
+}
+
+export function showError(id, message) {
+  const el = $(id);
+  if (!el) return;
+  el.textContent = message || '';
+  el.hidden = !message;
+}
+
+/* Services (rendered by the server) and the live waiting counts */
+
+function layoutServices() {
+  const buttons = document.querySelectorAll('.service');
+  const count = buttons.length;
+  const portrait = window.innerHeight > window.innerWidth;
+  const cols = portrait ? (count <= 5 ? 1 : 2) : (count <= 4 ? 2 : count <= 9 ? 3 : 4);
+  const lastRow = count - (count % cols || cols);
+  // A 12-column grid: a shorter last row is spread over the whole width.
+  buttons.forEach((button, index) => {
+    button.style.gridColumn = 'span ' + 12 / (index < lastRow ? cols : count - lastRow);
+  });
+}
+
+function updateButtons() {
+  document.querySelectorAll('.service').forEach((button) => {
+    const line = state.lines[button.dataset.code];
+    const active = line ? line.active : button.dataset.active === 'true';
+    // No open counter serves the line: nobody would call the ticket, so it cannot be taken.
+    const served = line ? line.served !== false : button.dataset.served !== 'false';
+    if (line) button.querySelector('.service-name').textContent = line.name;
+    button.querySelector('.service-count').textContent = !active ? strings.paused : !served ? strings.no_counter
+      : line ? fill(strings.waiting, {n: line.waiting}) : '';
+    button.classList.toggle('paused', !active || !served);
+    button.disabled = !active || !served || !state.connected;
+  });
+  for (const id of ['issue', 'check-in']) {
+    if ($(id)) $(id).disabled = state.busy || !state.connected;
+  }
+}
+
+function mergeServices(list) {
+  if (!Array.isArray(list)) return;
+  state.lines = Object.fromEntries(list.map((line) => [line.code, line]));
+  const shown = [...document.querySelectorAll('.service')].map((b) => b.dataset.code).sort().join();
+  // An admin added or removed a line: reload once nobody is in the middle of taking a number.
+  state.stale = state.stale || shown !== list.map((line) => line.code).sort().join();
+  if (state.stale && state.screen === 'start' && !state.citizen) window.location.reload();
+  updateButtons();
+}
+
+function setConnected(on) {
+  state.connected = on;
+  $('offline').hidden = on;
+  updateButtons();
+}
+
+function connectLive() {
+  // A refused connection is not retried by Socket.IO itself; a dead server is.
+  connect('/display', {onLink: setConnected, retryRefusedMs: 5000, handlers: {
+    snapshot: (data) => mergeServices(data && data.services),
+    queue_changed: (data) => mergeServices(data && data.services),
+    printer_status: onPrinterStatus,
+  }});
+}
+
+/* Choosing: priority and the phone number */
+
+function chooseService(button) {
+  if (button.disabled || !state.connected) return;
+  state.service = {code: button.dataset.code, name: button.querySelector('.service-name').textContent};
+  state.phone = '';
+  chooseReason(state.citizen && state.citizen.elderly ? 'elderly' : '');
+  $('elderly-note').hidden = state.reason !== 'elderly';
+  $('options-service').textContent = state.service.name;
+  renderEntry('phone');
+  showError('options-error', '');
+  show('options');
+}
+
+function chooseReason(reason) {
+  state.reason = reason;
+  $('elderly-note').hidden = true;
+  document.querySelectorAll('.choice').forEach((el) => {
+    el.setAttribute('aria-checked', String(el.dataset.reason === reason));
+  });
+}
+
+function renderEntry(name) {
+  const el = $(name + '-display');
+  if (!el) return;
+  const value = state[name];
+  el.textContent = name === 'phone'
+    ? [value.slice(0, 4), value.slice(4, 7), value.slice(7)].filter(Boolean).join(' ') : value;
+}
+
+function pressKey(name, key) {
+  const max = 10;
+  let value = state[name];
+  if (key === 'clear') value = '';
+  else if (key === 'back') value = value.slice(0, -1);
+  else if (value.length < max) value += key;
+  state[name] = value;
+  renderEntry(name);
+  showError('options-error', '');
+}
+
+/* Issuing and the answer */
+
+/** POST for the citizen: the busy veil meanwhile; a refusal shown in `errorId`, or the "area full" screen. */
+export async function post(url, body, errorId) {
+  setBusy(true);
+  showError(errorId, '');
+  try {
+    return await api('POST', url, body);
+  } catch (error) {
+    if (error.code === 'office_full') return showFull(error.message);
+    showError(errorId, error.message);
+    if (error.code === 'csrf_failed') setTimeout(() => window.location.reload(), 4000);
+  } finally {
+    setBusy(false);
+  }
+  return null;
+}
+
+async function issue() {
+  if (state.busy || !state.connected || !state.service) return;
+  if (state.phone && !/^0\d{9}$/.test(state.phone)) {
+    showError('options-error', strings.phone_invalid);
+    return;
+  }
+  const ticket = await post('/api/v1/tickets', {
+    service: state.service.code, priority: Boolean(state.reason), priority_reason: state.reason || null,
+    phone: state.phone || null, name: state.citizen ? state.citizen.name : null,
+  }, 'options-error');
+  if (ticket) showTicket(ticket);
+}
+
+// The area is full: walk-ins are told kindly, in large type, when to come back (priority and bookings still pass).
+function showFull(message) {
+  $('full-message').textContent = message;
+  show('full');
+  return null;
+}
+
+function printProblem() {
+  const printing = (state.ticket && state.ticket.printing) || {};
+  if (printing.status === 'not_requested') return null;
+  if (printing.queued === false) return PROBLEMS[printing.status] || 'printer_trouble';
+  return PROBLEMS[state.printer] || null;
+}
+
+export function showTicket(ticket) {
+  state.ticket = ticket;
+  const printing = ticket.printing || {};
+  if (printing.status && printing.status !== 'unknown') state.printer = printing.status;
+  renderPrinterNotice();
+  $('ticket-number').textContent = ticket.number;
+  $('ticket-service').textContent = ticket.service_name || '';
+  $('ticket-ahead').textContent = ticket.ahead > 0 ? fill(strings.ahead, {n: ticket.ahead}) : strings.ahead_none;
+  $('ticket-wait').textContent = ticket.estimated_wait_min > 0 ? fill(strings.wait, {n: ticket.estimated_wait_min}) : '';
+  const chosen = document.querySelector('.choice[data-reason="' + (ticket.priority_reason || '-') + '"]');
+  $('ticket-priority').textContent = chosen ? chosen.textContent : '';
+  $('ticket-priority').hidden = !chosen;
+  renderPrint();
+  state.shownAt = performance.now();
+  show('ticket');
+  countdown(printProblem() ? TROUBLE_SECONDS : RESULT_SECONDS);
+}
+
+function renderPrint() {
+  const problem = printProblem();
+  const el = $('ticket-print');
+  el.textContent = problem ? fill(strings[problem], {number: state.ticket.number}) : strings.take_paper;
+  el.className = 'banner ' + (problem ? 'banner-error' : 'banner-ok');
+}
+
+function countdown(seconds) {
+  clearInterval(timers.countdown);
+  let left = seconds;
+  const tick = () => {
+    $('ticket-countdown').textContent = fill(strings.countdown, {n: left});
+    if (left-- <= 0) toStart(false);
+  };
+  tick();
+  timers.countdown = setInterval(tick, 1000);
+}
+
+function onPrinterStatus(data) {
+  if (!data || !root.dataset.printer || data.printer !== root.dataset.printer) return;
+  const before = state.ticket && printProblem();
+  state.printer = data.status;
+  renderPrinterNotice();
+  if (state.screen !== 'ticket' || !state.ticket) return;
+  renderPrint();
+  if (!before && printProblem()) countdown(TROUBLE_SECONDS);
+}
+
+function renderPrinterNotice() {
+  const key = NOTICES[PROBLEMS[state.printer]];
+  $('printer-notice').textContent = key ? strings[key] : '';
+  $('printer-notice').hidden = !key;
+}
+
+/* The CCCD greeting (cccd.js reads the card) */
+
+function greet(citizen) {
+  state.citizen = citizen;
+  if (state.screen === 'ticket' || state.screen === 'appointment') toStart(true);
+  if (state.screen === 'options' && state.citizen.elderly && !state.reason) {
+    chooseReason('elderly');
+    $('elderly-note').hidden = false;
+  }
+  renderGreeting();
+  speak(greeting());
+  armIdle();
+}
+
+function greeting() {
+  const citizen = state.citizen;
+  return citizen ? fill(strings['hello' + citizen.title], {name: citizen.name}) : '';
+}
+
+function renderGreeting() {
+  const text = greeting();
+  document.querySelectorAll('[data-greeting]').forEach((el) => {
+    el.textContent = text;
+    el.hidden = !text;
+  });
+}
+
+function speak(text) {
+  if (!root.dataset.speech || !text) return;
+  // POSTed: the greeting holds the citizen's name, which must not travel in a URL.
+  api('POST', root.dataset.speech, {text}, {blob: true})
+    .then((wav) => {
+      const url = URL.createObjectURL(wav);
+      const audio = new Audio(url);
+      audio.onended = () => URL.revokeObjectURL(url);
+      return audio.play();
+    })
+    .catch(() => { /* no voice on this server or no sound device: the screen says it */ });
+}
+
+/** Whether a citizen's request may be sent now (the appointment check-in in checkin.js asks too). */
+export const ready = () => !state.busy && state.connected;
+
+/* Wiring */
+
+root.addEventListener('click', (event) => {
+  const button = event.target.closest('button');
+  if (!button || button.disabled) return;
+  if (button.dataset.code) chooseService(button);
+  else if (button.classList.contains('choice')) chooseReason(button.dataset.reason);
+  else if (button.dataset.key) pressKey(button.closest('[data-keypad]').dataset.keypad, button.dataset.key);
+  else if (button.id === 'issue') issue();
+  else if (button.dataset.action === 'start') {
+    if (state.screen === 'ticket' && performance.now() - state.shownAt < DOUBLE_TAP_MS) return;
+    toStart(state.screen !== 'ticket');
+  }
+});
+listen(greet);
+document.addEventListener('pointerdown', armIdle, true);
+window.addEventListener('resize', layoutServices);
+layoutServices();
+renderPrinterNotice();
+updateButtons();
+connectLive();

@@ -1,0 +1,55 @@
+// The one way the pages call the server: same-origin (the staff session or the device's cookie), the
+// CSRF token from the page's <meta>, JSON in and out, and every failure an ApiError whose message is
+// the server's own or, when it has none, one in the page's language (strings.js).
+import {fill, strings} from './strings.js';
+
+const csrf = document.querySelector('meta[name="csrf-token"]');
+let serverOffset = 0;   // server clock minus ours, so timers agree with the server's call times
+
+export class ApiError extends Error {
+  constructor(code, message, status, details = {}) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.details = details;   // the server's whole error: its code and anything it lists (bookings in the way)
+  }
+}
+
+/** Now by the server's clock, as its last answer's Date header told it. */
+export function serverNow() {
+  return Date.now() + serverOffset;
+}
+
+/** The message for a refused call: a page with staff logins says plainly that the session ended; a page
+ * without a text for a bare HTTP error (strings.http_failed) says the network failed. */
+function refusal(response, error) {
+  if (response.status === 401 && strings.session_expired) return strings.session_expired;
+  if (error.message) return error.message;
+  return strings.http_failed ? fill(strings.http_failed, {status: response.status}) : strings.network_error;
+}
+
+/** Call the server; resolves to its JSON answer (a Blob with {blob: true}); rejects with an ApiError. */
+export async function api(method, path, body, {blob = false} = {}) {
+  const headers = blob ? {} : {'Accept': 'application/json'};
+  if (csrf) headers['X-CSRFToken'] = csrf.content;
+  const options = {method, headers, credentials: 'same-origin', cache: 'no-store'};
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new ApiError('network', strings.network_error, 0);
+  }
+  const date = Date.parse(response.headers.get('Date') || '');
+  if (!Number.isNaN(date)) serverOffset = date - Date.now();
+  if (response.ok && blob) return response.blob();
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(error.code || 'http_' + response.status, refusal(response, error), response.status, error);
+  }
+  return data;
+}
