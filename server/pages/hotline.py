@@ -13,8 +13,8 @@ from server.labels import APPOINTMENT_STATUS, label, weekday_name, weekday_names
 from server.models import Service
 from server.pages.counter import session_strings
 from server.spreadsheets import append_row
-
 from server.validation import parse_day
+
 bp = Blueprint('hotline', __name__)
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
