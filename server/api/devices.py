@@ -115,26 +115,7 @@ def board_dict(board):
 @bp.get('/boards')
 @requires('admin', 'display')
 def list_boards():
-    return jsonify([board_dict(b) for b in Board.select().order_by(Board.id)])
-
-
-
-@bp.post('/boards')
-@requires('admin')
-def create_board():
-    body = json_body()
-    not_null(body, BOARD_FIELDS)
-    codes = string_list(body, 'services', default=[])
-    services_by_code(codes)
-    counters = body.get('counters') or []
-    if not isinstance(counters, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in counters):
-        raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
-    with db.atomic():
-        board = Board.create(name=text(body, 'name', 100, required=True), service_codes=json.dumps(codes),
-                             counter_numbers=json.dumps(counters), notice=text(body, 'notice', 500, default=''))
-        db.after_commit(caches.forget_all)
-        db.after_commit(events.office_changed)
-    return jsonify(board_dict(board)), 201
+    return jsonify([board_dict(b) for b in Board.ordered()])
 
 
 def _counter_numbers(body):
@@ -145,23 +126,17 @@ def _counter_numbers(body):
         raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
     if not all(1 <= n <= 999 for n in numbers):
         raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field='counters'), 'out_of_range')
-    known = {c.number for c in Counter.select(Counter.number).where(Counter.number.in_(numbers))} if numbers else set()
-    missing = [n for n in numbers if n not in known]
+    missing = Counter.missing_numbers(numbers)
     if missing:
         raise NotFound(_('Không có quầy số %(number)s.', number=missing[0]), 'unknown_counter')
     return sorted(set(numbers))
 
 
-@bp.patch('/boards/<int:board_id>')
-@requires('admin')
-def update_board(board_id):
-    board = Board.get_or_none(Board.id == board_id)
-    if board is None:
-        raise NotFound(_('Không có màn hình số %(id)s.', id=board_id), 'unknown_board')
-    body = json_body()
+def _board_fields(body, creating):
+    """The columns a board's body sets, checked the same way for a new board and for a change."""
     not_null(body, BOARD_FIELDS)
     fields = {}
-    if 'name' in body:
+    if creating or 'name' in body:
         fields['name'] = text(body, 'name', 100, required=True)
     if 'services' in body:
         codes = sorted(set(string_list(body, 'services', default=[])))
@@ -171,13 +146,38 @@ def update_board(board_id):
         fields['counter_numbers'] = json.dumps(_counter_numbers(body))
     if 'notice' in body:
         fields['notice'] = text(body, 'notice', 500, default='')
+    return fields
+
+
+def _boards_changed():
+    db.after_commit(caches.forget_all)   # the boards the events go to
+    db.after_commit(events.office_changed)
+
+
+@bp.post('/boards')
+@requires('admin')
+def create_board():
+    fields = _board_fields(json_body(), creating=True)
+    with db.atomic():
+        board = Board.create(**fields)
+        audit(None, 'board_created', actor(), id=board.id, name=board.name)
+        _boards_changed()
+    return jsonify(board_dict(board)), 201
+
+
+@bp.patch('/boards/<int:board_id>')
+@requires('admin')
+def update_board(board_id):
+    board = must_exist(Board.get_or_none(Board.id == board_id), _('Không có màn hình số %(id)s.', id=board_id),
+                       'unknown_board')
+    fields = _board_fields(json_body(), creating=False)
     with db.atomic():
         if fields:
             Board.update(**fields).where(Board.id == board.id).execute()
         audit(None, 'board_changed', actor(), id=board.id, fields=sorted(fields))
-        db.after_commit(caches.forget_all)   # the boards the events go to
-        db.after_commit(events.office_changed)
+        _boards_changed()
     return jsonify(board_dict(Board.get_by_id(board.id)))
+
 
 # Device tokens ---------------------------------------------------------------------------------
 

@@ -169,7 +169,8 @@ def paths():
                                                        'counter that has called or is serving someone.')},
         '/boards': {'get': op('The display boards', ('admin', 'display'), array('Board'), tag='setup'),
                     'post': op('Add a display board', ('admin',), ref('Board'), 'NewBoard', 201, (404,),
-                               'setup')},
+                               'setup', description='Checked as a change is: 404 unknown_service or '
+                                                    'unknown_counter, 400 out_of_range.')},
         '/tokens': {'get': op('The API tokens (secrets never shown again)', ('admin',), array('TokenInfo'),
                               tag='setup'),
                     'post': op('Create an API token', ('admin',), ref('Token'), 'NewToken', 201, (404,), 'setup')},

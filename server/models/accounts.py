@@ -87,6 +87,10 @@ class Board(BaseModel):
     counter_numbers = TextField(default='[]')   # JSON list; empty: every counter
     notice = TextField(default='')
 
+    @classmethod
+    def ordered(cls):
+        return cls.select().order_by(cls.id)
+
     @property
     def services_shown(self):
         return json.loads(self.service_codes or '[]')

@@ -59,6 +59,12 @@ class Counter(BaseModel):
     def ordered(cls):
         return cls.select().order_by(cls.number)
 
+    @classmethod
+    def missing_numbers(cls, numbers):
+        """Those of `numbers` no counter has, in the order given."""
+        known = {c.number for c in cls.select(cls.number).where(cls.number.in_(numbers))} if numbers else set()
+        return [n for n in numbers if n not in known]
+
     @property
     def services(self):
         return list(Service.select().join(CounterService).where(CounterService.counter == self)

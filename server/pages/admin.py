@@ -139,7 +139,7 @@ def base_urls():
 @bp.get('/admin/boards')
 @page()
 def boards():
-    return render_template('admin/boards.html', boards=[board_dict(b) for b in Board.select().order_by(Board.id)],
+    return render_template('admin/boards.html', boards=[board_dict(b) for b in Board.ordered()],
                            services=_service_choices(), counters=[counter_dict(c) for c in Counter.ordered()],
                            base_url=base_urls()[0])
 
@@ -160,7 +160,7 @@ def token_rows():
 def devices():
     return render_template('admin/devices.html', tokens=token_rows(), roles=TOKEN_ROLES,
                            printers=[printer_dict(p) for p in Printer.select().order_by(Printer.name)],
-                           boards=[board_dict(b) for b in Board.select().order_by(Board.id)],
+                           boards=[board_dict(b) for b in Board.ordered()],
                            base_urls=base_urls(), pairing_pages=PAIRING_PAGES)
 
 
