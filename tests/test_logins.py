@@ -241,7 +241,7 @@ def test_sessions_from_before_the_epoch_are_refused_on_the_socket_too(app, clien
     log_in(client, 'quay1', 'mat-khau-dung')
     listener = socketio.test_client(app, namespace='/display', flask_test_client=client)
     assert listener.is_connected('/display')
-    with db.connection_context(), db.atomic():
+    with app.app_context(), db.connection_context(), db.atomic():   # its connections close on the app's runtime
         sessions.end_everywhere(staff.id)
     again = socketio.test_client(app, namespace='/display', flask_test_client=client)
     assert not again.is_connected('/display')
@@ -359,7 +359,7 @@ def test_connections_are_recorded_and_forgotten(app, tokens):
 
 def test_staff_rows_keep_the_session_epoch(app):
     staff = make_staff('quay1', 'counter', 'mat-khau-dung')
-    with db.connection_context():
+    with app.app_context(), db.connection_context():
         assert Staff.get_by_id(staff.id).session_epoch == 0
         with db.atomic():
             assert sessions.end_everywhere(staff.id) == 1
