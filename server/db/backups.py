@@ -140,7 +140,7 @@ def nightly(config, keep, at_start=False, now=None):
 
 def check_backup(path):
     """The schema version of a Lượt backup file; RecordsError for anything else (or a damaged copy)."""
-    from server.db.database import SCHEMA_VERSION
+    from server.db.migrations import SCHEMA_VERSION
     path = Path(path)
     if not path.is_file():
         raise RecordsError('không có tệp %s / no such file: %s' % (path, path))
