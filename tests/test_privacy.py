@@ -155,7 +155,7 @@ def every_event(app, client, tokens, named):
 @pytest.mark.parametrize('announce_names', [False, True])
 def test_no_event_gives_personal_data_to_kiosks_boards_or_phones(app, client, tokens, named_office, caplog,
                                                                   announce_names):
-    with db.connection_context():
+    with app.app_context(), db.connection_context():    # the app's own change: its cached settings follow at once
         settings.put('announce_names', announce_names)
     kiosk = socketio.test_client(app, namespace='/display', auth={'token': tokens['kiosk']})
     board = socketio.test_client(app, namespace='/display', auth={'token': tokens['display']})
