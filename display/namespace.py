@@ -6,7 +6,7 @@ from flask_socketio import Namespace, emit, join_room
 
 from server.auth import DEVICE_COOKIE, PERSONAL_DATA_ROLES, lookup_token, session_staff
 from server.extensions import db, socketio
-from server.live import connections, relay
+from server.live import connections, devices, events, relay
 from server.live.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
 from server.queueing.lines import board_for, snapshot
 
@@ -14,19 +14,35 @@ log = logging.getLogger(__name__)
 
 
 def _role(auth):
-    """The role of whoever connects: a token in auth or the device cookie, or a staff session (not one that
-    must change its password first). The connection is recorded as theirs: revoking the token or ending the
-    staff member's sessions closes it (server/live/connections.py)."""
+    """The role of whoever connects, and its token's id for a device: a token in auth or the device cookie, or a
+    staff session (not one that must change its password first). The connection is recorded as theirs: revoking
+    the token or ending the staff member's sessions closes it (server/live/connections.py)."""
     raw = auth.get('token') if isinstance(auth, dict) else None
     raw = raw or request.cookies.get(DEVICE_COOKIE)
     token = lookup_token(raw)
     if token is not None:
-        return token.role if connections.record(request.sid, request.namespace, token_id=token.id) else None
+        allowed = connections.record(request.sid, request.namespace, token_id=token.id)
+        return (token.role, token.id) if allowed else (None, None)
     staff = session_staff()
     if staff is None or staff.must_change_password:
-        return None
+        return None, None
     allowed = connections.record(request.sid, request.namespace, staff_id=staff.id, epoch=staff.session_epoch)
-    return staff.role if allowed else None
+    return (staff.role if allowed else None), None
+
+
+def _device_seen(token_id, sound=None):
+    """A board's or kiosk's connection came, went or told its sound: the console's device list follows."""
+    if token_id is None:
+        return
+    opened = db.is_closed()   # open already when a revocation's closing thread disconnects this one
+    if opened:
+        db.connect()
+    try:
+        devices.seen(token_id, sound)
+        events.device_changed(token_id)
+    finally:
+        if opened:
+            db.close()
 
 
 class DisplayNamespace(Namespace):
@@ -34,7 +50,7 @@ class DisplayNamespace(Namespace):
 
     def on_connect(self, auth=None):
         with db.connection_context():
-            role = _role(auth)
+            role, token_id = _role(auth)
             if role is None:
                 raise ConnectionRefusedError('unauthorized')
             wanted = (auth or {}).get('board') if isinstance(auth, dict) else None
@@ -55,6 +71,8 @@ class DisplayNamespace(Namespace):
                 if link['configured']:   # straight to this page: the queue may be what is down
                     emit(relay.EVENT, link, to=request.sid, ignore_queue=True)
             emit('snapshot', snapshot(board), ignore_queue=True)   # for this client only: no need of Redis
+            if role in devices.DEVICE_ROLES:
+                _device_seen(token_id)
 
     def on_snapshot(self, data=None):
         """A client may ask again, e.g. after its screen woke up."""
@@ -62,8 +80,17 @@ class DisplayNamespace(Namespace):
             board = board_for((data or {}).get('board') if isinstance(data, dict) else None)
             emit('snapshot', snapshot(board), ignore_queue=True)
 
+    def on_sound_state(self, data=None):
+        """A board or kiosk tells whether its browser may play sound ({"sound": "on"} or "off")."""
+        sound = data.get('sound') if isinstance(data, dict) else None
+        if sound not in ('on', 'off'):
+            return
+        with db.connection_context():
+            token_id = connections.token_of(request.sid, request.namespace)
+        _device_seen(token_id, sound)
+
     def on_disconnect(self, reason=None):
-        connections.forget(request.sid, request.namespace)
+        _device_seen(connections.forget(request.sid, request.namespace))
 
 
 class TrackNamespace(Namespace):

@@ -178,7 +178,11 @@ def _pair_device(raw):
         raise Unauthorized(_('Mã thiết bị không hợp lệ hoặc đã bị thu hồi.'))
     query = {k: v for k, v in request.args.items() if k != 'token'}
     target = request.path + ('?' + urlencode(query) if query else '')
-    response = redirect(target)
+    return keep_device(redirect(target), raw)
+
+
+def keep_device(response, raw):
+    """The response, setting the long-lived device cookie (?token= here, a code on /pair: server/pages/pairing.py)."""
     response.set_cookie(DEVICE_COOKIE, raw, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite='Lax',
                         secure=current_app.config['SESSION_COOKIE_SECURE'])
     return response

@@ -30,7 +30,7 @@ PROCEDURES = {
 }
 STAFF = [
     ('admin', 'Quản trị viên', 'admin'),
-    ('letan', 'Nguyễn Thị Hoa (lễ tân)', 'desk'),
+    ('letan', 'Nguyễn Thị Hoa (tiếp nhận)', 'desk'),
     ('quay1', 'Trần Văn Bình', 'counter'),
     ('quay2', 'Lê Thị Mai', 'counter'),
     ('tongdai', 'Phạm Minh Tuấn (tổng đài)', 'hotline'),

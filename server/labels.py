@@ -27,13 +27,13 @@ PRINTER_STATE = {
     'unknown': lazy_gettext('chưa rõ trạng thái'),
 }
 ROLE = {
-    'admin': lazy_gettext('Quản trị'), 'desk': lazy_gettext('Lễ tân'), 'counter': lazy_gettext('Cán bộ quầy'),
+    'admin': lazy_gettext('Quản trị'), 'desk': lazy_gettext('Tiếp nhận'), 'counter': lazy_gettext('Cán bộ quầy'),
     'hotline': lazy_gettext('Tổng đài'), 'kiosk': lazy_gettext('Máy lấy số (kiosk)'),
     'display': lazy_gettext('Màn hình hiển thị'), 'gateway': lazy_gettext('Cổng SMS (gateway)'),
 }
 OUTBOX_STATE = {
     'pending': lazy_gettext('Chờ gửi'), 'sending': lazy_gettext('Đang gửi'), 'sent': lazy_gettext('Đã gửi'),
-    'delivered': lazy_gettext('Đã đến máy'), 'failed': lazy_gettext('Lỗi'), 'skipped': lazy_gettext('Bỏ qua'),
+    'delivered': lazy_gettext('Đã nhận'), 'failed': lazy_gettext('Lỗi'), 'skipped': lazy_gettext('Bỏ qua'),
     'cancelled': lazy_gettext('Đã hủy'), 'uncertain': lazy_gettext('Chưa rõ đã gửi chưa'),
 }
 SMS_KIND = {
@@ -68,3 +68,60 @@ def weekday_names():
 def weekday_name(day):
     """The weekday of a date, in the request's language."""
     return str(WEEKDAYS[day.weekday()])
+# What a field of a form or of the API is called in a refusal ("Thiếu trường bắt buộc "Tên""): never its key.
+FIELD_LABELS = {
+    'code': lazy_gettext('Mã'), 'name': lazy_gettext('Tên'), 'prefix': lazy_gettext('Ký hiệu'),
+    'description': lazy_gettext('Mô tả'), 'active': lazy_gettext('Trạng thái'),
+    'sort_order': lazy_gettext('Thứ tự hiển thị'), 'bookable': lazy_gettext('Nhận đặt lịch'),
+    'slot_minutes': lazy_gettext('Mỗi khung giờ (phút)'), 'slot_capacity': lazy_gettext('Số chỗ mỗi khung'),
+    'number': lazy_gettext('Số quầy'), 'paused': lazy_gettext('Tạm dừng'),
+    'services': lazy_gettext('Lĩnh vực'), 'service': lazy_gettext('Lĩnh vực'), 'counters': lazy_gettext('Quầy'),
+    'counter': lazy_gettext('Quầy'), 'notice': lazy_gettext('Thông báo riêng (chạy chữ)'),
+    'uri': lazy_gettext('Địa chỉ máy in'), 'paper_width': lazy_gettext('Khổ giấy'),
+    'role': lazy_gettext('Vai trò'), 'printer_id': lazy_gettext('Máy in'), 'board': lazy_gettext('Màn hình'),
+    'username': lazy_gettext('Tên đăng nhập'), 'full_name': lazy_gettext('Họ và tên'),
+    'password': lazy_gettext('Mật khẩu'), 'date': lazy_gettext('Ngày'), 'from': lazy_gettext('Từ ngày'),
+    'to': lazy_gettext('Đến ngày'), 'start': lazy_gettext('Giờ bắt đầu'), 'end': lazy_gettext('Giờ kết thúc'),
+    'phone': lazy_gettext('Số điện thoại'), 'procedure': lazy_gettext('Thủ tục'), 'note': lazy_gettext('Ghi chú'),
+    'source': lazy_gettext('Nguồn đặt lịch'), 'text': lazy_gettext('Nội dung tin nhắn'),
+    'priority': lazy_gettext('Ưu tiên'), 'priority_reason': lazy_gettext('Lý do ưu tiên'),
+    'print': lazy_gettext('In phiếu'), 'score': lazy_gettext('Điểm đánh giá'), 'comment': lazy_gettext('Góp ý'),
+    'limit': lazy_gettext('Số dòng tối đa'), 'finish_current': lazy_gettext('Kết thúc người đang phục vụ'),
+    'cancel_bookings': lazy_gettext('Hủy các lịch hẹn'), 'weekday': lazy_gettext('Thứ'),
+    'sessions': lazy_gettext('Buổi làm việc'),
+    # The office's settings, named as the console's Thiết lập section names them.
+    'office_name': lazy_gettext('Tên đơn vị'), 'office_address': lazy_gettext('Địa chỉ'),
+    'ticket_footer': lazy_gettext('Dòng chân phiếu'),
+    'ticket_footer_qr_url': lazy_gettext('Mã QR ở chân phiếu (đường dẫn)'),
+    'board_notice': lazy_gettext('Thông báo chung (chạy chữ)'),
+    'priority_max_in_row': lazy_gettext('Số phiếu ưu tiên gọi liên tiếp tối đa'),
+    'no_show_return_minutes': lazy_gettext('Thời gian được xếp lại hàng khi vắng mặt (phút)'),
+    'default_service_minutes': lazy_gettext('Thời gian phục vụ ước tính ban đầu (phút/người)'),
+    'day_end_grace_minutes': lazy_gettext('Đóng hàng chờ sau giờ làm việc (phút)'),
+    'announce_names': lazy_gettext('Đọc tên công dân khi gọi (nếu có)'),
+    'number_reading': lazy_gettext('Cách đọc số'), 'voice_repeat': lazy_gettext('Số lần đọc mỗi lần gọi'),
+    'voice_volume': lazy_gettext('Âm lượng (0-100)'),
+    'session_idle_hours': lazy_gettext('Tự đăng xuất sau khi không dùng (giờ)'),
+    'booking_days_ahead': lazy_gettext('Được đặt trước tối đa (ngày)'),
+    'max_bookings_per_phone': lazy_gettext('Số lịch hẹn chưa đến của một số điện thoại'),
+    'checkin_early_minutes': lazy_gettext('Được lấy số sớm trước giờ hẹn (phút)'),
+    'checkin_late_minutes': lazy_gettext('Được lấy số muộn sau giờ hẹn (phút)'),
+    'appointment_grace_minutes': lazy_gettext('Coi là vắng hẹn sau khi hết khung giờ (phút)'),
+    'admission_cap': lazy_gettext('Số người tối đa trong khu vực một cửa'),
+    'hotline_phone': lazy_gettext('Số tổng đài đặt lịch'), 'sms_shortcode': lazy_gettext('Số nhận tin nhắn đặt lịch'),
+    'sms_diacritics': lazy_gettext('Gửi tin nhắn có dấu tiếng Việt'),
+    'reminder_evening_time': lazy_gettext('Giờ nhắc lịch tối hôm trước'),
+    'reminder_before_minutes': lazy_gettext('Nhắc trước giờ hẹn (phút)'),
+    'turn_near_ahead': lazy_gettext('Báo "sắp đến lượt" khi còn (người)'),
+    'pickup_days': lazy_gettext('Thời hạn nhận kết quả (ngày)'),
+    'sms_max_per_hour': lazy_gettext('Số tin nhắn đến tối đa mỗi giờ của một số điện thoại'),
+    'personal_data_days': lazy_gettext('Thời hạn lưu họ tên, số điện thoại và tin nhắn (ngày)'),
+    'backup_keep': lazy_gettext('Số bản sao lưu hằng đêm được giữ'),
+    'sms_replies_per_hour': lazy_gettext('Số tin trả lời tối đa mỗi giờ của cả bộ phận'),
+}
+
+
+def field_label(field):
+    """What a field is called in the request's language; a field without a label keeps its key."""
+    return str(FIELD_LABELS.get(field, field))
+

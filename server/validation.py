@@ -7,11 +7,13 @@ from flask import request
 from flask_babel import gettext as _
 
 from server.errors import Invalid
+from server.labels import field_label
 
 MAX_NAME = 100
 MAX_ID = 2 ** 63 - 1   # database integer keys are 64-bit
 ISO_DAY = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}')          # the API and date fields
 TYPED_DAY = re.compile(r'[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}')    # what people type here: dd/mm/yyyy
+TYPED_TIME = re.compile(r'([0-9]{1,2})[:hH.]([0-9]{2})')      # 24-hour: 8:30, 08:30, 8h30
 
 
 def json_body(required=True):
@@ -38,7 +40,7 @@ def not_null(body, fields):
     for field in fields:
         if field in body and body[field] is None:
             raise Invalid(_('Trường "%(field)s" không được để trống (null): hãy bỏ trường này đi hoặc gửi một '
-                            'giá trị.', field=field), 'null_field')
+                            'giá trị.', field=field_label(field)), 'null_field')
 
 
 def text(body, field, max_length, required=False, default=None):
@@ -46,15 +48,15 @@ def text(body, field, max_length, required=False, default=None):
     value = body.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field), 'missing_field')
+            raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field_label(field)), 'missing_field')
         return default
     if not isinstance(value, str):
-        raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field), 'invalid_type')
+        raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field_label(field)), 'invalid_type')
     value = value.strip()
     if not encodable(value):
-        raise Invalid(_('Trường "%(field)s" chứa ký tự không hợp lệ.', field=field), 'invalid_text')
+        raise Invalid(_('Trường "%(field)s" chứa ký tự không hợp lệ.', field=field_label(field)), 'invalid_text')
     if len(value) > max_length:
-        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field=field, max=max_length),
+        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field=field_label(field), max=max_length),
                       'too_long')
     return value
 
@@ -73,7 +75,7 @@ def boolean(body, field, default=False):
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise Invalid(_('Trường "%(field)s" phải là true hoặc false.', field=field), 'invalid_type')
+        raise Invalid(_('Trường "%(field)s" phải là true hoặc false.', field=field_label(field)), 'invalid_type')
     return value
 
 
@@ -81,12 +83,15 @@ def integer(body, field, required=False, minimum=None, maximum=None, default=Non
     value = body.get(field)
     if value is None:
         if required:
-            raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field), 'missing_field')
+            raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field_label(field)), 'missing_field')
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(_('Trường "%(field)s" phải là số nguyên.', field=field), 'invalid_type')
+        raise Invalid(_('Trường "%(field)s" phải là số nguyên.', field=field_label(field)), 'invalid_type')
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field=field), 'out_of_range')
+        if minimum is not None and maximum is not None:
+            raise Invalid(_('Trường "%(field)s" phải từ %(low)s đến %(high)s.', field=field_label(field), low=minimum,
+                            high=maximum), 'out_of_range')
+        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field=field_label(field)), 'out_of_range')
     return value
 
 
@@ -95,7 +100,7 @@ def string_list(body, field, item_max=16, default=None):
     if value is None:
         return default
     if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= item_max for v in value):
-        raise Invalid(_('Trường "%(field)s" phải là danh sách chuỗi.', field=field), 'invalid_type')
+        raise Invalid(_('Trường "%(field)s" phải là danh sách chuỗi.', field=field_label(field)), 'invalid_type')
     return value
 
 
@@ -113,14 +118,23 @@ def parse_day(value, field='date', iso=True, typed=False):
     shown = value[:20]
     if iso and typed:
         message = _('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng YYYY-MM-DD (ví dụ 2026-11-25) '
-                    'hoặc dd/mm/yyyy.', value=shown, field=field)
+                    'hoặc dd/mm/yyyy.', value=shown, field=field_label(field))
     elif typed:
         message = _('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng dd/mm/yyyy (ví dụ 25/11/2026).',
-                    value=shown, field=field)
+                    value=shown, field=field_label(field))
     else:
         message = _('Ngày "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng YYYY-MM-DD (ví dụ 2026-11-25).',
-                    value=shown, field=field)
+                    value=shown, field=field_label(field))
     raise Invalid(message, 'invalid_date')
+
+
+def parse_time(value, field='start'):
+    """A 24-hour time typed as HH:MM (8:30 and 8h30 too) as 'HH:MM'; else a 400 naming the field."""
+    match = TYPED_TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return '%02d:%s' % (int(match.group(1)), match.group(2))
+    raise Invalid(_('Giờ "%(value)s" (%(field)s) không hợp lệ: hãy dùng dạng 24 giờ HH:MM (ví dụ 07:30 hoặc 13:45).',
+                    value=(value if isinstance(value, str) else '')[:20], field=field_label(field)), 'invalid_time')
 
 
 def phone_number(value, field='phone'):
@@ -128,7 +142,7 @@ def phone_number(value, field='phone'):
     if value is None or value == '':
         return None
     if not isinstance(value, str):
-        raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field), 'invalid_type')
+        raise Invalid(_('Trường "%(field)s" phải là chuỗi ký tự.', field=field_label(field)), 'invalid_type')
     compact = value.replace(' ', '').replace('.', '').replace('-', '')
     if not (compact.startswith('0') or compact.startswith('+84')) or len(compact) > 13:
         raise Invalid(_('Số điện thoại không hợp lệ (dạng 0xxxxxxxxx hoặc +84xxxxxxxxx).'), 'invalid_phone')

@@ -8,7 +8,8 @@ from tests.conftest import ROLES, bearer, make_staff
 from tests.helpers import csrf_from, csrf_of, log_in_client
 
 PUBLIC = {'static', 'display.static', 'pages.index', 'pages.login', 'pages.logout', 'pages.language',
-          'pages.track', 'pages.track_json', 'api.openapi'}
+          'pages.track', 'pages.track_json', 'api.openapi',
+          'pairing.pair', 'pairing.check'}   # a new device's page: its own secret, never the code, pairs it
 
 
 def concrete(rule):

@@ -307,7 +307,7 @@ def test_report_page_shows_table_and_chart(app, client, office, tokens):
 
 
 @pytest.mark.parametrize('query, fragment', [
-    ('from=2026-11-24', 'Ngày &#34;2026-11-24&#34; (from) không hợp lệ'),
+    ('from=2026-11-24', 'Ngày &#34;2026-11-24&#34; (Từ ngày) không hợp lệ'),
     ('from=31/02/2026', 'dd/mm/yyyy'),
     ('from=24/11/2026&to=01/11/2026', 'Ngày bắt đầu phải trước'),
     ('from=01/01/2024&to=31/12/2026', 'tối đa 366 ngày'),
@@ -357,7 +357,8 @@ def test_console_in_a_browser(live_server, page_in):
     form.locator('input[name="services"][value="KD"]').check()
     form.locator('button[type="submit"]').click()
     expect(page.locator('tr[data-number="6"]')).to_contain_text('KD', timeout=10000)
-    page.locator('tr[data-number="6"] button[data-action]').click()
+    page.locator('tr[data-number="6"]').get_by_role('button', name='Đóng', exact=True).click()
+    page.locator('#confirm-dialog button[value="yes"]').click()    # closing a counter asks first
     expect(page.locator('tr[data-number="6"]')).to_contain_text('Đã đóng', timeout=10000)
     screenshot(page, 'admin-counters-added-1920x1080')
 

@@ -111,14 +111,14 @@ def test_admin_sets_the_calendar_in_a_browser(live_server, page_in):
 
     year = int(page.evaluate('new Date().getFullYear()'))
     form = page.locator('#add-holiday')
-    form.locator('[name="date"]').fill('%d-11-20' % year)
+    form.locator('[name="date"]').fill('20/11/%d' % year)   # typed as people write dates here
     form.locator('[name="name"]').fill('Ngày Nhà giáo (nghỉ thử)')
     form.locator('button[type="submit"]').click()
     row = page.locator('#holidays tr[data-date="%d-11-20"]' % year)
     expect(row).to_contain_text('Ngày Nhà giáo (nghỉ thử)', timeout=10000)
     expect(row).to_contain_text('20/11/%d' % year)
     expect(page.locator('#notice')).to_have_text('Đã lưu.')
-    form.locator('[name="date"]').fill('%d-11-20' % year)
+    form.locator('[name="date"]').fill('20/11/%d' % year)   # typed as people write dates here
     form.locator('[name="name"]').fill('Trùng')
     form.locator('button[type="submit"]').click()
     expect(form.locator('.form-error')).to_have_text('Ngày 20/11/%d đã là ngày nghỉ.' % year)

@@ -103,7 +103,7 @@ def test_admin_setup_errors(client, office, tokens):
 def test_an_empty_booking_names_the_missing_field(client, tokens):
     response = client.post('/api/v1/appointments', json={}, headers=bearer(tokens['hotline']))
     error = error_of(response, 400)
-    assert error['code'] == 'missing_field' and '"service"' in error['message']
+    assert error['code'] == 'missing_field' and '"Lĩnh vực"' in error['message'] and '"service"' not in error['message']
 
 
 def test_pages_answer_html_errors(client):

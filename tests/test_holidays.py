@@ -232,7 +232,7 @@ def test_the_console_asks_before_cancelling_bookings(live_server, page_in):
     form = page.locator('#add-holiday')
 
     def ask():
-        form.locator('[name="date"]').fill(day.isoformat())
+        form.locator('[name="date"]').fill(day.strftime('%d/%m/%Y'))
         form.locator('[name="name"]').fill('Nghỉ đột xuất')
         form.locator('button[type="submit"]').click()
 

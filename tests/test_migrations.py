@@ -9,8 +9,8 @@ from server.auth import hash_password
 from server.db.database import CHECKPOINT_SECONDS
 from server.db.migrations import SCHEMA_VERSION
 from server.extensions import db
-from server.models import (Appointment, Counter, CounterService, LoginFailure, SchemaVersion, Service, SocketConnection,
-                           Staff, Ticket)
+from server.models import (ApiToken, Appointment, Counter, CounterService, LoginFailure, PairingRequest, SchemaVersion,
+                           Service, SocketConnection, Staff, Ticket)
 from server.queueing import tickets
 
 
@@ -30,7 +30,8 @@ def make_version_1_database(path, tmp_path):
     with sqlite3.connect(path) as conn:
         for column in ('session_epoch', 'must_change_password'):
             conn.execute('ALTER TABLE staff DROP COLUMN ' + column)
-        for table in ('login_failure', 'socket_connection'):
+        conn.execute('ALTER TABLE api_token DROP COLUMN sound')
+        for table in ('login_failure', 'socket_connection', 'pairing_request'):
             conn.execute('DROP TABLE ' + table)
         conn.execute('ALTER TABLE counter DROP COLUMN paused')
         conn.execute('ALTER TABLE counter DROP COLUMN priority_streak')
@@ -80,6 +81,8 @@ def test_upgrade_keeps_data_and_adds_columns(tmp_path):
         assert staff['admin'].must_change_password is True and staff['quay1'].must_change_password is False
         assert staff['admin'].session_epoch == staff['quay1'].session_epoch == 0
         assert LoginFailure.select().count() == SocketConnection.select().count() == 0   # the new tables exist
+        # Version 8: devices' sound state, and the pairing codes' table.
+        assert {t.sound for t in ApiToken.select()} <= {'unknown'} and PairingRequest.select().count() == 0
     db.obj.close_all()
     # Starting again is a no-op.
     create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),

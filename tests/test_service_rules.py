@@ -8,6 +8,7 @@ from server import create_app
 from server.booking import appointments
 from server.clock import utc_from_local
 from server.extensions import db
+from server.labels import field_label
 from server.models import Appointment, Service
 from tests.conftest import bearer, make_counter, open_weekday
 from tests.helpers import book_now, call_api, log_in_page
@@ -75,7 +76,7 @@ def test_a_database_with_a_shared_prefix_still_works_and_the_console_warns(app_c
     admin = bearer(tokens['admin'])
     for page in ('/admin', '/admin/services'):
         html = client.get(page, headers=admin).get_data(as_text=True)
-        assert 'id="shared-prefixes"' in html and 'Nhiều lĩnh vực dùng chung chữ đầu số' in html
+        assert 'id="shared-prefixes"' in html and 'Nhiều lĩnh vực dùng chung ký hiệu' in html
         assert 'Chứng thực (CT), Lý lịch tư pháp (LT)' in html and 'Hộ tịch (HT)' not in html
     assert [issue(client, tokens, code).get_json()['number'] for code in ('CT', 'LT')] == ['A001', 'A001']
     assert call(client, tokens, 4).get_json()['service'] == 'LT'
@@ -133,8 +134,14 @@ def test_null_in_a_new_row_is_a_clear_400(client, rows, tokens, path, field):
     body, _fields = NEW[path]
     message = error_of(client.post(API + path, headers=bearer(tokens['admin']), json=dict(body, **{field: None})),
                        400, 'null_field')
-    assert '"%s"' % field in message and 'null' in message
+    assert '"%s"' % named(client, field, 'vi') in message and 'null' in message   # its name, not its key
     assert client.post(API + path, headers=bearer(tokens['admin']), json=body).status_code == 201
+
+
+def named(client, field, language):
+    """What a refusal calls a field (server/labels.py), in a language."""
+    with client.application.test_request_context(API, headers={'Accept-Language': language}):
+        return field_label(field)
 
 
 def everything(client, headers):
@@ -148,7 +155,7 @@ def test_null_in_a_change_is_a_clear_400_and_changes_nothing(client, rows, token
     before = everything(client, admin)
     message = error_of(client.patch(API + rows.get(path, path), headers=admin, json={field: None}), 400,
                        'null_field')
-    assert message == 'The field "%s" cannot be null: leave the field out or send a value.' % field
+    assert message == 'The field "%s" cannot be null: leave the field out or send a value.' % named(client, field, 'en')
     assert everything(client, admin) == before
 
 

@@ -1,6 +1,7 @@
 // The TV board: rendered only from the /display events (snapshot on every connect, then
 // ticket_called, queue_changed, counter_changed). No polling: Socket.IO reconnects by itself.
 import {connect} from '../../static/socket.js';
+import {reportSound} from './sound_report.js';
 import {fill, strings as S} from '../../static/strings.js';
 import {Announcer} from './announcer.js';
 
@@ -244,6 +245,7 @@ const socket = connect('/display', {
 
 // Back on the network: ask for a fresh snapshot in case events were lost while it was down.
 window.addEventListener('online', () => socket.connected && socket.emit('snapshot', {board: config.board}));
+reportSound(socket);   // the console's device list says whether this board can speak
 window.addEventListener('resize', render);
 tick();
 announcer.probe();

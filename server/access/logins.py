@@ -59,8 +59,9 @@ def _remaining(row, now):
     return math.ceil((row.locked_until - now).total_seconds())
 
 
-def _reserve(keys, now):
-    """Count this attempt as a failure of each key, unless one of them must still wait: then its seconds."""
+def reserve(keys, now):
+    """Count this attempt as a failure of each (key, free failures), unless one of them must still wait: then
+    (its seconds, 0); else (0, the wait a failure now brings). Pairing codes are paced the same way (pairing.py)."""
     with db.atomic():
         LoginFailure.delete().where(LoginFailure.last_failure_at < now - FORGET_AFTER).execute()
         rows = [(_locked_row(key, now), free) for key, free in keys]   # always account, then address
@@ -78,8 +79,8 @@ def _reserve(keys, now):
         return 0, max(waits)
 
 
-def _take_back(keys):
-    """The password was right: the account starts afresh, the address has one failure fewer."""
+def take_back(keys):
+    """The password was right: the account (first key) starts afresh, the address (second) has one failure fewer."""
     (account, _free), (address, _free2) = keys
     with db.atomic():
         LoginFailure.delete().where(LoginFailure.key == account).execute()
@@ -91,13 +92,13 @@ def attempt(username, password, address, now=None):
     """Check a login from an address, at the pace allowed; an Outcome."""
     now = now or utcnow()
     keys = _keys(username, address)
-    wait, wait_if_wrong = _reserve(keys, now)
+    wait, wait_if_wrong = reserve(keys, now)
     if wait:
         return Outcome(wait_seconds=wait, throttled=True)
     staff = check_login(username, password)
     if staff is None:
         return Outcome(wait_seconds=wait_if_wrong)
-    _take_back(keys)
+    take_back(keys)
     return Outcome(staff=staff)
 
 

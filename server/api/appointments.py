@@ -10,6 +10,7 @@ from server.auth import gateway_only, requires
 from server.booking import appointments, office_hours
 from server.clock import iso, local_naive
 from server.errors import Invalid, NotFound
+from server.labels import field_label
 from server.models import InboundMessage, OutboxMessage, Procedure
 from server.queueing import printing
 from server.sms import inbound, outbox
@@ -21,7 +22,7 @@ HOTLINE = ('hotline',)
 
 def _day_arg(value, field='date'):
     if not value:
-        raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field), 'missing_field')
+        raise Invalid(_('Thiếu trường bắt buộc "%(field)s".', field=field_label(field)), 'missing_field')
     return parse_day(value, field)
 
 

@@ -15,6 +15,7 @@ from server.clock import iso
 from server.errors import Conflict, Invalid, NotFound, must_exist
 from server.extensions import db
 from server.live import connections, events
+from server.labels import field_label
 from server.models import TOKEN_ROLES, ApiToken, Board, Counter, Printer
 from server.validation import MAX_ID, integer, json_body, not_null, string_list, text
 
@@ -41,7 +42,7 @@ def _printer_uri(body, required):
     except PrinterURIError as error:
         raise Invalid(str(error), 'invalid_printer_uri')
     if len(canonical) > 255:
-        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field='uri', max=255), 'too_long')
+        raise Invalid(_('Trường "%(field)s" dài quá %(max)d ký tự.', field=field_label('uri'), max=255), 'too_long')
     return canonical
 
 
@@ -123,16 +124,17 @@ def _counter_numbers(body):
     if numbers is None:
         return []
     if not isinstance(numbers, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
-        raise Invalid(_('Trường "counters" phải là danh sách số quầy.'), 'invalid_type')
+        raise Invalid(_('Trường "%(field)s" phải là danh sách số quầy.', field=field_label('counters')), 'invalid_type')
     if not all(1 <= n <= 999 for n in numbers):
-        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field='counters'), 'out_of_range')
+        raise Invalid(_('Trường "%(field)s" phải từ %(low)s đến %(high)s.', field=field_label('counters'), low=1,
+                        high=999), 'out_of_range')
     missing = Counter.missing_numbers(numbers)
     if missing:
         raise NotFound(_('Không có quầy số %(number)s.', number=missing[0]), 'unknown_counter')
     return sorted(set(numbers))
 
 
-def _board_fields(body, creating):
+def _board_fields(body, creating, board_id=None):
     """The columns a board's body sets, checked the same way for a new board and for a change."""
     not_null(body, BOARD_FIELDS)
     fields = {}
@@ -152,6 +154,9 @@ def _board_fields(body, creating):
 def _boards_changed():
     db.after_commit(caches.forget_all)   # the boards the events go to
     db.after_commit(events.office_changed)
+        other = Board.named(fields['name'], but=board_id)   # two "Màn hình sảnh" could not be told apart
+        if other is not None:
+            raise Conflict(_('Đã có màn hình tên "%(name)s"; hãy đặt tên khác.', name=other.name), 'duplicate_board')
 
 
 @bp.post('/boards')
@@ -168,15 +173,19 @@ def create_board():
 @bp.patch('/boards/<int:board_id>')
 @requires('admin')
 def update_board(board_id):
-    board = must_exist(Board.get_or_none(Board.id == board_id), _('Không có màn hình số %(id)s.', id=board_id),
-                       'unknown_board')
-    fields = _board_fields(json_body(), creating=False)
+    board = find_board(board_id)
+    fields = _board_fields(json_body(), creating=False, board_id=board.id)
     with db.atomic():
         if fields:
             Board.update(**fields).where(Board.id == board.id).execute()
         audit(None, 'board_changed', actor(), id=board.id, fields=sorted(fields))
         _boards_changed()
     return jsonify(board_dict(Board.get_by_id(board.id)))
+
+
+def find_board(board_id):
+    return must_exist(Board.get_or_none(Board.id == board_id), _('Không có màn hình số %(id)s.', id=board_id),
+                      'unknown_board')
 
 
 # Device tokens ---------------------------------------------------------------------------------

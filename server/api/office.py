@@ -12,13 +12,15 @@ from server.auth import requires, sees_personal_data
 from server.db.database import supports_row_locks
 from server.errors import Conflict, Invalid, NotFound
 from server.extensions import db
+from server.labels import field_label
 from server.live import events
 from server.models import Counter, CounterService, Service
 from server.queueing.lines import counter_dict
 from server.queueing.statements import active_at_counter
 from server.queueing.tickets import find_counter
-from server.validation import boolean, encodable, integer, json_body, not_null, string_list, text
+from server.validation import boolean, encodable, integer, json_body, not_null, parse_time, string_list, text
 
+TIME_SETTINGS = ('reminder_evening_time',)
 CODE = re.compile(r'^[A-Z0-9_]{1,16}$')
 PREFIX = re.compile(r'^[A-Z]{1,2}$')
 
@@ -49,7 +51,7 @@ def _service_fields(body, creating):
     prefix = text(body, 'prefix', 2, required=creating)
     if prefix is not None:
         if not PREFIX.match(prefix.upper()):
-            raise Invalid(_('Chữ đầu số phải là 1-2 chữ cái không dấu (A, B, ...).'), 'invalid_prefix')
+            raise Invalid(_('Ký hiệu phải là 1-2 chữ cái không dấu (A, B, ...).'), 'invalid_prefix')
         fields['prefix'] = prefix.upper()
     for flag in ('active', 'bookable'):
         if flag in body:
@@ -70,8 +72,8 @@ def _refuse_shared_prefix(prefix, service_id=None):
     """A 409 when another service already numbers with this prefix: both would issue A001 on one day."""
     other = Service.using_prefix(prefix, but=service_id)
     if other is not None:
-        raise Conflict(_('Chữ đầu số "%(prefix)s" đã được dùng cho lĩnh vực "%(name)s" (%(code)s); hãy chọn '
-                         'chữ khác.', prefix=prefix, name=other.name, code=other.code), 'duplicate_prefix')
+        raise Conflict(_('Ký hiệu "%(prefix)s" đã được dùng cho lĩnh vực "%(name)s" (%(code)s); hãy chọn '
+                         'ký hiệu khác.', prefix=prefix, name=other.name, code=other.code), 'duplicate_prefix')
 
 
 def _duplicate_service(code):
@@ -198,19 +200,20 @@ def update_counter(number):
 
 def _check_setting(key, value):
     """Refuse a setting of the wrong type, out of its bounds or not one of its choices."""
+    name = field_label(key)
     expected = type(settings.DEFAULTS[key])
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        raise Invalid(_('Thiết lập "%(key)s" sai kiểu dữ liệu.', key=key), 'invalid_type')
+        raise Invalid(_('Thiết lập "%(key)s" sai kiểu dữ liệu.', key=name), 'invalid_type')
     if isinstance(value, str) and (len(value) > 1000 or not encodable(value)):
-        raise Invalid(_('Thiết lập "%(key)s" quá dài hoặc chứa ký tự không hợp lệ.', key=key), 'invalid_text')
+        raise Invalid(_('Thiết lập "%(key)s" quá dài hoặc chứa ký tự không hợp lệ.', key=name), 'invalid_text')
     low, high = settings.LIMITS.get(key, (None, None))
     if low is not None and not low <= value <= high:
-        raise Invalid(_('Thiết lập "%(key)s" phải từ %(low)s đến %(high)s.', key=key, low=low, high=high),
+        raise Invalid(_('Thiết lập "%(key)s" phải từ %(low)s đến %(high)s.', key=name, low=low, high=high),
                       'out_of_range')
     if key in settings.PATTERNS and not re.match(settings.PATTERNS[key], value):
-        raise Invalid(_('Thiết lập "%(key)s" không đúng định dạng.', key=key), 'invalid_format')
+        raise Invalid(_('Thiết lập "%(key)s" không đúng định dạng.', key=name), 'invalid_format')
     if key in settings.CHOICES and value not in settings.CHOICES[key]:
-        raise Invalid(_('Thiết lập "%(key)s" phải là một trong: %(values)s.', key=key,
+        raise Invalid(_('Thiết lập "%(key)s" phải là một trong: %(values)s.', key=name,
                         values=', '.join(settings.CHOICES[key])), 'invalid_choice')
 
 
@@ -228,6 +231,9 @@ def update_settings():
     if unknown:
         raise Invalid(_('Không có thiết lập: %(keys)s.', keys=', '.join(unknown)), 'unknown_setting')
     not_null(body, sorted(body))
+    for key in TIME_SETTINGS:
+        if isinstance(body.get(key), str) and body[key].strip():   # 7:00 and 7h00 are 07:00
+            body[key] = parse_time(body[key], key)
     for key, value in body.items():
         _check_setting(key, value)
     with db.atomic():

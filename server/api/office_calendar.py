@@ -7,12 +7,12 @@ from server.api.blueprint import actor, bp
 from server.audit import audit
 from server.auth import requires
 from server.booking import dossiers, holidays, office_hours
-from server.errors import Invalid, NotFound
+from server.errors import Conflict, Invalid, NotFound
 from server.extensions import db
 from server.labels import weekday_names
 from server.models import DOSSIER_STATUSES, Holiday, Procedure, Service
 from server.queueing.tickets import open_service
-from server.validation import MAX_NAME, boolean, json_body, not_null, parse_day, phone_number, text
+from server.validation import MAX_NAME, boolean, json_body, not_null, parse_day, parse_time, phone_number, text
 
 
 def hours_dict():
@@ -47,7 +47,8 @@ def put_hours():
         for session, times in sessions.items():
             if not isinstance(times, dict):
                 raise Invalid(_('Buổi làm việc không hợp lệ.'), 'invalid_session')
-            hours[weekday][session] = (text(times, 'start', 5, required=True), text(times, 'end', 5, required=True))
+            hours[weekday][session] = tuple(parse_time(text(times, edge, 5, required=True), edge)
+                                            for edge in ('start', 'end'))
     office_hours.set_weekly_hours(hours)
     with db.atomic():
         audit(None, 'hours_changed', actor())
@@ -75,7 +76,8 @@ def list_holidays():
 def add_holiday():
     """A day off; 409 has_bookings listing that day's open bookings unless "cancel_bookings": true."""
     body = json_body()
-    day = parse_day(text(body, 'date', 10, required=True))
+    # The console sends the day as typed (dd/mm/yyyy); scripts send YYYY-MM-DD.
+    day = parse_day(text(body, 'date', 10, required=True), 'date', iso=True, typed=True)
     name = text(body, 'name', 100, required=True)
     holiday, cancelled = holidays.add(day, name, actor(), cancel_bookings=boolean(body, 'cancel_bookings'))
     return jsonify(dict(holiday_dict(holiday), cancelled=[a.code for a in cancelled])), 201
@@ -106,6 +108,16 @@ def list_procedures():
     return jsonify([procedure_dict(p) for p in rows])
 
 
+def _refuse_duplicate_procedure(service, name, but=None):
+    """A 409 when the service already has a procedure of that name (whatever its case): SMS and the hotline
+    could not tell the two apart."""
+    # Compared in Python: SQLite's LOWER() leaves Vietnamese capitals as they are.
+    for other in Procedure.select().where(Procedure.service == service, Procedure.id != (but or 0)):
+        if other.name.casefold() == name.casefold():
+            raise Conflict(_('Lĩnh vực "%(service)s" đã có thủ tục "%(name)s".', service=service.name, name=other.name),
+                           'duplicate_procedure')
+
+
 @bp.post('/procedures')
 @requires('admin')
 def add_procedure():
@@ -113,6 +125,7 @@ def add_procedure():
     service = open_service(text(body, 'service', 16, required=True))
     name = text(body, 'name', 200, required=True)
     with db.atomic():
+        _refuse_duplicate_procedure(service, name)
         procedure = Procedure.create(service=service, name=name)
         audit(None, 'procedure_added', actor(), service=service.code, name=name)
     return jsonify(procedure_dict(procedure)), 201
@@ -129,6 +142,7 @@ def change_procedure(procedure_id):
     name = text(body, 'name', 200)
     with db.atomic():
         if name is not None:
+            _refuse_duplicate_procedure(procedure.service, name, but=procedure.id)
             procedure.name = name
         if 'active' in body:
             procedure.active = boolean(body, 'active')

@@ -4,7 +4,10 @@ import re
 from importlib import metadata
 
 from server.api.openapi_appointments import appointment_paths, appointment_schemas
+from server.api.openapi_devices import device_paths, device_schemas
 from server.api.openapi_schemas import ROW_ID, obj, ref, schemas, string
+from server.api.openapi_counters import counter_call_paths, counter_call_schemas
+from server.api.openapi_removal import removal_paths
 from server.models import STATUSES, TOKEN_ROLES
 
 API = '/api/v1'
@@ -47,7 +50,8 @@ def console_paths():
         '/printers/{printer_id}': {'patch': op('Change a printer', ('admin',), ref('Printer'), 'PrinterChange',
                                                errors=(404, 409), tag='setup', params=row('printer'))},
         '/boards/{board_id}': {'patch': op('Change a display board', ('admin',), ref('Board'), 'BoardChange',
-                                           errors=(404,), tag='setup', params=row('board'))},
+                                           errors=(404, 409), tag='setup', params=row('board'),
+                                           description='409 duplicate_board for a name another board has.')},
         '/personal-data/erase': {'post': op(
             "Erase everything about one phone number (a citizen's request)", ('admin',), ref('Erased'), 'ErasePhone',
             tag='setup', description='Names, phones, notes and SMS texts linked to the number are erased; its open '
@@ -170,7 +174,8 @@ def paths():
         '/boards': {'get': op('The display boards', ('admin', 'display'), array('Board'), tag='setup'),
                     'post': op('Add a display board', ('admin',), ref('Board'), 'NewBoard', 201, (404,),
                                'setup', description='Checked as a change is: 404 unknown_service or '
-                                                    'unknown_counter, 400 out_of_range.')},
+                                                    'unknown_counter, 400 out_of_range, 409 duplicate_board '
+                                                    'for a name another board has (any case).')},
         '/tokens': {'get': op('The API tokens (secrets never shown again)', ('admin',), array('TokenInfo'),
                               tag='setup'),
                     'post': op('Create an API token', ('admin',), ref('Token'), 'NewToken', 201, (404,), 'setup')},
@@ -188,10 +193,13 @@ def paths():
         '/sms/inbound': {'post': sms_inbound(), 'get': sms_inbound(get=True)},
         **appointment_paths(op, path_param, query, array),
         **console_paths(),
+        **device_paths(op),
     }
     for path in GATEWAY_PATHS:
         for item in answer[path].values():
             for_gateway(item)
+    for path, item in removal_paths(op, path_param).items():
+        answer.setdefault(path, {}).update(item)
     return answer
 
 
@@ -264,7 +272,7 @@ def spec(app=None):
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
         'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {
-            'schemas': {**schemas(), **appointment_schemas()},
+            'schemas': {**schemas(), **device_schemas(), **appointment_schemas()},
             'responses': responses,
             'securitySchemes': {
                 'bearerAuth': {'type': 'http', 'scheme': 'bearer',

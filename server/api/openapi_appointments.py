@@ -43,7 +43,8 @@ def appointment_schemas():
             ['weekday', 'sessions'], weekday={'type': 'integer', 'minimum': 0, 'maximum': 6},
             sessions=obj((), morning=session, afternoon=session))},
         'Holiday': obj(['date', 'name'], date=DAY, name=string(100, minLength=1)),
-        'NewHoliday': obj(['date', 'name'], date=DAY, name=string(100, minLength=1), cancel_bookings={
+        'NewHoliday': obj(['date', 'name'], date=string(10, description='YYYY-MM-DD, or dd/mm/yyyy as typed'),
+                          name=string(100, minLength=1), cancel_bookings={
             **BOOLEAN, 'description': "Cancel the day's open bookings (their reminders are withdrawn and each "
                                       'citizen gets one SMS); without it such a day is refused with 409 '
                                       'has_bookings. Default false.'}),
@@ -147,9 +148,10 @@ def calendar_paths(op, path_param, query, array):
         '/procedures': {'get': op('Procedures citizens may name in an SMS', ('hotline',), array('Procedure'),
                                   tag=tag),
                         'post': op('Add a procedure', ('admin',), ref('Procedure'), 'NewProcedure', 201,
-                                   (404, 409), tag)},
+                                   (404, 409), tag, description='409 duplicate_procedure when the service has '
+                                                                'one of that name (any case).')},
         '/procedures/{procedure_id}': {'patch': op('Change a procedure', ('admin',), ref('Procedure'),
-                                                   'ProcedureChange', errors=(404,), tag=tag,
+                                                   'ProcedureChange', errors=(404, 409), tag=tag,
                                                    params=[path_param('procedure_id', ROW_ID, 'The id.')])},
         '/dossiers': {'get': op('Results to collect', ('desk', 'counter'), array('Dossier'), errors=(400,),
                                 tag='queue', params=[

@@ -97,7 +97,7 @@ def _staff_changes(body):
     return fields
 
 
-def _keep_an_admin(staff, fields):
+def keep_an_admin(staff, fields):
     """Refuse changes that would lock the caller, or every admin, out of the console."""
     losing_admin = staff.role == 'admin' and staff.active and (
         fields.get('active') is False or fields.get('role', 'admin') != 'admin')
@@ -118,7 +118,7 @@ def _keep_an_admin(staff, fields):
 def update_staff(staff_id):
     staff = find_staff(staff_id)
     fields = _staff_changes(json_body())
-    _keep_an_admin(staff, fields)
+    keep_an_admin(staff, fields)
     myself = g.principal.staff is not None and g.principal.staff.id == staff.id
     if 'password_hash' in fields:   # set for someone else: they must change it at their next login
         fields['must_change_password'] = not myself

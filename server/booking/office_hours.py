@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from server import caches
 from server.errors import Invalid
 from server.extensions import db
-from server.labels import WEEKDAYS
+from server.labels import WEEKDAYS, field_label
 from server.models import Appointment, Holiday, OpeningHours
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ def parse_clock(value, field='start'):
             raise ValueError(value)
         return datetime.time(int(hours), int(minutes))
     except (AttributeError, ValueError):
-        raise Invalid(_('Trường "%(field)s" phải là giờ dạng HH:MM.', field=field), 'invalid_time') from None
+        raise Invalid(_('Trường "%(field)s" phải là giờ dạng HH:MM.', field=field_label(field)),
+                      'invalid_time') from None
 
 
 def clock(moment):

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash
 
 from server.db.database import supports_row_locks
 from server.extensions import db
-from server.models import MODELS, Counter, SchemaVersion, Service, Staff
+from server.models import MODELS, ApiToken, Counter, SchemaVersion, Service, Staff
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,11 @@ _FIXED_DEMO_PASSWORDS = {'admin': 'luot-admin', 'letan': 'luot-letan', 'quay1': 
                          'tongdai': 'luot-tongdai'}
 
 
+def _add_device_pairing(migrator):
+    """Version 8: boards and kiosks report whether they can play sound; the pairing codes get a table (below)."""
+    migrate(migrator.add_column('api_token', 'sound', ApiToken.sound))
+
+
 # Each entry brings a database from version N-1 to N; never edit one that has shipped.
 MIGRATIONS = {
     2: _add_counter_paused,
@@ -70,6 +75,7 @@ MIGRATIONS = {
     5: _index_tickets_by_counter,
     6: _index_lines_by_day,
     7: _add_staff_sessions,
+    8: _add_device_pairing,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -32,17 +32,27 @@ def record(sid, namespace, token_id=None, staff_id=None, epoch=None):
 
 
 def forget(sid, namespace):
-    """The connection is gone (its disconnect handler, in whichever thread: a connection may be open or not)."""
+    """The connection is gone (its disconnect handler, in whichever thread: a connection may be open or not);
+    the id of the token it was of, if any (the console's device list notes when a device left)."""
     opened = db.is_closed()
     if opened:
         db.connect()
     try:
         with db.atomic():
+            token_id = token_of(sid, namespace)
             SocketConnection.delete().where(SocketConnection.sid == sid,
                                             SocketConnection.namespace == namespace).execute()
+        return token_id
     finally:
         if opened:
             db.close()
+
+
+def token_of(sid, namespace):
+    """The id of the token whose connection this is, or None (a staff session's, or unknown)."""
+    row = (SocketConnection.select(SocketConnection.token_id)
+           .where(SocketConnection.sid == sid, SocketConnection.namespace == namespace).first())
+    return row.token_id if row else None
 
 
 def forget_all():

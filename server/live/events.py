@@ -11,7 +11,7 @@ from flask import current_app
 
 from server import caches, runtime, settings
 from server.extensions import socketio
-from server.live import relay
+from server.live import devices, relay
 from server.models import Board
 from server.queueing.lines import counter_dict, services_state, ticket_dict
 
@@ -171,3 +171,14 @@ def _printer_status(printer_uri, status, detail=''):
     """A printer went online, offline or ran out of paper: staff pages and kiosks show it."""
     _emit('printer_status', {'printer': printer_uri, 'status': status, 'detail': detail},
           [STAFF_ROOM, KIOSK_ROOM])
+
+
+def device_changed(token_id):
+    """A board or kiosk connected, left, was paired or reported its sound: the console's device list shows it."""
+    _publish(_device_changed, token_id)
+
+
+def _device_changed(token_id):
+    row = devices.device_of(token_id)
+    if row is not None:
+        _emit('device_changed', {'device': row}, [STAFF_ROOM])

@@ -1,6 +1,6 @@
 """All peewee models, by feature; queries about one model live on that model. Import them from here."""
-from server.models.accounts import (STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, LoginFailure, Printer, SocketConnection,
-                                    Staff)
+from server.models.accounts import (STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, LoginFailure, PairingRequest, Printer,
+                                    SocketConnection, Staff)
 from server.models.base import BaseModel, SchemaVersion, Setting, utcnow
 from server.models.booking import (APPOINTMENT_SOURCES, APPOINTMENT_STATUSES, DOSSIER_STATUSES, Appointment, Dossier,
                                    Holiday, OpeningHours, Procedure)
@@ -11,10 +11,10 @@ from server.models.office import (ACTIVE_STATUSES, PRIORITY_REASONS, STATUSES, A
 __all__ = ['ACTIVE_STATUSES', 'APPOINTMENT_SOURCES', 'APPOINTMENT_STATUSES', 'DOSSIER_STATUSES', 'MODELS',
            'OUTBOX_STATES', 'PRIORITY_REASONS', 'STAFF_ROLES', 'STATUSES', 'TOKEN_ROLES', 'ApiToken', 'Appointment',
            'AuditEvent', 'BaseModel', 'Board', 'Counter', 'CounterService', 'DailySequence', 'Dossier', 'Holiday',
-           'InboundMessage', 'LoginFailure', 'OpeningHours', 'OutboxMessage', 'PrintJob', 'Printer', 'Procedure',
-           'SchemaVersion', 'Service', 'Setting', 'SocketConnection', 'Staff', 'Ticket', 'utcnow']
+           'InboundMessage', 'LoginFailure', 'OpeningHours', 'OutboxMessage', 'PairingRequest', 'PrintJob', 'Printer',
+           'Procedure', 'SchemaVersion', 'Service', 'Setting', 'SocketConnection', 'Staff', 'Ticket', 'utcnow']
 
 # The order the tables are created in (each after the ones it refers to).
 MODELS = [Service, Counter, CounterService, Staff, Printer, ApiToken, Board, Setting,
           DailySequence, Ticket, AuditEvent, PrintJob, Procedure, OpeningHours, Holiday, Appointment,
-          OutboxMessage, InboundMessage, Dossier, LoginFailure, SocketConnection, SchemaVersion]
+          OutboxMessage, InboundMessage, Dossier, LoginFailure, SocketConnection, PairingRequest, SchemaVersion]

@@ -61,6 +61,8 @@ class ApiToken(BaseModel):
     created_at = DateTimeField(default=utcnow)
     last_used_at = DateTimeField(null=True)
     revoked = BooleanField(default=False)
+    # What a board or kiosk last said of its sound: 'on', 'off' (the browser blocks it until a click), 'unknown'.
+    sound = CharField(max_length=8, default='unknown')
 
     @staticmethod
     def digest(raw):
@@ -79,6 +81,17 @@ class ApiToken(BaseModel):
         if not raw or len(raw) > 200:
             return None
         return cls.get_or_none((cls.token_hash == cls.digest(raw)) & (cls.revoked == False))  # noqa: E712
+
+
+class PairingRequest(BaseModel):
+    """A new device's /pair page showing a code until an admin types it (server/access/pairing.py)."""
+    code = CharField(max_length=6, unique=True)
+    secret_hash = CharField(max_length=64, unique=True)   # of the page's own cookie: the code alone claims nothing
+    address = CharField(max_length=64, default='')
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    token_id = IntegerField(null=True)                    # set once paired: the token the page will receive
+    next_page = CharField(max_length=64, default='')      # where the paired device goes (/kiosk, /display?board=2)
 
 
 class Board(BaseModel):

@@ -18,6 +18,7 @@ from server.errors import Invalid
 from server.extensions import socketio
 from server.host.addresses import base_url, external_url, lan_addresses
 from server.live import relay
+from server.live.devices import console_rows
 from server.models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Holiday, InboundMessage,
                            OutboxMessage, Printer, Procedure, Service, Staff, utcnow)
 from server.queueing import reports
@@ -57,6 +58,7 @@ def js_strings():
         'session_half': _('%(day)s: hãy nhập đủ giờ bắt đầu và giờ kết thúc của buổi, hoặc để trống cả hai.',
                           day='{day}'),
         'printer_status': labels.texts(labels.PRINTER_STATE, capitalised=True),
+        'device_link': labels.texts(labels.DEVICE_LINK), 'sound_state': labels.texts(labels.SOUND_STATE),
     }
 
 
@@ -158,7 +160,7 @@ def token_rows():
 @bp.get('/admin/devices')
 @page()
 def devices():
-    return render_template('admin/devices.html', tokens=token_rows(), roles=TOKEN_ROLES,
+    return render_template('admin/devices.html', tokens=token_rows(), roles=TOKEN_ROLES, devices=console_rows(),
                            printers=[printer_dict(p) for p in Printer.select().order_by(Printer.name)],
                            boards=[board_dict(b) for b in Board.ordered()],
                            base_urls=base_urls(), pairing_pages=PAIRING_PAGES)

@@ -4,6 +4,8 @@
 import {fill, strings} from './strings.js';
 
 const csrf = document.querySelector('meta[name="csrf-token"]');
+// The server's refusals in the page's language, not the browser's (an English Chrome on a Vietnamese page).
+const language = document.documentElement.lang;
 let serverOffset = 0;   // server clock minus ours, so timers agree with the server's call times
 
 export class ApiError extends Error {
@@ -32,6 +34,7 @@ function refusal(response, error) {
 export async function api(method, path, body, {blob = false} = {}) {
   const headers = blob ? {} : {'Accept': 'application/json'};
   if (csrf) headers['X-CSRFToken'] = csrf.content;
+  if (language) headers['Accept-Language'] = language;
   const options = {method, headers, credentials: 'same-origin', cache: 'no-store'};
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
