@@ -12,7 +12,7 @@ DEFAULTS = {
     'SECRET_KEY': None,            # None: generated once and kept in DATA_DIR/secret_key
     'TIMEZONE': 'Asia/Ho_Chi_Minh',
     'PRINTER': None,               # default printer URI for kiosks and desks without their own
-    'SMS': 'log://',
+    'SMS': None,                   # set (LUOT_SMS, config.py): fixed; None: the console's gateway, else log://
     'PUBLIC_URL': None,            # base of track_url; None: the address the request came to
     'SCHEDULER': True,             # run the background jobs (daily reset, sweeps)
     'MAX_CONTENT_LENGTH': 1024 * 1024,

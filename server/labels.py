@@ -26,6 +26,16 @@ PRINTER_STATE = {
     'cover_open': lazy_gettext('nắp máy in đang mở'), 'error': lazy_gettext('báo lỗi'),
     'unknown': lazy_gettext('chưa rõ trạng thái'),
 }
+PRINTER_KIND = {
+    'network': lazy_gettext('Máy in mạng (dây LAN)'), 'usb': lazy_gettext('Máy in cổng USB'),
+    'serial': lazy_gettext('Máy in cổng COM'),
+    'windows': lazy_gettext('Máy in cài trong Windows'), 'cups': lazy_gettext('Máy in cài trong Linux (CUPS)'),
+    'port': lazy_gettext('Cổng máy in LPT hoặc lp0'), 'none': lazy_gettext('Không in thật (chạy thử)'),
+}
+SMS_GATEWAY_KIND = {
+    'log': lazy_gettext('Không gửi (chỉ ghi lại)'), 'kannel': lazy_gettext('Kannel'),
+    'gsm': lazy_gettext('Modem GSM (USB 3G/4G)'), 'smpp': lazy_gettext('Trung tâm SMPP của nhà mạng'),
+}
 ROLE = {
     'admin': lazy_gettext('Quản trị'), 'desk': lazy_gettext('Tiếp nhận'), 'counter': lazy_gettext('Cán bộ quầy'),
     'hotline': lazy_gettext('Tổng đài'), 'kiosk': lazy_gettext('Máy lấy số (kiosk)'),
@@ -40,6 +50,7 @@ SMS_KIND = {
     'confirmation': lazy_gettext('Xác nhận lịch hẹn'), 'cancellation': lazy_gettext('Hủy lịch hẹn'),
     'reminder': lazy_gettext('Nhắc lịch hẹn'), 'reply': lazy_gettext('Trả lời tin đến'),
     'turn_near': lazy_gettext('Sắp đến lượt'), 'result_ready': lazy_gettext('Có kết quả'),
+    'test': lazy_gettext('Tin thử'),
 }
 SMS_OUTCOME = {
     'booked': lazy_gettext('Đã đặt lịch'), 'cancelled': lazy_gettext('Đã hủy lịch'),

@@ -136,7 +136,9 @@ def test_printers_are_added_with_a_canonical_uri_and_shown_with_status(app, clie
     assert created.status_code == 201
     printer = created.get_json()
     assert printer == {'id': printer['id'], 'name': 'Máy in kiosk sảnh', 'uri': 'tcp://192.168.1.50:9100',
-                       'paper_width': 58, 'status': 'unknown', 'status_detail': '', 'status_at': None}
+                       'paper_width': 58, 'status': 'unknown', 'status_detail': '', 'status_at': None,
+                       'connection': {'kind': 'network', 'host': '192.168.1.50', 'port': 9100},
+                       'address': 'Máy in mạng 192.168.1.50, cổng 9100'}
     with app.app_context(), db.connection_context():
         Printer.update(status='paper_out', status_detail='hết giấy',
                        status_at=datetime.datetime(2026, 11, 24, 2, 0)).execute()
@@ -384,9 +386,10 @@ def test_console_in_a_browser(live_server, page_in):
     page.goto(server.url + '/admin/printers')
     form = page.locator('#add-printer')
     form.locator('[name="name"]').fill('Máy in sảnh')
-    form.locator('[name="uri"]').fill('192.168.1.50')
+    form.locator('[name="kind"]').select_option('network')
+    form.locator('[name="host"]').fill('192.168.1.50:9100')     # the port has a field of its own
     form.locator('button[type="submit"]').click()
-    expect(form.locator('.form-error')).to_contain_text('Địa chỉ máy in không hợp lệ', timeout=10000)
+    expect(form.locator('.form-error')).to_contain_text('"Địa chỉ IP của máy in" chỉ gồm số, chữ', timeout=10000)
 
     page.goto(server.url + '/admin/settings')
     page.locator('[name="office_name"]').fill('Bộ phận một cửa UBND phường Thạch Thang')

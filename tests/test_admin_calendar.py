@@ -67,7 +67,8 @@ def test_the_sms_page_shows_the_gateway_the_outbox_and_the_inbox(app, client, of
                           json={'from': '0987654321', 'text': 'xin chao'})
     assert inbound.status_code == 200
     html = page_html(client, tokens, '/admin/sms')
-    assert 'Cổng gửi tin nhắn' in html and '<code>log</code>' in html and 'Đang hoạt động' in html
+    assert 'Cổng gửi tin nhắn' in html and '<code class="tech">log</code>' in html and 'Đang hoạt động' in html
+    assert 'Không gửi (chỉ ghi lại)' in html and 'id="sms-gateway"' in html and 'id="sms-test"' in html
     failed = re.search(r'<tr data-message="\d+" data-state="failed">.*?</tr>', html, re.S).group(0)
     assert 'Có kết quả' in failed and 'modem busy' in failed and 'Gửi lại' in failed
     assert "0905123456" not in html and "090" in failed       # phones are masked

@@ -7,6 +7,7 @@ from peewee import IntegrityError
 
 from printer.addresses import PrinterURIError, checked_uri
 from server import caches
+from server.api import printer_addresses
 from server.api.blueprint import actor, bp
 from server.api.office import services_by_code
 from server.audit import audit
@@ -17,6 +18,7 @@ from server.extensions import db
 from server.live import connections, events
 from server.labels import field_label
 from server.models import TOKEN_ROLES, ApiToken, Board, Counter, Printer
+from server.queueing import printing
 from server.validation import MAX_ID, integer, json_body, not_null, string_list, text
 
 PAPER_WIDTHS = (58, 80)
@@ -30,10 +32,13 @@ BOARD_FIELDS = ('name', 'services', 'counters', 'notice')
 def printer_dict(printer):
     return {'id': printer.id, 'name': printer.name, 'uri': printer.uri, 'paper_width': printer.paper_width,
             'status': printer.status, 'status_detail': printer.status_detail,
-            'status_at': iso(printer.status_at)}
+            'status_at': iso(printer.status_at), 'connection': printer_addresses.connection_of(printer.uri),
+            'address': printer_addresses.address_words(printer.uri)}
 
 
 def _printer_uri(body, required):
+    if body.get('connection') is not None:     # the console's form: a kind of connection and its fields
+        return printer_addresses.uri_of(body['connection'])
     uri = text(body, 'uri', 255, required=required)
     if uri is None:
         return None
@@ -104,6 +109,15 @@ def update_printer(printer_id):
     except IntegrityError:
         raise Conflict(_('Đã có máy in tên "%(name)s".', name=fields['name']), 'duplicate_printer')
     return jsonify(printer_dict(Printer.get_by_id(printer.id)))
+
+
+@bp.post('/printers/<int:printer_id>/test')
+@requires('admin', 'desk')
+def test_printer(printer_id):
+    """A test ticket queued for the printer through the spooler (202); its state then comes live."""
+    printer = find_printer(printer_id)
+    job_id = printing.print_test(printer)
+    return jsonify({'printer_id': printer.id, 'job_id': job_id, 'queued': True}), 202
 
 
 # Display boards --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from importlib import metadata
 from server.api.openapi_appointments import appointment_paths, appointment_schemas
 from server.api.openapi_devices import device_paths, device_schemas
 from server.api.openapi_schemas import ROW_ID, obj, ref, schemas, string
+from server.api.openapi_setup import setup_paths, setup_schemas
 from server.api.openapi_counters import counter_call_paths, counter_call_schemas
 from server.api.openapi_removal import removal_paths
 from server.models import STATUSES, TOKEN_ROLES
@@ -193,6 +194,7 @@ def paths():
         '/sms/inbound': {'post': sms_inbound(), 'get': sms_inbound(get=True)},
         **appointment_paths(op, path_param, query, array),
         **console_paths(),
+        **setup_paths(op, path_param),
         **device_paths(op),
     }
     for path in GATEWAY_PATHS:
@@ -272,7 +274,7 @@ def spec(app=None):
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
         'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {
-            'schemas': {**schemas(), **device_schemas(), **appointment_schemas()},
+            'schemas': {**schemas(), **setup_schemas(), **device_schemas(), **appointment_schemas()},
             'responses': responses,
             'securitySchemes': {
                 'bearerAuth': {'type': 'http', 'scheme': 'bearer',

@@ -165,9 +165,11 @@ def console_schemas():
         'StaffChange': obj((), **staff),
         'Printer': obj(['id', 'name', 'uri', 'paper_width', 'status', 'status_detail', 'status_at'],
                        id={'type': 'integer'}, status=string(16), status_detail=string(255), status_at=TIME,
+                       connection=ref('PrinterConnection'), address=string(description='Where it is, in words.'),
                        **printer),
-        'NewPrinter': obj(['name', 'uri'], **printer),
-        'PrinterChange': obj((), **printer),
+        'NewPrinter': {**obj(['name'], connection=ref('PrinterConnection'), **printer), 'description': (
+            'Either "uri" or "connection" (the console\'s form: a kind of connection and its fields).')},
+        'PrinterChange': obj((), connection=ref('PrinterConnection'), **printer),
         'BoardChange': obj((), name=string(100, minLength=1), services=codes(), notice=string(500),
                            counters={'type': 'array', 'items': {'type': 'integer', 'minimum': 1, 'maximum': 999}}),
     }

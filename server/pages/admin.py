@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext
 from server import labels, settings
 from server.api.devices import PAPER_WIDTHS, board_dict, printer_dict
 from server.api.office import service_dict
+from server.api.printer_addresses import address_words
 from server.api.office_calendar import hours_dict, procedure_dict
 from server.api.staff import staff_dict
 from server.auth import page
@@ -169,10 +170,11 @@ def devices():
 @bp.get('/admin/printers')
 @page()
 def printers():
-    return render_template('admin/printers.html', widths=PAPER_WIDTHS,
+    uri = current_app.config.get('PRINTER')
+    return render_template('admin/printers.html', widths=PAPER_WIDTHS, kinds=labels.PRINTER_KIND,
                            printers=[dict(printer_dict(p), seen_at=day_month_year(p.status_at))
                                      for p in Printer.select().order_by(Printer.name)],
-                           default_printer=current_app.config.get('PRINTER'))
+                           default_printer={'uri': uri, 'address': address_words(uri)} if uri else None)
 
 
 @bp.get('/admin/staff')
@@ -208,6 +210,7 @@ def outbox_rows(state=None):
 @page()
 def sms():
     """The SMS gateway's state, the messages going out (with a resend for failed ones) and those that came in."""
+    from server.api.sms_gateway import gateway_dict
     from server.sms.messaging import gateway_state
     state = request.args.get('state') or None
     if state not in OUTBOX_STATES:
@@ -215,7 +218,9 @@ def sms():
     inbox = [{'phone': mask_phone(r.phone), 'text': r.text, 'received_at': day_month_year(r.received_at),
               'command': r.command, 'outcome': r.outcome, 'reply': r.reply}
              for r in InboundMessage.select().order_by(InboundMessage.id.desc()).limit(200)]
-    return render_template('admin/sms.html', gateway=gateway_state(current_app._get_current_object()),
+    app = current_app._get_current_object()
+    return render_template('admin/sms.html', gateway=gateway_state(app), setup=gateway_dict(app),
+                           gateway_kinds=labels.SMS_GATEWAY_KIND,
                            outbox=outbox_rows(state), inbox=inbox, state=state, states=labels.OUTBOX_STATE,
                            kinds=labels.SMS_KIND, outcomes=labels.SMS_OUTCOME, resendable=RESENDABLE)
 

@@ -2,10 +2,13 @@
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from server import settings
 from server.clock import day_month_year
+from server.errors import QueueError
 from server.live import events
+from server.models import utcnow
 from server.queueing.lines import ticket_dict
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,27 @@ def ticket_payload(ticket):
         'track_url': data['track_url'], 'footer_text': settings.get('ticket_footer'),
         'footer_qr_url': settings.get('ticket_footer_qr_url'),
     }
+
+
+def test_payload(printer, now=None):
+    """The test ticket of a printer: the office's header and footer around a number that is no one's."""
+    return {
+        'office_name': settings.get('office_name'), 'office_address': settings.get('office_address'),
+        'service_name': 'In thử: %s' % printer.name, 'number': '000', 'issued_at': day_month_year(now or utcnow()),
+        'footer_text': 'Phiếu in thử. Chữ rõ, phiếu cắt gọn là máy in đã sẵn sàng.',
+    }
+
+
+def print_test(printer):
+    """Queue a test ticket for a Printer row and return the job's id; a 409 when it cannot be queued."""
+    error = _stored_uri_error(printer.uri)
+    if error:
+        raise QueueError(error, 'invalid_printer_uri', 409)
+    queue = spooler()
+    if queue is None:   # another server process prints (several workers), or printing is turned off
+        raise QueueError(_('Máy chủ này không chạy phần in phiếu nên chưa in thử được. Hãy thử lại sau ít phút.'),
+                         'printing_off', 409)
+    return queue.enqueue(printer.uri, test_payload(printer), paper_width_mm=printer.paper_width)
 
 
 def print_after_commit(printer):

@@ -1,5 +1,7 @@
 """The SMS gateway of this process: opening the transport, the send-and-receive round, turn-near notices."""
+import datetime
 import logging
+import secrets
 import threading
 
 from peewee import fn
@@ -9,7 +11,7 @@ from server.clock import office_day
 from server.extensions import db
 from server.models import OutboxMessage, Ticket, utcnow
 from server.queueing.lines import people_ahead
-from server.sms import messages, outbox
+from server.sms import gateway_settings, messages, outbox
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,9 @@ class Gateway:
         with self._lock:
             if self.transport is not None and self.uri == uri:
                 return self.transport
+            if self.transport is not None:   # the console changed the gateway: free the old port or link first
+                self._close_transport()
+            self.last_error = None
             try:
                 self.transport, self.error = open_transport(uri), None
             except (ValueError, OSError) as error:
@@ -38,17 +43,22 @@ class Gateway:
     def close(self):
         """Close the transport (at shutdown, or when a test is done with it)."""
         with self._lock:
-            if self.transport is not None:
-                try:
-                    self.transport.close()
-                except Exception:  # noqa: BLE001
-                    log.exception('closing the SMS transport')
-            self.transport, self.uri, self.error, self.last_error = None, None, None, None
+            self._close_transport()
+            self.uri, self.error, self.last_error = None, None, None
+
+    def _close_transport(self):
+        if self.transport is not None:
+            try:
+                self.transport.close()
+            except Exception:  # noqa: BLE001
+                log.exception('closing the SMS transport')
+        self.transport = None
 
 
 def transport_for(app):
-    """The app's transport for LUOT_SMS, opened once; None (with the reason kept) if the URI is bad."""
-    return runtime.of(app).gateway.transport_for(app.config.get('SMS') or 'log://')
+    """The app's transport for LUOT_SMS or else the console's gateway, opened once and again when the console
+    changes it; None (with the reason kept) if the URI is bad."""
+    return runtime.of(app).gateway.transport_for(gateway_settings.current_uri(app))
 
 
 def gateway_state(app):
@@ -58,6 +68,33 @@ def gateway_state(app):
         OutboxMessage.state, fn.COUNT(OutboxMessage.id).alias('n')).group_by(OutboxMessage.state)}
     return {'scheme': transport.scheme if transport else None, 'ok': transport is not None and not gateway.last_error,
             'error': gateway.error or gateway.last_error, 'counts': counts}
+
+
+def send_test(app, phone, now=None):
+    """A test SMS to `phone` through the outbox, sent now: {"state": "sent" or "failed", "reason", "detail"}.
+    A failure is an answer (the gateway's reason in words), never an exception; a test is not retried later."""
+    now = now or utcnow()
+    key = 'test:%s' % secrets.token_hex(8)
+    text = 'Tin nhắn thử của %s: cổng SMS đã gửi được tin.' % (settings.get('office_name') or 'Lượt')
+    with db.atomic():   # due later (and soon stale) for the sending job: this request sends it, and only it
+        outbox.enqueue(key, phone, text[:150], 'test', send_after=now + datetime.timedelta(minutes=5),
+                       expires_at=now + datetime.timedelta(minutes=10), now=now)
+    message = OutboxMessage.get(OutboxMessage.key == key)
+    transport = transport_for(app)
+    detail = runtime.of(app).gateway.error if transport is None else None
+    if transport is not None:
+        try:
+            outbox.send_one(transport, message, now)
+        except Exception as error:  # noqa: BLE001 — a broken gateway is a result to show, not a 500
+            log.exception('test SMS failed')
+            detail = str(error)[:200] or error.__class__.__name__
+    with db.atomic():
+        (OutboxMessage.update(state='failed', last_error=(detail or OutboxMessage.last_error))
+         .where(OutboxMessage.id == message.id, OutboxMessage.state.in_(('pending', 'sending'))).execute())
+    message = OutboxMessage.get_by_id(message.id)
+    failed = message.state == 'failed'
+    return {'id': message.id, 'state': message.state, 'detail': message.last_error if failed else '',
+            'reason': gateway_settings.reason_in_words(message.last_error) if failed else ''}
 
 
 def receive(transport, now=None):

@@ -1,5 +1,6 @@
 // The admin console: pages are rendered by the server; every change goes through the JSON API
 // with the staff session's CSRF token, and the page is reloaded so it always shows what is stored.
+import {shaped} from './admin_setup.js';
 import {api} from './api.js';
 import {connect} from './socket.js';
 import {fill, strings} from './strings.js';
@@ -86,7 +87,7 @@ async function submit(form, extra) {
   if (form.dataset.confirmText && !window.confirm(form.dataset.confirmText)) return;
   button.disabled = true;
   try {
-    const body = form.dataset.shape === 'week' ? weekValue(form) : Object.assign(formValue(form), extra);
+    const body = form.dataset.shape === 'week' ? weekValue(form) : shaped(form, Object.assign(formValue(form), extra));
     const result = await api(form.dataset.method || 'POST', form.dataset.url, body);
     if (form.dataset.then === 'token') showToken(result);
     else if (form.dataset.then === 'stay') saved();
@@ -144,6 +145,7 @@ function openEditor(button) {
   for (const field of form.elements) {
     if (field.name) field.disabled = locked.includes(field.name);
   }
+  form.dispatchEvent(new Event('filled'));   // admin_setup.js shows the fields of the kind filled in
   errorBox(form).textContent = '';
   dialog.showModal();
 }
