@@ -154,6 +154,9 @@ def _board_fields(body, creating, board_id=None):
     fields = {}
     if creating or 'name' in body:
         fields['name'] = text(body, 'name', 100, required=True)
+        other = Board.named(fields['name'], but=board_id)   # two "Màn hình sảnh" could not be told apart
+        if other is not None:
+            raise Conflict(_('Đã có màn hình tên "%(name)s"; hãy đặt tên khác.', name=other.name), 'duplicate_board')
     if 'services' in body:
         codes = sorted(set(string_list(body, 'services', default=[])))
         services_by_code(codes)
@@ -168,9 +171,6 @@ def _board_fields(body, creating, board_id=None):
 def _boards_changed():
     db.after_commit(caches.forget_all)   # the boards the events go to
     db.after_commit(events.office_changed)
-        other = Board.named(fields['name'], but=board_id)   # two "Màn hình sảnh" could not be told apart
-        if other is not None:
-            raise Conflict(_('Đã có màn hình tên "%(name)s"; hãy đặt tên khác.', name=other.name), 'duplicate_board')
 
 
 @bp.post('/boards')

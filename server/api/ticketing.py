@@ -6,6 +6,7 @@ from server.api.blueprint import ANY, actor, bp
 from server.auth import requires, sees_personal_data
 from server.clock import office_day
 from server.errors import Invalid, QueueError
+from server.labels import field_label
 from server.models import PRIORITY_REASONS, Counter, Service, Ticket
 from server.queueing import admission, printing, tickets
 from server.queueing.lines import board_for, counter_line, queue_state, ticket_dict, track_url
@@ -107,7 +108,7 @@ def counter_line_view(number):
     """A counter's counts of today and its line in the order call-next takes it (names: staff only)."""
     limit = request.args.get('limit', default=100, type=int)
     if not 1 <= limit <= 1000:
-        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field='limit'), 'out_of_range')
+        raise Invalid(_('Trường "%(field)s" nằm ngoài khoảng cho phép.', field=field_label('limit')), 'out_of_range')
     return jsonify(counter_line(tickets.find_counter(number), limit=limit))
 
 

@@ -104,6 +104,13 @@ class Board(BaseModel):
     def ordered(cls):
         return cls.select().order_by(cls.id)
 
+    @classmethod
+    def named(cls, name, but=None):
+        """The board called `name` (whatever its case), other than board `but`, or None."""
+        # In Python: SQLite's LOWER() leaves Vietnamese capitals (Đ, Ư...) as they are; an office has a few boards.
+        return next((board for board in cls.select() if board.id != but and board.name.casefold() == name.casefold()),
+                    None)
+
     @property
     def services_shown(self):
         return json.loads(self.service_codes or '[]')

@@ -52,6 +52,7 @@ def js_strings():
     """The texts admin.js shows, in the user's language (base.html hands them to strings.js)."""
     return {
         'network_error': _('Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.'),
+        'session_expired': _('Phiên đăng nhập đã hết hạn. Hãy tải lại trang và đăng nhập.'),
         'http_failed': _('Máy chủ báo lỗi (mã %(status)s).', status='{status}'),
         'saved': _('Đã lưu.'), 'copied': _('Đã chép.'),
         'confirm_revoke': _('Thu hồi mã này? Thiết bị đang dùng mã sẽ ngừng hoạt động ngay.'),
@@ -60,6 +61,15 @@ def js_strings():
                           day='{day}'),
         'printer_status': labels.texts(labels.PRINTER_STATE, capitalised=True),
         'device_link': labels.texts(labels.DEVICE_LINK), 'sound_state': labels.texts(labels.SOUND_STATE),
+        # A form's own checks (forms.js), naming the field as its label does.
+        'field_missing': _('Hãy nhập "%(field)s".', field='{field}'),
+        'field_range': _('"%(field)s" phải từ %(min)s đến %(max)s.', field='{field}', min='{min}', max='{max}'),
+        'field_min': _('"%(field)s" phải từ %(min)s trở lên.', field='{field}', min='{min}'),
+        'field_max': _('"%(field)s" không được quá %(max)s.', field='{field}', max='{max}'),
+        'field_short': _('"%(field)s" cần ít nhất %(min)s ký tự.', field='{field}', min='{min}'),
+        'field_format': _('"%(field)s" chưa đúng dạng: hãy nhập theo dạng %(format)s.', field='{field}',
+                          format='{format}'),
+        'field_invalid': _('"%(field)s" chưa hợp lệ.', field='{field}'),
     }
 
 

@@ -91,7 +91,7 @@ def counter_strings():
         'nobody_waiting': _('Không có ai chờ'),
         'no_services': _('Quầy này chưa được giao lĩnh vực nào.'),
         'no_counters': _('Chưa có quầy nào. Quản trị viên cần tạo quầy trước.'),
-        'not_given': _('không ghi'),
+        'not_given': '—',   # an empty field shows as a dash, as in every table
     }
 
 

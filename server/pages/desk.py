@@ -36,7 +36,7 @@ def desk_strings():
         'counter_title': _('Quầy %(number)s', number='{number}'),
         'state_idle': _('Đang trống'), 'state_paused': _('Đang tạm dừng'), 'state_closed': _('Đang đóng'),
         'at_counter': _('quầy %(n)s', n='{n}'),
-        'not_given': _('không ghi'),
+        'not_given': '—',   # an empty field shows as a dash, as in every table
         'dossier_ready': _('Đã báo hồ sơ %(code)s có kết quả, hạn nhận %(date)s.', code='{code}', date='{date}'),
         'dossier_sms': _('Tin nhắn báo đã được xếp gửi.'),
         'dossier_collected': _('Đã trả kết quả hồ sơ %(code)s.', code='{code}'),

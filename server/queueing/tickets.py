@@ -10,7 +10,7 @@ from server.clock import office_day
 from server.db.database import supports_row_locks
 from server.errors import Conflict, Invalid, NotFound, must_exist
 from server.extensions import db
-from server.labels import TICKET_STATUS, label
+from server.labels import TICKET_STATUS, field_label, label
 from server.live import events
 from server.models import ACTIVE_STATUSES, Service, Ticket, utcnow
 from server.queueing import statements
@@ -105,7 +105,7 @@ def call_next(counter_number, staff=None, actor='', now=None, finish_as='done'):
     """Call the next citizen of the counter's services, finishing its current one as `finish_as`
     ('done' or 'no_show') in the same transaction; with nobody to call, nothing changes (409 queue_empty)."""
     if finish_as not in FINISHES:
-        raise Invalid(_('Trường "%(field)s" phải là một trong: %(values)s.', field='finish_current',
+        raise Invalid(_('Trường "%(field)s" phải là một trong: %(values)s.', field=field_label('finish_current'),
                         values=', '.join(FINISHES)), 'invalid_choice')
     now = now or utcnow()
     called = None

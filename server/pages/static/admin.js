@@ -2,6 +2,7 @@
 // with the staff session's CSRF token, and the page is reloaded so it always shows what is stored.
 import {shaped} from './admin_setup.js';
 import {api} from './api.js';
+import {ask, checkForm, quietForms} from './forms.js';
 import {connect} from './socket.js';
 import {fill, strings} from './strings.js';
 
@@ -80,11 +81,22 @@ function errorBox(form) {
   return form.querySelector('.form-error') || document.getElementById('page-error');
 }
 
+// An error replaces whatever the page said before: a "Đã lưu." left from an earlier save would contradict it.
+function showError(box, text) {
+  box.textContent = text;
+  if (!text) return;
+  notify('');
+  box.scrollIntoView({block: 'nearest'});   // the page's own box is at the top, the button may be far below
+}
+
 async function submit(form, extra) {
   const box = errorBox(form);
   const button = form.querySelector('[type="submit"]');
   box.textContent = '';
-  if (form.dataset.confirmText && !window.confirm(form.dataset.confirmText)) return;
+  document.getElementById('page-error').textContent = '';
+  const problem = checkForm(form);
+  if (problem) return showError(box, problem);
+  if (form.dataset.confirmText && !await ask(form.dataset.confirmText)) return;
   button.disabled = true;
   try {
     const body = form.dataset.shape === 'week' ? weekValue(form) : shaped(form, Object.assign(formValue(form), extra));
@@ -98,7 +110,7 @@ async function submit(form, extra) {
     } else reloadWith(strings.saved);
   } catch (error) {
     if (error.code === 'has_bookings' && form.dataset.bookings) confirmBookings(form, error.details.bookings);
-    else box.textContent = error.message;
+    else showError(box, error.message);
   } finally {
     button.disabled = false;
   }
@@ -151,7 +163,8 @@ function openEditor(button) {
 }
 
 async function act(button) {
-  if (button.dataset.confirm && !window.confirm(strings[button.dataset.confirm])) return;
+  const question = button.dataset.confirmText || strings[button.dataset.confirm];
+  if (question && !await ask(question)) return;
   document.getElementById('page-error').textContent = '';
   button.disabled = true;
   try {
@@ -159,7 +172,7 @@ async function act(button) {
       button.dataset.body ? JSON.parse(button.dataset.body) : undefined);
     reloadWith(strings.saved);
   } catch (error) {
-    document.getElementById('page-error').textContent = error.message;
+    showError(document.getElementById('page-error'), error.message);
     button.disabled = false;
   }
 }
@@ -258,6 +271,7 @@ if (tokenForm) {
   tokenForm.elements.role.addEventListener('change', () => followRole(tokenForm));
   followRole(tokenForm);
 }
+quietForms();
 const stored = sessionStorage.getItem(NOTICE_KEY);
 sessionStorage.removeItem(NOTICE_KEY);
 if (stored) notify(stored);
