@@ -29,6 +29,7 @@ def _board_strings():
         'to_counter': _('Đến quầy số %(n)s', n='{n}'),
         'paused': _('Tạm nghỉ'),
         'nobody': _('Chưa gọi số nào'),
+        'wait_turn': _('Vui lòng chờ gọi số'),   # the counter finished with the last citizen called
         'weekdays': weekday_names()[6:] + weekday_names()[:6],   # Sunday first, as Date.getDay() counts
     }
 
@@ -68,6 +69,23 @@ def board():
     }
     return render_template('display/board.html', board=chosen, config=config, strings=_board_strings(),
                            office_name=settings.get('office_name'))
+
+
+# A board PC or TV box opens the board full screen with sound allowed from the start (no click needed):
+# Chromium's --autoplay-policy switch, which Edge and Chrome share; a browser already running ignores it.
+AUTOPLAY = '--autoplay-policy=no-user-gesture-required'
+EDGE = r'"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe"'
+CHROME = r'"C:\Program Files\Google\Chrome\Application\chrome.exe"'
+
+
+def launch_lines(url):
+    """[(where, command line)] that open the board at `url` in kiosk mode with its voice on."""
+    return [
+        (_('Windows, Microsoft Edge (có sẵn trong Windows)'),
+         '%s --kiosk %s --edge-kiosk-type=fullscreen --no-first-run %s' % (EDGE, url, AUTOPLAY)),
+        (_('Windows, Google Chrome'), '%s --kiosk --no-first-run %s %s' % (CHROME, AUTOPLAY, url)),
+        (_('Linux (Ubuntu, Debian), Chromium'), 'chromium --kiosk --no-first-run %s %s' % (AUTOPLAY, url)),
+    ]
 
 
 def audio_view(view):

@@ -125,6 +125,25 @@ def test_boards_only_get_their_lines(app, client, office, tokens):
     assert not unknown.is_connected(NS)
 
 
+def test_a_counter_change_reaches_the_boards_showing_its_tile_or_its_lines(app, client, office, tokens):
+    """A board chosen by lines lets its big panel go when a counter serving one of them finishes a citizen."""
+    with db.connection_context():
+        by_lines = Board.create(name='Hộ tịch', service_codes='["HT"]')
+        other = Board.create(name='Quầy 1', service_codes='["CT"]', counter_numbers='[1]')
+    boards = {board.name: socketio.test_client(app, namespace=NS, auth={'token': tokens['display'],
+                                                                        'board': str(board.id)})
+              for board in (by_lines, other)}
+    client.post('/api/v1/tickets', json={'service': 'HT', 'print': False}, headers=bearer(tokens['kiosk']))
+    called = client.post('/api/v1/counters/3/call-next', headers=bearer(tokens['counter'])).get_json()
+    for board in boards.values():
+        board.get_received(NS)
+    client.post('/api/v1/tickets/%d/complete' % called['id'], headers=bearer(tokens['counter']))
+    changed = received(boards['Hộ tịch'], 'counter_changed')
+    assert [(e['counter']['number'], e['counter']['current'], e['counter']['services']) for e in changed] == [
+        (3, None, ['HT'])]
+    assert received(boards['Quầy 1'], 'counter_changed') == []
+
+
 @pytest.mark.slow
 def test_two_processes_share_one_office_through_redis(live_server, tmp_path):
     need(redis_available(), 'Redis is not reachable at %s' % redis_url())

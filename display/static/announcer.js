@@ -5,6 +5,7 @@ import {api} from '../../static/api.js';
 const MAX_BACKLOG = 10;      // a burst of calls must not keep the hall listening for minutes
 const GAP_MS = 700;          // pause between repeats of one callout
 const STUCK_MS = 20000;      // an audio device that never reports "ended" must not stop the queue
+const STALE_MS = 60000;      // once sound is turned on, older calls waiting for it are not said any more
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -15,7 +16,7 @@ function blockedError() {
 }
 
 export class Announcer {
-  /** options: {chimeUrl, speechUrl, volume (0-100), onBlocked()} */
+  /** options: {chimeUrl, speechUrl, volume (0-100), onBlocked(), onAllowed()} */
   constructor(options) {
     this.options = options;
     this.volume = Math.max(0, Math.min(100, Number(options.volume) || 0)) / 100;
@@ -32,7 +33,7 @@ export class Announcer {
   /** Queue {speech, repeat} from a ticket_called event. */
   enqueue(announcement) {
     if (!announcement || !announcement.speech) return;
-    this.queue.push(announcement);
+    this.queue.push(Object.assign({queuedAt: Date.now()}, announcement));
     if (this.queue.length > MAX_BACKLOG) this.queue.splice(0, this.queue.length - MAX_BACKLOG);
     this.next();
   }
@@ -42,19 +43,31 @@ export class Announcer {
     this.serverVoice = true;
   }
 
-  /** Called from a click: the page may now play sound; resume what was waiting. */
+  /** Called from a key press or a click: a silent try tells whether the browser now lets the page play
+   * sound (not every key counts as a gesture); if so, what was waiting is said. Resolves to that answer. */
   unlock() {
-    this.blocked = false;
-    this.next();
+    return this.silentTry().then((allowed) => {
+      if (allowed) {
+        this.blocked = false;
+        this.queue = this.queue.filter((item) => Date.now() - item.queuedAt < STALE_MS);
+        this.options.onAllowed?.();
+        this.next();
+      }
+      return allowed;
+    });
   }
 
   /** Find out at once whether the browser refuses sound without a click. */
   probe() {
+    this.silentTry().then((allowed) => (allowed ? this.options.onAllowed?.() : this.block()));
+  }
+
+  /** Play the chime at volume 0: false only when the browser refuses sound without a gesture. */
+  silentTry() {
     const audio = new Audio(this.options.chimeUrl);
     audio.volume = 0;
-    audio.play().then(() => audio.pause()).catch((error) => {
-      if (error.name === 'NotAllowedError') this.block();
-    });
+    return audio.play().then(() => { audio.pause(); return true; })
+      .catch((error) => error.name !== 'NotAllowedError');
   }
 
   block() {

@@ -3,7 +3,7 @@
 import {connect} from '../../static/socket.js';
 import {reportSound} from './sound_report.js';
 import {fill, strings as S} from '../../static/strings.js';
-import {Announcer} from './announcer.js';
+import {startVoice} from './sound.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
 const FLASH_MS = 6000;
@@ -55,20 +55,61 @@ function isFlashing(counterNumber) {
   return flashing.counter === counterNumber && Date.now() < flashing.until;
 }
 
-function renderHero() {
+// A call the big panel lets go of: its counter has finished with that citizen (or handed them on).
+const FINISHED = ['done', 'no_show', 'cancelled', 'waiting'];
+
+/** The call the big "Mời số" panel shows: the newest, until its counter has finished with that citizen. */
+function heroCall() {
   const call = state.recent[0];
+  if (!call || call.finished || FINISHED.includes(call.ticket.status)) return null;
+  const counter = state.counters.find((c) => c.number === call.counter.number);
+  // A counter this board has no tile for: its counter_changed still marks the call finished.
+  return !counter || (counter.current && counter.current.id === call.ticket.id) ? call : null;
+}
+
+function renderHero() {
+  const call = heroCall();
   const hero = $('hero');
   const number = $('hero-number');
   number.textContent = call ? call.ticket.number : '—';
   number.style.setProperty('--len', Math.max(3, number.textContent.length));
   $('hero-name').textContent = config.show_names && call && call.ticket.name ? call.ticket.name : '';
-  $('hero-counter').textContent = call ? fill(S.to_counter, {n: call.counter.number}) : S.nobody;
+  $('hero-counter').textContent = call ? fill(S.to_counter, {n: call.counter.number})
+    : (state.recent.length ? S.wait_turn : S.nobody);
+  $('hero-counter').classList.toggle('waiting', !call);
   hero.classList.toggle('flash', Boolean(call) && isFlashing(call.counter.number));
+}
+
+/** The names of the fields (lĩnh vực) a counter serves that this board knows, in the office's order. */
+function fieldsOf(counter) {
+  const codes = counter.services || [];
+  return state.services.filter((s) => codes.includes(s.code) && (s.active !== false || s.waiting > 0));
+}
+
+const overflows = (node) => node.scrollHeight > node.clientHeight + 1 || node.scrollWidth > node.clientWidth + 1;
+
+/** Fit a tile's fields in their box: smaller type down to a floor, then the names' first part
+ * ("Đất đai - Xây dựng": "Đất đai"), then the numbers' letters; never cut off. */
+function fitFields(node, fields) {
+  const floor = Math.max(10, window.innerHeight / 80);
+  const texts = [fields.map((s) => s.name), fields.map((s) => s.name.split(/\s[-–]\s|,/)[0]),
+    fields.map((s) => s.prefix).sort()];
+  for (const names of texts) {
+    node.textContent = names.join(' · ');
+    node.style.fontSize = '';
+    let size = parseFloat(getComputedStyle(node).fontSize);
+    while (overflows(node) && size > floor) {
+      size = Math.max(floor, size * 0.9);
+      node.style.fontSize = size + 'px';
+    }
+    if (!overflows(node)) return;
+  }
 }
 
 function renderCounters() {
   const box = $('counters');
-  const latest = state.recent[0] ? state.recent[0].counter.number : null;
+  const hero = heroCall();
+  const latest = hero ? hero.counter.number : null;
   box.replaceChildren(...state.counters.map((counter) => {
     const current = counter.current;
     const tile = el('article', 'tile');
@@ -78,15 +119,21 @@ function renderCounters() {
     tile.classList.toggle('flash', isFlashing(counter.number));
     tile.append(el('h3', 't-label', fill(S.counter, {n: counter.number})),
       numberNode('p', 't-number', current ? current.number : ''),
-      el('p', 't-state', counter.paused ? S.paused : ''));
+      el('p', 't-fields'), el('p', 't-state', counter.paused ? S.paused : ''));
     return tile;
   }));
   fitGrid(box, state.counters.length, 1.5);
+  // Measured once the grid has its columns: each tile's size is known only then.
+  state.counters.forEach((counter, index) => {
+    const fields = fieldsOf(counter);
+    if (fields.length) fitFields(box.children[index].querySelector('.t-fields'), fields);
+  });
 }
 
 function renderRecent() {
   const list = $('recent');
-  const calls = state.recent.slice(1, 1 + RECENT_SHOWN);
+  const from = heroCall() ? 1 : 0;   // a call the big panel let go of is listed here
+  const calls = state.recent.slice(from, from + RECENT_SHOWN);
   list.replaceChildren(...calls.map((call) => {
     const item = el('li');
     item.append(numberNode('span', 'r-number', call.ticket.number),
@@ -192,11 +239,18 @@ function onQueue(event) {
 function onCounter(event) {
   const counter = event.counter;
   if (!state || !counter) return;
+  // The counter finished (or handed on) the citizen it called: the big panel lets that call go.
+  state.recent.forEach((call) => {
+    if (call.counter.number === counter.number && (!counter.current || counter.current.id !== call.ticket.id)) {
+      call.finished = true;
+    }
+  });
   const shown = config.counters_shown;
-  if (shown.length && !shown.includes(counter.number)) return;
-  const others = state.counters.filter((c) => c.number !== counter.number);
-  state.counters = counter.active === false ? others
-    : others.concat([counter]).sort((a, b) => a.number - b.number);
+  if (!shown.length || shown.includes(counter.number)) {
+    const others = state.counters.filter((c) => c.number !== counter.number);
+    state.counters = counter.active === false ? others
+      : others.concat([counter]).sort((a, b) => a.number - b.number);
+  }
   render();
 }
 
@@ -215,17 +269,7 @@ function tick() {
 
 // ---- sound and connection
 
-const announcer = new Announcer({
-  chimeUrl: config.chime_url,
-  speechUrl: config.speech_url,
-  volume: config.volume,
-  onBlocked: () => { $('sound').hidden = false; $('sound-button').focus(); },
-});
-
-$('sound-button').addEventListener('click', () => {
-  $('sound').hidden = true;
-  announcer.unlock();
-});
+const announcer = startVoice(config);
 
 function offline(isOffline) {
   $('offline').hidden = !isOffline;
@@ -248,4 +292,3 @@ window.addEventListener('online', () => socket.connected && socket.emit('snapsho
 reportSound(socket);   // the console's device list says whether this board can speak
 window.addEventListener('resize', render);
 tick();
-announcer.probe();

@@ -162,9 +162,19 @@ def dossiers_changed():
     _publish(_emit, 'dossiers_changed', {}, [STAFF_ROOM])
 
 
+def _counter_rooms(counter):
+    """The rooms of every board with a tile for this counter or showing a line it serves (its calls show
+    there, and the big panel lets a call go when the counter finishes that citizen)."""
+    codes = [service.code for service in counter.services]
+    rooms = [ALL_ROOM, STAFF_ROOM]
+    for board in _boards.get('all', lambda: list(Board.select())):
+        if not board.counters_shown or board.shows(None, counter.number) or any(map(board.shows, codes)):
+            rooms.append(board_room(board.id))
+    return rooms
+
+
 def _counter_changed(counter):
-    _emit('counter_changed', {'counter': counter_dict(counter, private=False)},
-          rooms_for(None, counter.number))
+    _emit('counter_changed', {'counter': counter_dict(counter, private=False)}, _counter_rooms(counter))
 
 
 def _printer_status(printer_uri, status, detail=''):

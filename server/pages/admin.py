@@ -7,6 +7,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
+from display import launch_lines
 from server import labels, settings
 from server.api.devices import PAPER_WIDTHS, board_dict, printer_dict
 from server.api.office import service_dict
@@ -43,6 +44,7 @@ SECTIONS = [
     ('admin.report', lazy_gettext('Báo cáo')),
 ]
 RESENDABLE = ('failed', 'uncertain', 'skipped')
+LOOPBACK = ('127.0.0.1', 'localhost', '::1')
 # The page a paired device opens; admin tokens are for scripts and are never paired into a browser.
 PAIRING_PAGES = {'kiosk': '/kiosk', 'display': '/display', 'desk': '/desk', 'counter': '/counter',
                  'hotline': '/hotline'}
@@ -142,7 +144,7 @@ def base_urls():
     here = base_url()
     parts = urlsplit(here)
     urls = [here]
-    if parts.hostname in ('127.0.0.1', 'localhost', '::1'):
+    if parts.hostname in LOOPBACK:
         port = ':%d' % parts.port if parts.port else ''
         urls += ['%s://%s%s' % (parts.scheme, address, port) for address in lan_addresses()
                  if not address.startswith('127.')]
@@ -152,9 +154,12 @@ def base_urls():
 @bp.get('/admin/boards')
 @page()
 def boards():
+    urls = base_urls()
+    # The TVs need the address they can reach: a LAN one when the console is open on the server itself.
+    reachable = next((url for url in urls if urlsplit(url).hostname not in LOOPBACK), urls[0])
     return render_template('admin/boards.html', boards=[board_dict(b) for b in Board.ordered()],
                            services=_service_choices(), counters=[counter_dict(c) for c in Counter.ordered()],
-                           base_url=base_urls()[0])
+                           base_url=urls[0], launch=launch_lines(reachable + '/display'))
 
 
 def token_rows():
