@@ -15,8 +15,8 @@ from server.auth import requires
 from server.clock import iso
 from server.errors import Conflict, Invalid, NotFound, must_exist
 from server.extensions import db
-from server.live import connections, events
 from server.labels import field_label
+from server.live import connections, events
 from server.models import TOKEN_ROLES, ApiToken, Board, Counter, Printer
 from server.queueing import printing
 from server.validation import MAX_ID, integer, json_body, not_null, string_list, text
@@ -184,6 +184,11 @@ def create_board():
     return jsonify(board_dict(board)), 201
 
 
+def find_board(board_id):
+    return must_exist(Board.get_or_none(Board.id == board_id), _('Không có màn hình số %(id)s.', id=board_id),
+                      'unknown_board')
+
+
 @bp.patch('/boards/<int:board_id>')
 @requires('admin')
 def update_board(board_id):
@@ -195,11 +200,6 @@ def update_board(board_id):
         audit(None, 'board_changed', actor(), id=board.id, fields=sorted(fields))
         _boards_changed()
     return jsonify(board_dict(Board.get_by_id(board.id)))
-
-
-def find_board(board_id):
-    return must_exist(Board.get_or_none(Board.id == board_id), _('Không có màn hình số %(id)s.', id=board_id),
-                      'unknown_board')
 
 
 # Device tokens ---------------------------------------------------------------------------------

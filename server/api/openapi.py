@@ -173,7 +173,7 @@ def paths():
                                            description='409 counter_busy when closing ("active": false) a '
                                                        'counter that has called or is serving someone.')},
         '/boards': {'get': op('The display boards', ('admin', 'display'), array('Board'), tag='setup'),
-                    'post': op('Add a display board', ('admin',), ref('Board'), 'NewBoard', 201, (404,),
+                    'post': op('Add a display board', ('admin',), ref('Board'), 'NewBoard', 201, (404, 409),
                                'setup', description='Checked as a change is: 404 unknown_service or '
                                                     'unknown_counter, 400 out_of_range, 409 duplicate_board '
                                                     'for a name another board has (any case).')},
