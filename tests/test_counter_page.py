@@ -283,10 +283,13 @@ def test_counter_logout_settles_the_citizen_and_pauses_the_counter(live_server, 
     assert (back['status'], back['counter'], back['ahead']) == ('waiting', None, 0)
     counters = call_api(server, 'GET', '/counters', desk)[1]
     assert [(c['paused'], c['current']) for c in counters if c['number'] == 1] == [(True, None)]
-    # Back at work: the counter is paused until the next call, which takes the citizen handed back.
+    # Back at work: the counter is paused, so a call asks to resume it first; then it takes the citizen handed back.
     log_in_page(page, server, '/counter?counter=1', 'quay1', server.password('quay1'))
     expect(page.locator('#counter-state')).to_have_text('Đang tạm dừng')
     page.click('[data-action=next]')
+    resume = page.locator('#resume-dialog')
+    expect(resume).to_contain_text('Quầy đang tạm dừng. Tiếp tục và gọi số tiếp?')
+    resume.locator('[value=resume]').click()
     expect(page.locator('#cur-number')).to_have_text(first['number'])
     expect(page.locator('#counter-state')).to_have_text('Đang mở')
     logout.click()

@@ -210,8 +210,11 @@ def test_logging_out_hands_the_citizen_back_and_pauses_the_counter(app, client, 
     with app.app_context(), db.connection_context():
         assert Ticket.get_by_id(second['id']).status == 'waiting'
     assert client.get('/counter').status_code == 302   # logged out
-    # The next staff member's call opens the counter again and calls the citizen handed back first.
-    assert call_next(client, tokens['counter'], 1).get_json()['id'] == first['id']
+    # A paused counter calls nobody until the next staff member resumes it; then the citizen handed back is first.
+    refused = call_next(client, tokens['counter'], 1)
+    assert refused.status_code == 409 and refused.get_json()['error']['code'] == 'counter_paused'
+    resumed = client.post(API + '/counters/1/call-next', json={'resume': True}, headers=bearer(tokens['counter']))
+    assert resumed.get_json()['id'] == first['id']
     assert counter_row(app, 1).paused is False
 
 

@@ -34,6 +34,7 @@ def make_version_1_database(path, tmp_path):
         for table in ('login_failure', 'socket_connection', 'pairing_request'):
             conn.execute('DROP TABLE ' + table)
         conn.execute('ALTER TABLE counter DROP COLUMN paused')
+        conn.execute('ALTER TABLE ticket DROP COLUMN transfer_note')
         conn.execute('ALTER TABLE counter DROP COLUMN priority_streak')
         for column in ('bookable', 'slot_minutes', 'slot_capacity'):
             conn.execute('ALTER TABLE service DROP COLUMN ' + column)

@@ -4,6 +4,7 @@ import re
 from importlib import metadata
 
 from server.api.openapi_appointments import appointment_paths, appointment_schemas
+from server.api.openapi_counters import counter_call_paths, counter_call_schemas
 from server.api.openapi_devices import device_paths, device_schemas
 from server.api.openapi_schemas import ROW_ID, obj, ref, schemas, string
 from server.api.openapi_setup import setup_paths, setup_schemas
@@ -145,7 +146,7 @@ def paths():
         '/tickets/{ticket_id}/reprint': {'post': op('Print the ticket again', ('desk', 'kiosk'), ref('Printing'),
                                                     errors=(404, 409), params=[TICKET_ID],
                                                     description='409 no_printer when the device has none.')},
-        '/counters/{number}/call-next': {'post': call_next()},
+        **counter_call_paths(op, COUNTER_NO),
         '/counters/{number}/line': {'get': op(
             "A counter's day and its line in the order call-next takes it", ('counter', 'desk'),
             ref('CounterLine'), errors=(404,), params=[COUNTER_NO, query(
@@ -203,16 +204,6 @@ def paths():
     for path, item in removal_paths(op, path_param).items():
         answer.setdefault(path, {}).update(item)
     return answer
-
-
-def call_next():
-    item = op('Finish the current ticket and call the next', ('counter',), ref('Ticket'), 'CallNext',
-              errors=(404, 409), params=[COUNTER_NO], description=(
-                  '409 queue_empty when nothing waits: then nothing changes, the current ticket is left as it '
-                  'was. 409 counter_closed. The current ticket is finished and the next one called in one '
-                  'transaction.'))
-    item['requestBody']['required'] = False
-    return item
 
 
 def for_gateway(item):
@@ -274,7 +265,7 @@ def spec(app=None):
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
         'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {
-            'schemas': {**schemas(), **setup_schemas(), **device_schemas(), **appointment_schemas()},
+            'schemas': {**schemas(), **setup_schemas(), **device_schemas(), **appointment_schemas(), **counter_call_schemas()},
             'responses': responses,
             'securitySchemes': {
                 'bearerAuth': {'type': 'http', 'scheme': 'bearer',

@@ -49,13 +49,17 @@ TICKET_FIELDS = {
     'phone': nullable(string(16, description='Staff roles and the issuing device only.')),
     'track_url': string(format='uri', description="The citizen's live ticket page (its QR code); staff roles "
                         'and the issuing device only.'),
+    'transfer_note': nullable(string(200, description='What the staff who transferred it wrote for the counter '
+                                                      'that calls it next; staff roles and the issuing device only.')),
 }
-TICKET = obj([k for k in TICKET_FIELDS if k not in ('phone', 'track_url')], **TICKET_FIELDS)
+TICKET = obj([k for k in TICKET_FIELDS if k not in ('phone', 'track_url', 'transfer_note')], **TICKET_FIELDS)
 PRINTING = obj(['queued', 'status'], queued={'type': 'boolean'},
                status=string(examples=['not_requested', 'no_printer', 'ok', 'unknown']), detail=string())
 AT_COUNTER = {'type': 'integer', 'minimum': 1, 'maximum': 999, 'description': (
     'The counter acting (the counter page always sends it): a ticket not at that counter is a 409 '
     'wrong_counter; an unknown counter a 404 unknown_counter.')}
+RESUME = {'type': 'boolean', 'default': False, 'description': (
+    'true: a paused counter opens again and calls; otherwise a paused counter calls nobody (409 counter_paused).')}
 SETTING_TYPES = {bool: {'type': 'boolean'}, int: {'type': 'integer'}, str: string(1000)}
 SETTINGS = {'type': 'object', 'additionalProperties': False,
             'properties': {k: SETTING_TYPES[type(v)] for k, v in SETTING_DEFAULTS.items()}}
@@ -124,11 +128,9 @@ def schemas():
                          priority_reason={'enum': list(PRIORITY_REASONS) + [None]},
                          name=nullable(string(100)), phone=nullable(string(16, pattern=PHONE)),
                          print=nullable({'type': 'boolean', 'description': 'Default: true for a kiosk token.'})),
-        'Transfer': obj(['service'], service=string(16, minLength=1), counter=AT_COUNTER),
+        'Transfer': obj(['service'], service=string(16, minLength=1), counter=AT_COUNTER,
+                        note=nullable(string(200, description='Optional, for the counter that calls it next.'))),
         'AtCounter': obj((), counter=AT_COUNTER),
-        'CallNext': obj((), finish_current={'enum': ['done', 'no_show'], 'default': 'done', 'description': (
-            'How the current ticket ends: "no_show" when the citizen did not come (one tap: absent, call next). '
-            'With nobody waiting it is left as it was.')}),
         'CounterLine': obj(['counter', 'day', 'served', 'no_show', 'waiting', 'services', 'line'],
                            counter={'type': 'integer'}, day=string(format='date'),
                            served={'type': 'integer', 'minimum': 0, 'description': 'Done at this counter today.'},

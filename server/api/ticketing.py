@@ -8,7 +8,7 @@ from server.clock import office_day
 from server.errors import Invalid, QueueError
 from server.labels import field_label
 from server.models import PRIORITY_REASONS, Counter, Service, Ticket
-from server.queueing import admission, printing, tickets
+from server.queueing import admission, calls, printing, tickets
 from server.queueing.lines import board_for, counter_line, queue_state, ticket_dict, track_url
 from server.validation import MAX_NAME, boolean, integer, json_body, phone_number, text
 
@@ -95,11 +95,33 @@ def acting_counter(body):
 @bp.post('/counters/<int:number>/call-next')
 @requires('counter')
 def call_next(number):
-    """Optional body {"finish_current": "no_show"}: the current citizen did not come (default "done")."""
-    finish_as = text(json_body(required=False), 'finish_current', 16, default='done')
-    ticket = tickets.call_next(number, staff=staff(), actor=actor(), finish_as=finish_as)
+    """Optional body {"finish_current": "no_show"}: the current citizen did not come (default "done");
+    {"resume": true}: a paused counter opens again and calls (else 409 counter_paused)."""
+    body = json_body(required=False)
+    finish_as = text(body, 'finish_current', 16, default='done')
+    ticket = tickets.call_next(number, staff=staff(), actor=actor(), finish_as=finish_as,
+                               resume=boolean(body, 'resume'))
     remember_counter(number)
     return jsonify(ticket_dict(ticket))
+
+
+@bp.post('/counters/<int:number>/call')
+@requires('counter')
+def call_number(number):
+    """{"number": "A025"}: call that waiting ticket to this counter; "finish_current" and "resume" as call-next."""
+    body = json_body()
+    finish_as = text(body, 'finish_current', 16, default='done')
+    ticket = calls.call_number(number, body.get('number'), staff=staff(), actor=actor(), finish_as=finish_as,
+                               resume=boolean(body, 'resume'))
+    remember_counter(number)
+    return jsonify(ticket_dict(ticket))
+
+
+@bp.get('/counters/<int:number>/no-shows')
+@requires('counter', 'desk')
+def counter_no_shows(number):
+    """Today's absent citizens of a counter's lines, to call back (names: staff only)."""
+    return jsonify(calls.absent_today(tickets.find_counter(number)))
 
 
 @bp.get('/counters/<int:number>/line')
@@ -141,7 +163,8 @@ def transfer(ticket_id):
     body = json_body()
     service = text(body, 'service', 16, required=True)
     number = acting_counter(body)
-    ticket = tickets.transfer(ticket_id, service, actor=actor(), counter_number=number)
+    note = text(body, 'note', 200)   # for the counter that calls the citizen in the new line
+    ticket = tickets.transfer(ticket_id, service, actor=actor(), counter_number=number, note=note)
     remember_counter(number)
     return jsonify(ticket_dict(ticket))
 

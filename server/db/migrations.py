@@ -1,7 +1,7 @@
 """The schema's versions: a new database is created at the latest, an older one migrated in place."""
 import logging
 
-from peewee import IntegerField
+from peewee import CharField, IntegerField
 from playhouse.migrate import SchemaMigrator, migrate
 from werkzeug.security import check_password_hash
 
@@ -67,6 +67,11 @@ def _add_device_pairing(migrator):
     migrate(migrator.add_column('api_token', 'sound', ApiToken.sound))
 
 
+def _add_transfer_note(migrator):
+    """Version 9: a transferred ticket carries staff's note to the counter that calls it next."""
+    migrate(migrator.add_column('ticket', 'transfer_note', CharField(max_length=200, null=True)))
+
+
 # Each entry brings a database from version N-1 to N; never edit one that has shipped.
 MIGRATIONS = {
     2: _add_counter_paused,
@@ -76,6 +81,7 @@ MIGRATIONS = {
     6: _index_lines_by_day,
     7: _add_staff_sessions,
     8: _add_device_pairing,
+    9: _add_transfer_note,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -1,7 +1,8 @@
 """Personal data (Decree 13/2023/ND-CP): citizens' names, phone numbers and SMS texts are kept only as long
 as the `personal_data_days` setting says, and erased at once for a citizen who asks.
 
-What holds personal data: a ticket's name (typed, or read from the CCCD card at the kiosk) and phone; an
+What holds personal data: a ticket's name (typed, or read from the CCCD card at the kiosk), phone and
+transfer note; an
 appointment's name, phone and note; a ready file's (dossier) name and phone; every SMS in and out (number,
 text, reply); a print job's frozen ticket (the name). The rows themselves stay, anonymous, so reports still
 count every ticket, appointment and message. The audit trail holds no names or phones (codes only).
@@ -54,8 +55,9 @@ def purge(now=None, actor='system'):
     before = now - datetime.timedelta(days=days)
     with db.atomic():
         counts = {
-            'tickets': (Ticket.update(name=None, phone=None)
-                        .where(Ticket.day < before_day, Ticket.name.is_null(False) | Ticket.phone.is_null(False))
+            'tickets': (Ticket.update(name=None, phone=None, transfer_note=None)
+                        .where(Ticket.day < before_day, Ticket.name.is_null(False) | Ticket.phone.is_null(False)
+                               | Ticket.transfer_note.is_null(False))
                         .execute()),
             'print_jobs': _erase_print_jobs(PrintJob.select().where(PrintJob.created_at < before,
                                                                     PrintJob.state.not_in(('queued', 'printing')))),
@@ -114,7 +116,8 @@ def erase_phone(raw, actor='', now=None):
         (OutboxMessage.update(state='cancelled', last_error='erased on request')
          .where(OutboxMessage.phone.in_(forms), OutboxMessage.state == 'pending').execute())
         counts = {
-            'tickets': Ticket.update(name=None, phone=None).where(Ticket.id.in_(tickets)).execute() if tickets else 0,
+            'tickets': (Ticket.update(name=None, phone=None, transfer_note=None).where(Ticket.id.in_(tickets))
+                        .execute() if tickets else 0),
             'print_jobs': _erase_print_jobs(PrintJob.select().where(PrintJob.ticket.in_(tickets))) if tickets else 0,
             'appointments': Appointment.update(name='', phone='', note='').where(Appointment.phone.in_(forms)).execute(),
             'dossiers': Dossier.update(name='', phone=None).where(Dossier.phone.in_(forms)).execute(),

@@ -114,6 +114,7 @@ class Ticket(BaseModel):
     staff = ForeignKeyField(Staff, null=True, on_delete='SET NULL')
     call_count = IntegerField(default=0)
     issued_by = ForeignKeyField(ApiToken, null=True, on_delete='SET NULL')
+    transfer_note = CharField(max_length=200, null=True)   # for the counter that calls it after a transfer
 
     class Meta:
         # Each index is written by every ticket: none that another one starts with (origin, counter and

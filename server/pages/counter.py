@@ -92,6 +92,29 @@ def counter_strings():
         'no_services': _('Quầy này chưa được giao lĩnh vực nào.'),
         'no_counters': _('Chưa có quầy nào. Quản trị viên cần tạo quầy trước.'),
         'not_given': '—',   # an empty field shows as a dash, as in every table
+        **call_strings(),
+    }
+
+
+def call_strings():
+    """The counter page's texts for a paused counter, a number called by name, undoing an absence and the
+    absent list."""
+    return {
+        'resume_next': _('Quầy đang tạm dừng. Tiếp tục và gọi số tiếp?'),
+        'resume_number': _('Quầy đang tạm dừng. Tiếp tục và gọi số %(number)s?', number='{number}'),
+        'still_paused': _('Quầy vẫn tạm dừng: chưa gọi ai.'),
+        'no_show_soon': _('Số %(number)s sẽ được ghi vắng mặt sau %(seconds)s giây.', number='{number}',
+                          seconds='{seconds}'),
+        'no_show_next_soon': _('Số %(number)s sẽ được ghi vắng mặt và gọi số tiếp sau %(seconds)s giây.',
+                               number='{number}', seconds='{seconds}'),
+        'undone': _('Đã hoàn tác: số %(number)s chưa bị ghi vắng mặt.', number='{number}'),
+        'type_number': _('Hãy nhập số cần gọi, ví dụ A025.'),
+        'called_back': _('Đã gọi lại số %(number)s', number='{number}'),
+        'call_back': _('Gọi lại'),
+        'return_passed': _('Quá hạn xếp lại'),
+        'absent_at': _('vắng lúc %(time)s', time='{time}'),
+        'no_absent': _('Chưa có ai vắng mặt.'),
+        'closed_for_day': _('Đã đóng quầy. Bấm "Mở quầy" khi làm việc tiếp.'),
     }
 
 
@@ -99,4 +122,4 @@ def counter_strings():
 @page('counter')
 def index():
     """The counter page: pick a counter, then call and serve citizens."""
-    return render_template('counter/index.html', **staff_context(counter_strings()))
+    return render_template('counter/index.html', transfer_note=True, **staff_context(counter_strings()))

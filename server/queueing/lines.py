@@ -105,6 +105,7 @@ def ticket_dict(ticket, private=True):
     if private:
         data['phone'] = ticket.phone
         data['track_url'] = track_url(ticket)
+        data['transfer_note'] = ticket.transfer_note
     return data
 
 

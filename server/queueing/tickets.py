@@ -88,7 +88,8 @@ def _candidates(counter, day, streak_full):
 FINISHES = {'done': 'completed', 'no_show': 'no_show'}
 
 
-def _finish_current(counter, actor, now, status='done'):
+def finish_current(counter, actor, now, status='done'):
+    """Finish whoever the counter has called or is serving, as `status` ('done' or 'no_show')."""
     for ticket in statements.active_at_counter(counter.id):
         previous = ticket.status
         statements.finish(ticket, now, status)
@@ -101,20 +102,46 @@ def service_by_id(service_id):
     return _services.get(('id', service_id), lambda: Service.get_by_id(service_id))
 
 
-def call_next(counter_number, staff=None, actor='', now=None, finish_as='done'):
+def counter_for_calls(counter_number, resume=False):
+    """The counter about to call, read (and locked on PostgreSQL) inside the caller's transaction: a closed
+    one is a 409 counter_closed, a paused one a 409 counter_paused unless staff chose to `resume` it."""
+    # Read inside the transaction: locked on PostgreSQL, and SQLite's IMMEDIATE lock already serialises.
+    counter = find_counter(counter_number, lock=supports_row_locks())
+    if not counter.active:
+        raise Conflict(_('Quầy số %(number)s đang đóng.', number=counter.number), 'counter_closed')
+    if counter.paused and not resume:
+        raise Conflict(_('Quầy số %(number)s đang tạm dừng: hãy tiếp tục quầy trước khi gọi số.',
+                         number=counter.number), 'counter_paused')
+    return counter
+
+
+def record_call(counter, called, actor, **detail):
+    """What every call writes besides the ticket: the counter's priority streak, resumed if it was paused,
+    the audit row and, after commit, the announcement and the line's new count."""
+    resumed = counter.paused
+    counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
+    counter.paused = False
+    statements.save_counter_call(counter)
+    if resumed:
+        audit(None, 'counter_changed', actor, number=counter.number, fields=['paused'], reason='call')
+        db.after_commit(lambda: events.counter_changed(counter))
+    audit(called, 'called', actor, 'waiting', counter, **detail)
+    db.after_commit(lambda: events.ticket_called(called, counter, recall=False))
+    db.after_commit(lambda: events.queue_changed([called.service.code]))
+
+
+def call_next(counter_number, staff=None, actor='', now=None, finish_as='done', resume=False):
     """Call the next citizen of the counter's services, finishing its current one as `finish_as`
-    ('done' or 'no_show') in the same transaction; with nobody to call, nothing changes (409 queue_empty)."""
+    ('done' or 'no_show') in the same transaction; with nobody to call, nothing changes (409 queue_empty).
+    A paused counter calls nobody (409 counter_paused) unless `resume`: then it opens again and calls."""
     if finish_as not in FINISHES:
         raise Invalid(_('Trường "%(field)s" phải là một trong: %(values)s.', field=field_label('finish_current'),
                         values=', '.join(FINISHES)), 'invalid_choice')
     now = now or utcnow()
     called = None
     with db.atomic():
-        # Read inside the transaction: locked on PostgreSQL, and SQLite's IMMEDIATE lock already serialises.
-        counter = find_counter(counter_number, lock=supports_row_locks())
-        if not counter.active:
-            raise Conflict(_('Quầy số %(number)s đang đóng.', number=counter.number), 'counter_closed')
-        _finish_current(counter, actor, now, finish_as)
+        counter = counter_for_calls(counter_number, resume)
+        finish_current(counter, actor, now, finish_as)
         max_in_row = int(settings.get('priority_max_in_row'))
         for candidate in _candidates(counter, office_day(now), counter.priority_streak >= max_in_row):
             # A conditional update: of two counters racing for one ticket exactly one changes a row.
@@ -126,12 +153,7 @@ def call_next(counter_number, staff=None, actor='', now=None, finish_as='done'):
             # Raised inside the transaction, so the finish above is rolled back with its audit rows and
             # events: a citizen who may never have come is not counted served when the line is empty.
             raise Conflict(_('Không còn ai chờ ở quầy số %(number)s.', number=counter_number), 'queue_empty')
-        counter.priority_streak = counter.priority_streak + 1 if called.priority else 0
-        counter.paused = False
-        statements.save_counter_call(counter)
-        audit(called, 'called', actor, 'waiting', counter)
-        db.after_commit(lambda: events.ticket_called(called, counter, recall=False))
-        db.after_commit(lambda: events.queue_changed([called.service.code]))
+        record_call(counter, called, actor)
     return called
 
 
@@ -200,7 +222,7 @@ def hand_back(ticket_id, actor='', now=None, counter_number=None):
 
 def leave_counter(counter_number, staff=None, actor='', now=None):
     """Staff log out of a counter: its current citizens go back to the line at their place and the counter
-    is paused (no calls, out of the wait estimates) until someone calls next from it. Left alone when
+    is paused (no calls, out of the wait estimates) until its staff resume it. Left alone when
     someone else called there after this staff member (they work at it now). The tickets handed back."""
     now = now or utcnow()
     with db.atomic():
@@ -238,8 +260,9 @@ def return_to_line(ticket_id, actor='', now=None, counter_number=None):
     return ticket
 
 
-def transfer(ticket_id, service_code, actor='', now=None, counter_number=None):
-    """Send a ticket to another service's line, keeping its place by issue time."""
+def transfer(ticket_id, service_code, actor='', now=None, counter_number=None, note=None):
+    """Send a ticket to another service's line, keeping its place by issue time; `note` is for the counter
+    that calls it there (a later transfer replaces it)."""
     target = served_service(service_code)   # a line nobody serves would strand the citizen
     old = find_ticket(ticket_id)
     if old.service_id == target.id and old.status == 'waiting':
@@ -247,7 +270,7 @@ def transfer(ticket_id, service_code, actor='', now=None, counter_number=None):
     old_code, old_counter = old.service.code, old.counter
     ticket, _previous = _transition(ticket_id, ('waiting',) + ACTIVE_STATUSES, 'transferred', actor, now,
                                     counter_number, status='waiting', service=target, counter=None,
-                                    called_at=None, serving_at=None)
+                                    called_at=None, serving_at=None, transfer_note=note or None)
     db.after_commit(lambda: events.queue_changed(sorted({old_code, target.code})))
     if old_counter:
         db.after_commit(lambda: events.counter_changed(old_counter))
