@@ -41,6 +41,15 @@ ROLE = {
     'hotline': lazy_gettext('Tổng đài'), 'kiosk': lazy_gettext('Máy lấy số (kiosk)'),
     'display': lazy_gettext('Màn hình hiển thị'), 'gateway': lazy_gettext('Cổng SMS (gateway)'),
 }
+# A board's or kiosk's link and sound, as the console's device list shows them (server/live/devices.py).
+DEVICE_LINK = {
+    'connected': lazy_gettext('Đang kết nối'), 'offline': lazy_gettext('Không kết nối'),
+    'waiting': lazy_gettext('Chờ thiết bị nhận'),
+}
+SOUND_STATE = {
+    'on': lazy_gettext('Phát được tiếng'), 'off': lazy_gettext('Trình duyệt chặn tiếng'),
+    'unknown': lazy_gettext('Chưa rõ'),
+}
 OUTBOX_STATE = {
     'pending': lazy_gettext('Chờ gửi'), 'sending': lazy_gettext('Đang gửi'), 'sent': lazy_gettext('Đã gửi'),
     'delivered': lazy_gettext('Đã nhận'), 'failed': lazy_gettext('Lỗi'), 'skipped': lazy_gettext('Bỏ qua'),
