@@ -202,8 +202,8 @@ def _info_lines(data: dict) -> list:
         lines.append(f"Giờ lấy số: {_bind(clean_text(data['issued_at']))}")
     ahead = data.get('ahead')
     if ahead is not None:
-        lines.append('Bạn là người tiếp theo' if int(ahead) <= 0
-                     else f"Trước bạn còn {_bind(f'{int(ahead)} người')}")
+        lines.append('Ông/bà là người tiếp theo' if int(ahead) <= 0
+                     else f"Trước ông/bà còn {_bind(f'{int(ahead)} người')}")
     wait = data.get('estimated_wait_min')
     if wait is not None:
         lines.append(f"Thời gian chờ dự kiến: {_bind(f'khoảng {max(int(wait), 1)} phút')}")
@@ -237,7 +237,7 @@ def _blocks(data: dict, paper_width_mm: int) -> list:
         page.text('\n'.join(_info_lines(data)), 'body')
     if text('track_url'):
         page.qr(text('track_url'), 0.5)
-        page.text('Quét mã QR để theo dõi lượt của bạn', 'small')
+        page.text('Quét mã QR để theo dõi lượt của ông/bà', 'small')
     if text('footer_text') or text('footer_qr_url'):
         page.rule()
     if text('footer_text'):

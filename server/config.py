@@ -14,6 +14,7 @@ DEFAULTS = {
     'PRINTER': None,               # default printer URI for kiosks and desks without their own
     'SMS': None,                   # set (LUOT_SMS, config.py): fixed; None: the console's gateway, else log://
     'PUBLIC_URL': None,            # base of track_url; None: the address the request came to
+    'KIOSK_RESET_SECONDS': 30,     # kiosks go back to Vietnamese and the start screen after this long
     'SCHEDULER': True,             # run the background jobs (daily reset, sweeps)
     'MAX_CONTENT_LENGTH': 1024 * 1024,
     'SESSION_COOKIE_HTTPONLY': True,
@@ -30,7 +31,7 @@ DEFAULTS = {
 }
 
 ENVIRONMENT = ('DATABASE_URL', 'MESSAGE_QUEUE', 'SECRET_KEY', 'TIMEZONE', 'PRINTER', 'SMS',
-               'PUBLIC_URL', 'DATA_DIR')
+               'PUBLIC_URL', 'DATA_DIR', 'KIOSK_RESET_SECONDS')
 
 
 def load_config(app, overrides=None):

@@ -14,9 +14,10 @@ APPOINTMENT_STATUS = {
     'booked': lazy_gettext('đã đặt'), 'checked_in': lazy_gettext('đã đến'),
     'cancelled': lazy_gettext('đã hủy'), 'no_show': lazy_gettext('không đến'),
 }
+# Worded for the citizen who chooses one on the kiosk; the desk and the counters show the same words.
 PRIORITY_REASON = {
     'elderly': lazy_gettext('Người cao tuổi'), 'disabled': lazy_gettext('Người khuyết tật'),
-    'pregnant': lazy_gettext('Phụ nữ mang thai'), 'child': lazy_gettext('Người đi cùng trẻ nhỏ'),
+    'pregnant': lazy_gettext('Phụ nữ mang thai'), 'child': lazy_gettext('Người đi cùng trẻ dưới 6 tuổi'),
     'appointment': lazy_gettext('Có lịch hẹn'), 'other': lazy_gettext('Ưu tiên khác'),
 }
 # Lower case: they are read inside sentences ("Máy in sảnh: hết giấy"); a badge capitalises them.

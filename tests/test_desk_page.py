@@ -6,7 +6,11 @@ import pytest
 from tests.conftest import make_staff
 from tests.fake_printer import FakePrinter
 from tests.helpers import call_api, embedded_json, issue, log_in_client, log_in_page
-from tests.pages import expect_page, screenshot
+from tests.pages import expect_page, paired, screenshot
+
+# Whether an element is wholly inside the window as it is (the page is not scrolled to it).
+IN_VIEW = '''(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }'''
 
 
 def test_strangers_are_sent_to_the_login_page(client):
@@ -30,6 +34,19 @@ def test_desk_staff_get_the_page_in_vietnamese(client, office):
     strings = embedded_json(html, 'strings')
     assert strings['print_no_printer'] == 'Chưa cấu hình máy in: hãy ghi số cho công dân.'
     assert strings['printer_state']['paper_out'] == 'hết giấy'
+
+
+def test_priority_reasons_are_worded_as_on_the_kiosk(client, tokens, office):
+    kiosk = paired(client, tokens).get_data(as_text=True)
+    choices = dict(re.findall(r'data-reason="(\w+)"\s+aria-checked="\w+">([^<]+)</button>', kiosk))
+    make_staff('letan', 'desk')
+    log_in_client(client, 'letan')
+    desk = client.get('/desk').get_data(as_text=True)
+    options = dict(re.findall(r'<option value="(\w+)">([^<]+)</option>', desk))
+    assert choices == {'elderly': 'Người cao tuổi', 'disabled': 'Người khuyết tật', 'pregnant': 'Phụ nữ mang thai',
+                       'child': 'Người đi cùng trẻ dưới 6 tuổi'}
+    assert {reason: options[reason] for reason in choices} == choices
+    assert embedded_json(desk, 'strings')['priority']['child'] == 'Người đi cùng trẻ dưới 6 tuổi'
 
 
 @pytest.mark.parametrize('role, status', [('admin', 200), ('counter', 403), ('hotline', 403)])
@@ -78,32 +95,48 @@ def find(page, query):
     page.press('input[name=q]', 'Enter')
 
 
+def in_view(page, *selectors, scrolled=False):
+    """Assert each element is in the window (with the page at its top unless `scrolled`: seen without scrolling)."""
+    assert scrolled or page.evaluate('scrollY') == 0
+    for selector in selectors:
+        assert page.evaluate(IN_VIEW, selector), selector
+
+
 @pytest.mark.browser
 def test_desk_issues_finds_and_reprints(live_server, page_in):
     expect = expect_page()
     with FakePrinter() as printer:
         server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri})
-        page = page_in(1920, 1080)
+        page = page_in(1366, 768)     # the desk's laptop: the number and each reprint's outcome in view
         log_in_page(page, server, '/desk', 'letan', server.password('letan'))
         expect(page.locator('#live')).to_have_class(re.compile(r'\bup\b'))
+        expect(page.locator('input[name=print]')).to_be_checked()
+        assert page.locator('#no-printer').count() == 0
         number = issue_at_desk(page, expect, 'HT', 'Trần Thị Bích Ngọc', '0912 345 678', 'pregnant')
         assert number == 'B001'
         expect(page.locator('#issued-printing')).to_contain_text('Đã gửi lệnh in')
+        in_view(page, '#issued-number', '#issued-printing', '#issued-reprint', '#message')
         expect(page.locator('#issued-service')).to_have_text('Hộ tịch · Phụ nữ mang thai')
         assert len(printer.wait_for_jobs(1, timeout=15)) == 1
+        page.click('#issued-reprint')
+        expect(page.locator('#message')).to_contain_text('Đã gửi lệnh in lại phiếu B001.')
+        in_view(page, '#issued-number', '#issued-printing', '#message')
+        assert len(printer.wait_for_jobs(2, timeout=15)) == 2
         expect(page.locator('#printers')).to_contain_text('Máy in chung: sẵn sàng')
         expect(page.locator('input[name=name]')).to_have_value('')
         find(page, '0912.345.678')
         row = page.locator('#results tbody tr').filter(has_text='B001')
         expect(row).to_contain_text('Trần Thị Bích Ngọc')
         expect(row).to_contain_text('0912 *** 678')
-        row.locator('[data-action=reprint]').click()
+        row.locator('[data-action=reprint]').click()    # a row lower down: the outcome is at the top, in view
         expect(page.locator('#message')).to_contain_text('Đã gửi lệnh in lại phiếu B001.')
-        assert len(printer.wait_for_jobs(2, timeout=15)) == 2
+        in_view(page, '#message', scrolled=True)
+        assert len(printer.wait_for_jobs(3, timeout=15)) == 3
+        screenshot(page, 'desk-reprint-1366x768')
         printer.status = 'paper_out'
         row.locator('[data-action=reprint]').click()
         expect(page.locator('#printers .printer.bad')).to_contain_text('hết giấy')
-        screenshot(page, 'desk-printer-problem-1920x1080')
+        screenshot(page, 'desk-printer-problem-1366x768')
 
 
 @pytest.mark.browser
@@ -113,8 +146,15 @@ def test_desk_sees_the_lines_live_and_moves_tickets(live_server, page_in):
     kiosk, counter, admin = server.token('kiosk'), server.token('counter'), server.token('admin')
     page = page_in(1366, 768)
     log_in_page(page, server, '/desk', 'letan', server.password('letan'))
-    number = issue_at_desk(page, expect, 'HT', 'Phạm Văn Đức', '', '')
-    expect(page.locator('#issued-printing')).to_have_text('Chưa cấu hình máy in: hãy ghi số cho công dân.')
+    box = page.locator('input[name=print]')     # no printer for this desk: unticked, and it says why
+    expect(box).not_to_be_checked()
+    expect(box).to_be_disabled()
+    expect(page.locator('#no-printer')).to_have_text('Không in được: bàn này chưa có máy in.')
+    number = issue_at_desk(page, expect, 'HT', 'Phạm Văn Đức', '', 'child')
+    expect(page.locator('#issued-printing')).to_have_text('Không in phiếu: hãy ghi số cho công dân.')
+    expect(page.locator('#issued-service')).to_have_text('Hộ tịch · Người đi cùng trẻ dưới 6 tuổi')
+    in_view(page, '#issued-number', '#issued-printing')
+    screenshot(page, 'desk-no-printer-1366x768')
     ticket = issue(server, kiosk, 'CT')
     expect(page.locator('#lines [data-service=CT] .count')).to_have_text('1 người chờ')
     expect(page.locator('#lines [data-service=CT] .chips')).to_contain_text(ticket['number'])

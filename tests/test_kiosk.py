@@ -43,7 +43,7 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
     number = page.locator('#ticket-number')
     expect(number).to_have_text('A001')
     assert float(number.evaluate('el => getComputedStyle(el).fontSize')[:-2]) >= 250
-    expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước bạn')
+    expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước ông/bà')
     screenshot(page, 'kiosk-ticket-first-1920x1080')
 
     page.wait_for_timeout(1600)     # a double tap on "Lấy số" does not dismiss the number
@@ -53,9 +53,9 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
     page.locator('.service', has_text='Chứng thực').click()
     take_ticket(page)
     expect(page.locator('#ticket-number')).to_have_text('A002')
-    expect(page.locator('#ticket-ahead')).to_have_text('Trước bạn còn 1 người')
+    expect(page.locator('#ticket-ahead')).to_have_text('Trước ông/bà còn 1 người')
     expect(page.locator('#ticket-wait')).to_contain_text('phút')
-    expect(page.locator('#ticket-print')).to_contain_text('xin ghi nhớ số của bạn: A002')  # no printer here
+    expect(page.locator('#ticket-print')).to_contain_text('xin ghi nhớ số của ông/bà: A002')  # no printer here
     assert page.locator('#appointment-button').count() == 1     # on the start screen, for bookings
 
 
@@ -160,7 +160,7 @@ def test_a_printer_that_is_off_is_said_plainly(page_in, live_server):
     expect(page.locator('#ticket-number')).to_have_text('A001')
     # The spooler finds the printer off within seconds and tells the kiosks.
     expect(page.locator('#ticket-print')).to_have_text(
-        'Máy in đang gặp sự cố — xin ghi nhớ số của bạn: A001', timeout=WAIT)
+        'Máy in đang gặp sự cố — xin ghi nhớ số của ông/bà: A001', timeout=WAIT)
     expect(page.locator('#ticket-countdown')).to_contain_text(re.compile(r'\b[2-4]\d giây'))
     screenshot(page, 'kiosk-printer-off-1366x768')
     page.wait_for_timeout(1600)
@@ -169,7 +169,7 @@ def test_a_printer_that_is_off_is_said_plainly(page_in, live_server):
     page.locator('.service', has_text='Chứng thực').click()
     answer = take_ticket(page)
     assert answer['printing']['status'] == 'offline'
-    expect(page.locator('#ticket-print')).to_have_text('Máy in đang gặp sự cố — xin ghi nhớ số của bạn: A002')
+    expect(page.locator('#ticket-print')).to_have_text('Máy in đang gặp sự cố — xin ghi nhớ số của ông/bà: A002')
 
 
 @pytest.mark.browser
@@ -181,7 +181,7 @@ def test_paper_out_and_a_working_printer(page_in, live_server):
         page.locator('.service', has_text='Chứng thực').click()
         take_ticket(page)
         expect(page.locator('#ticket-print')).to_have_text(
-            'Máy in hết giấy — xin ghi nhớ số của bạn: A001', timeout=WAIT)
+            'Máy in hết giấy — xin ghi nhớ số của ông/bà: A001', timeout=WAIT)
         screenshot(page, 'kiosk-paper-out-1280x800')
         printer.status = 'online'    # paper loaded: the queued ticket prints and the kiosk hears so
         expect(page.locator('#printer-notice')).to_be_hidden(timeout=WAIT * 2)
@@ -290,7 +290,7 @@ def test_the_page_lists_the_services_and_hides_the_top_bar(client, tokens, offic
     assert services == [('CT', 'true'), ('DD', 'false'), ('HT', 'true')]
     assert 'Tạm ngừng' in html
     strings = json.loads(re.search(r'id="strings">(.*?)</script>', html, re.S).group(1))
-    assert strings['ahead'] == 'Trước bạn còn {n} người'
+    assert strings['ahead'] == 'Trước ông/bà còn {n} người'
     assert '/lang/en?next=/kiosk' in html and '/lang/vi?next=/kiosk' in html
     assert 'data-printer-status="no_printer"' in html
 

@@ -118,7 +118,7 @@ def test_a_booking_code_gets_a_ticket_with_appointment_priority(page_in, live_se
     assert ticket['priority'] is True and ticket['priority_reason'] == 'appointment' and ticket['service'] == 'CT'
     expect(page.locator('#ticket-number')).to_have_text(ticket['number'])
     expect(page.locator('#ticket-priority')).to_have_text('Có lịch hẹn: được ưu tiên gọi')
-    expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước bạn')   # ahead of the walk-in
+    expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước ông/bà')   # ahead of the walk-in
     screenshot(page, 'kiosk-checkin-ticket-1920x1080')
 
     page.wait_for_timeout(1600)

@@ -1,9 +1,10 @@
 """The front desk page."""
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
 from flask_babel import gettext as _
 
 from server.auth import page
 from server.pages.counter import staff_context
+from server.queueing import printing
 
 bp = Blueprint('desk', __name__)
 
@@ -21,6 +22,7 @@ def desk_strings():
         'print_problem': _('Phiếu đang chờ in vì máy in %(state)s.', state='{state}'),
         'print_failed': _('Không gửi được lệnh in.'),
         'reprinted': _('Đã gửi lệnh in lại phiếu %(number)s.', number='{number}'),
+        'not_reprinted': _('Chưa in lại được phiếu %(number)s.', number='{number}'),
         'cancelled': _('Đã hủy phiếu %(number)s.', number='{number}'),
         'returned': _('Đã xếp số %(number)s vào lại hàng chờ.', number='{number}'),
         'transferred': _('Đã chuyển số %(number)s sang %(service)s', number='{number}', service='{service}'),
@@ -50,4 +52,6 @@ def desk_strings():
 @page('desk')
 def index():
     """The front desk: issue tickets for citizens, find, reprint, cancel and move them, watch the lines."""
-    return render_template('desk/index.html', **staff_context(desk_strings()))
+    # Without a printer for this desk "In phiếu" starts unticked, and says why.
+    return render_template('desk/index.html', has_printer=printing.printer_for(g.principal) is not None,
+                           **staff_context(desk_strings()))

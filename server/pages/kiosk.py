@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, g, render_template, url_for
 from flask_babel import gettext as _
 
-from server import settings
+from server import labels, settings
 from server.api.office import service_dict
 from server.auth import page
 from server.db.personal_data import retention_notice
@@ -15,6 +15,24 @@ bp = Blueprint('kiosk', __name__)
 SPEECH_RULE = '/display/speech.wav'
 # The booking-code keyboard: every digit (a phone number works too), then the letters a code may hold.
 CODE_KEYS = '1234567890' + ''.join(c for c in CODE_ALPHABET if c.isalpha())
+# The reasons a citizen may choose on the kiosk, in this order; their words are the desk's too (labels.py).
+PRIORITY_CHOICES = ('elderly', 'disabled', 'pregnant', 'child')
+RESET_SECONDS = 30   # back to Vietnamese and the start screen after a ticket or when left alone this long
+
+
+def reset_seconds():
+    """KIOSK_RESET_SECONDS from the config (LUOT_KIOSK_RESET_SECONDS), 1 to 600; 30 when unset or unreadable."""
+    try:
+        seconds = int(current_app.config.get('KIOSK_RESET_SECONDS') or RESET_SECONDS)
+    except (TypeError, ValueError):
+        return RESET_SECONDS
+    return min(max(seconds, 1), 600)
+
+
+def priority_choices():
+    """(reason, words) for the kiosk's priority buttons, "no priority" first."""
+    return [('', _('Không ưu tiên'))] + [(code, labels.label(labels.PRIORITY_REASON, code))
+                                         for code in PRIORITY_CHOICES]
 
 
 def kiosk_services():
@@ -55,15 +73,15 @@ def kiosk_strings():
         'code_invalid': _('Mã lịch hẹn gồm 6 ký tự (chữ và số), hoặc nhập số điện thoại 10 chữ số đã dùng khi đặt lịch.'),
         'appointment': _('Có lịch hẹn: được ưu tiên gọi'),
         'network_error': _('Không gửi được yêu cầu tới máy chủ. Xin thử lại hoặc hỏi cán bộ hướng dẫn.'),
-        'ahead': _('Trước bạn còn %(n)s người', n='{n}'),
-        'ahead_none': _('Không có ai đứng trước bạn'),
+        'ahead': _('Trước ông/bà còn %(n)s người', n='{n}'),
+        'ahead_none': _('Không có ai đứng trước ông/bà'),
         'wait': _('Thời gian chờ dự kiến: khoảng %(n)s phút', n='{n}'),
         'take_paper': _('Vui lòng nhận phiếu in bên dưới'),
-        'printer_trouble': _('Máy in đang gặp sự cố — xin ghi nhớ số của bạn: {number}'),
-        'paper_out': _('Máy in hết giấy — xin ghi nhớ số của bạn: {number}'),
-        'no_printer': _('Máy lấy số này không in phiếu — xin ghi nhớ số của bạn: {number}'),
-        'notice_trouble': _('Máy in đang gặp sự cố. Bạn vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
-        'notice_paper_out': _('Máy in hết giấy. Bạn vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
+        'printer_trouble': _('Máy in đang gặp sự cố — xin ghi nhớ số của ông/bà: {number}'),
+        'paper_out': _('Máy in hết giấy — xin ghi nhớ số của ông/bà: {number}'),
+        'no_printer': _('Máy lấy số này không in phiếu — xin ghi nhớ số của ông/bà: {number}'),
+        'notice_trouble': _('Máy in đang gặp sự cố. Ông/bà vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
+        'notice_paper_out': _('Máy in hết giấy. Ông/bà vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
         'notice_no_printer': _('Máy lấy số này không in phiếu: xin ghi nhớ số hiện trên màn hình.'),
         'countdown': _('Tự quay lại sau {n} giây'),
     }
@@ -76,4 +94,5 @@ def index():
     return render_template('kiosk/index.html', services=kiosk_services(), printer=kiosk_printer(),
                            strings=kiosk_strings(), speech_url=speech_url(),
                            office_name=settings.get('office_name'), code_keys=CODE_KEYS,
-                           privacy=retention_notice())
+                           privacy=retention_notice(), reset_seconds=reset_seconds(),
+                           priorities=priority_choices())

@@ -73,8 +73,9 @@ async function issue(event) {
 async function reprint(ticket) {
   const printing = await api('POST', `/api/v1/tickets/${ticket.id}/reprint`);
   if (state.issued && state.issued.id === ticket.id) showPrinting(printing);
-  const [text] = printingText(printing);
-  return fill(strings.reprinted, ticket) + ' ' + text;
+  const [text, kind] = printingText(printing);
+  // Nothing was sent to a printer when there is none: the outcome says so, not "sent".
+  return [fill(printing.queued ? strings.reprinted : strings.not_reprinted, ticket) + ' ' + text, kind];
 }
 
 async function cancel(ticket) {
@@ -93,12 +94,13 @@ async function transfer(ticket) {
   return fill(strings.transferred, {number: moved.number, service: moved.service_name});
 }
 
-/** Run a row's action, show its outcome, and refresh the results. */
+/** Run a row's action, show its outcome (a text, or [text, kind]), and refresh the results. */
 async function act(action, ticket, button) {
   button.disabled = true;
   try {
-    const text = await action(ticket);
-    if (text) say(message, text, 'ok');
+    const outcome = await action(ticket);
+    const [text, kind] = Array.isArray(outcome) ? outcome : [outcome, 'ok'];
+    if (text) say(message, text, kind);
   } catch (error) {
     say(message, error.message, 'error');
   } finally {

@@ -4,11 +4,15 @@ import {api} from './api.js';
 import {listen} from './cccd.js';
 import {connect} from './socket.js';
 import {fill, strings} from './strings.js';
+import {fitServices, layoutServices} from './tiles.js';
 
 const root = document.getElementById('kiosk');
-const RESULT_SECONDS = 15;
-const TROUBLE_SECONDS = 45;     // the number is the citizen's only proof when nothing was printed
-const IDLE_SECONDS = 60;        // a half-finished choice or a greeting is not left for the next person
+// Back to Vietnamese and the start screen after this long: a ticket, a half-finished choice, a greeting or
+// another language is not left for the next person (KIOSK_RESET_SECONDS in the server's config, 30 by default).
+const RESET_SECONDS = Number(root.dataset.resetSeconds) || 30;
+const RESULT_SECONDS = Math.min(15, RESET_SECONDS);
+const TROUBLE_SECONDS = RESET_SECONDS;  // the number is the citizen's only proof when nothing was printed
+const VIETNAMESE = document.documentElement.lang === 'vi';
 const DOUBLE_TAP_MS = 1500;     // a second tap on "Lấy số" must not dismiss the number at once
 const PROBLEMS = {offline: 'printer_trouble', cover_open: 'printer_trouble', error: 'printer_trouble',
                   paper_out: 'paper_out', no_printer: 'no_printer'};
@@ -26,6 +30,7 @@ const $ = (id) => document.getElementById(id);
 export function show(screen) {
   state.screen = screen;
   document.querySelectorAll('.screen').forEach((el) => { el.hidden = el.id !== 'screen-' + screen; });
+  if (screen === 'start') fitServices();
   armIdle();
 }
 
@@ -34,6 +39,8 @@ function toStart(keepCitizen) {
   state.ticket = null;
   state.service = null;
   if (!keepCitizen) state.citizen = null;
+  // The next citizen is greeted in Vietnamese: the language link sets it and comes back here.
+  if (!keepCitizen && !VIETNAMESE) return window.location.assign(root.dataset.vietnamese);
   if (state.stale && !state.citizen) window.location.reload();
   renderGreeting();
   show('start');
@@ -41,8 +48,8 @@ function toStart(keepCitizen) {
 
 function armIdle() {
   clearTimeout(timers.idle);
-  if (state.screen === 'ticket' || (state.screen === 'start' && !state.citizen)) return;
-  timers.idle = setTimeout(() => toStart(false), IDLE_SECONDS * 1000);
+  if (state.screen === 'ticket' || (state.screen === 'start' && !state.citizen && VIETNAMESE)) return;
+  timers.idle = setTimeout(() => toStart(false), RESET_SECONDS * 1000);
 }
 
 function setBusy(on) {
@@ -60,18 +67,6 @@ export function showError(id, message) {
 
 /* Services (rendered by the server) and the live waiting counts */
 
-function layoutServices() {
-  const buttons = document.querySelectorAll('.service');
-  const count = buttons.length;
-  const portrait = window.innerHeight > window.innerWidth;
-  const cols = portrait ? (count <= 5 ? 1 : 2) : (count <= 4 ? 2 : count <= 9 ? 3 : 4);
-  const lastRow = count - (count % cols || cols);
-  // A 12-column grid: a shorter last row is spread over the whole width.
-  buttons.forEach((button, index) => {
-    button.style.gridColumn = 'span ' + 12 / (index < lastRow ? cols : count - lastRow);
-  });
-}
-
 function updateButtons() {
   document.querySelectorAll('.service').forEach((button) => {
     const line = state.lines[button.dataset.code];
@@ -87,6 +82,7 @@ function updateButtons() {
   for (const id of ['issue', 'check-in']) {
     if ($(id)) $(id).disabled = state.busy || !state.connected;
   }
+  fitServices();   // a count or a name changed: it must still fit
 }
 
 function mergeServices(list) {
@@ -311,8 +307,9 @@ root.addEventListener('click', (event) => {
 });
 listen(greet);
 document.addEventListener('pointerdown', armIdle, true);
-window.addEventListener('resize', layoutServices);
+window.addEventListener('resize', () => { layoutServices(); fitServices(); });
 layoutServices();
 renderPrinterNotice();
 updateButtons();
+armIdle();       // in English or with a greeting, the start screen too goes back after a while
 connectLive();
