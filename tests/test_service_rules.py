@@ -291,7 +291,7 @@ def test_the_console_says_why_a_prefix_or_a_close_is_refused(live_server, page_i
     form.locator('[name="prefix"]').fill('a')
     form.locator('button[type="submit"]').click()
     expect(form.locator('.form-error')).to_have_text(
-        'Chữ đầu số "A" đã được dùng cho lĩnh vực "Chứng thực" (CT); hãy chọn chữ khác.', timeout=10000)
+        'Ký hiệu "A" đã được dùng cho lĩnh vực "Chứng thực" (CT); hãy chọn ký hiệu khác.', timeout=10000)
     form.locator('[name="prefix"]').fill('L')
     form.locator('[name="sort_order"]').fill('')     # left empty: the default order, not a null
     form.locator('button[type="submit"]').click()
@@ -301,7 +301,8 @@ def test_the_console_says_why_a_prefix_or_a_close_is_refused(live_server, page_i
     assert call_api(server, 'POST', '/tickets', admin, {'service': 'DD', 'print': False})[0] == 201
     called = call_api(server, 'POST', '/counters/4/call-next', admin)[1]
     page.goto(server.url + '/admin/counters')
-    page.locator('tr[data-number="4"] button[data-action]').click()
+    page.locator('tr[data-number="4"]').get_by_role('button', name='Đóng', exact=True).click()
+    page.locator('#confirm-dialog button[value="yes"]').click()     # closing asks first
     expect(page.locator('#page-error')).to_contain_text('Quầy số 4 đang gọi hoặc phục vụ số %s' % called['number'],
                                                         timeout=10000)
     expect(page.locator('tr[data-number="4"]')).to_contain_text('Đang mở')
