@@ -55,6 +55,8 @@ def test_a_tv_and_a_kiosk_are_paired_by_their_code_from_the_console(live_server,
     row = pair_in_console(admin, code, 'display', 'TV sảnh')
     tv.wait_for_url(server.url + '/display', timeout=WAIT)   # the page asks every 2 s
     expect(row.locator('[data-link]')).to_have_text('Đang kết nối')
+    # The test browser allows autoplay: the board says it can play sound.
+    expect(row.locator('[data-sound]')).to_have_text('Phát được tiếng')
 
     kiosk = page_in(1080, 1920)
     kiosk.goto(server.url + '/pair')
