@@ -129,7 +129,7 @@ def test_the_console_gives_the_launch_lines_with_the_office_address(client, toke
     """Opened on the server itself (localhost), the console names the address the TVs can reach."""
     monkeypatch.setattr('server.pages.admin.lan_addresses', lambda: ['127.0.1.1', '192.168.1.10'])
     page = client.get('/admin/boards', headers=bearer(tokens['admin'])).get_data(as_text=True)
-    lines = re.findall(r'<input id="launch-\d+" readonly value="([^"]+)">', page)
+    lines = re.findall(r'<textarea id="launch-\d+" rows="2" readonly>([^<]+)</textarea>', page)
     autoplay = '--autoplay-policy=no-user-gesture-required'
     assert len(lines) == 3 and all('--kiosk' in line and autoplay in line for line in lines), lines
     assert all(html.unescape(line).count('http://192.168.1.10/display') == 1 for line in lines)
