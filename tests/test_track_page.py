@@ -26,7 +26,7 @@ def test_a_called_ticket_names_its_counter(client, office, tokens):
     ticket = issue(client, tokens['kiosk'], service='HT')
     client.post('/api/v1/counters/3/call-next', headers=bearer(tokens['counter']))
     html = client.get(track_path(ticket)).get_data(as_text=True)
-    assert 'đã gọi' in html and 'Mời bạn đến quầy số 3' in html
+    assert 'đã gọi' in html and 'Mời ông/bà đến quầy số 3' in html
 
 
 def test_json_is_public_masked_and_never_cached(client, office, tokens):
@@ -54,15 +54,15 @@ def test_phone_follows_the_ticket_live(live_server, page_in):
     page.goto(mine['track_url'])
     expect(page.locator('#number')).to_have_text(mine['number'])
     expect(page.locator('#status')).to_have_text(re.compile('đang chờ', re.I))
-    expect(page.locator('#ahead')).to_have_text('Trước bạn còn 1 người')
+    expect(page.locator('#ahead')).to_have_text('Trước ông/bà còn 1 người')
     screenshot(page, 'track-360x740-waiting')
 
     api(server, 'POST', '/counters/3/call-next', counter)  # the one before me: my line moved
-    expect(page.locator('#ahead')).to_have_text('Trước bạn còn 0 người', timeout=2000)
+    expect(page.locator('#ahead')).to_have_text('Trước ông/bà còn 0 người', timeout=2000)
     api(server, 'POST', '/tickets/%d/complete' % before['id'], counter)
     api(server, 'POST', '/counters/3/call-next', counter)  # now me
     expect(page.locator('#status')).to_have_text(re.compile('đã gọi', re.I), timeout=2000)
-    expect(page.locator('#call')).to_have_text('Mời bạn đến quầy số 3')
+    expect(page.locator('#call')).to_have_text('Mời ông/bà đến quầy số 3')
     expect(page.locator('#ahead')).to_be_hidden()
     screenshot(page, 'track-360x740-called')
     fits = page.evaluate('document.documentElement.scrollWidth <= innerWidth')
