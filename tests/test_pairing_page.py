@@ -5,6 +5,8 @@ import re
 from tests.helpers import log_in_new_admin
 from tests.pages import WAIT, expect_page, screenshot
 
+CARD = '079203004567||Tran Van Binh|05092001|Nam|5 Tran Phu, Hai Chau|15082021'   # ASCII: typed for real
+
 
 def shown_code(page):
     """The six digits a /pair page shows, once it has one."""
@@ -65,6 +67,11 @@ def test_a_tv_and_a_kiosk_are_paired_by_their_code_from_the_console(live_server,
     row = pair_in_console(admin, code, 'kiosk', 'Kiosk sảnh')
     kiosk.wait_for_url(server.url + '/kiosk', timeout=WAIT)
     expect(row.locator('[data-link]')).to_have_text('Đang kết nối')
+    expect(row.locator('[data-sound]')).to_have_text('Chưa rõ')   # a kiosk speaks only to greet
+    kiosk.keyboard.type(CARD)   # a CCCD scanner types the card's QR text: the kiosk greets by name, aloud
+    kiosk.keyboard.press('Enter')
+    expect(kiosk.locator('#screen-start [data-greeting]')).to_have_text('Xin chào ông Tran Van Binh')
+    expect(row.locator('[data-sound]')).to_have_text('Phát được tiếng')
     screenshot(admin, 'devices-1920x1080', full_page=True)
 
     tv.close()   # the TV is switched off: the console sees it go

@@ -101,9 +101,11 @@ function setConnected(on) {
   updateButtons();
 }
 
+let live = null;   // the /display socket, on which the kiosk also says whether it can play sound
+
 function connectLive() {
   // A refused connection is not retried by Socket.IO itself; a dead server is.
-  connect('/display', {onLink: setConnected, retryRefusedMs: 5000, handlers: {
+  live = connect('/display', {onLink: setConnected, retryRefusedMs: 5000, handlers: {
     snapshot: (data) => mergeServices(data && data.services),
     queue_changed: (data) => mergeServices(data && data.services),
     printer_status: onPrinterStatus,
@@ -283,9 +285,17 @@ function speak(text) {
       const url = URL.createObjectURL(wav);
       const audio = new Audio(url);
       audio.onended = () => URL.revokeObjectURL(url);
-      return audio.play();
+      return audio.play().then(() => tellSound('on'));
     })
-    .catch(() => { /* no voice on this server or no sound device: the screen says it */ });
+    .catch((error) => {
+      // No voice on this server or no sound device: the screen says it. A browser that refuses sound
+      // is reported, so that the console's device list shows it.
+      if (error.name === 'NotAllowedError') tellSound('off');
+    });
+}
+
+function tellSound(sound) {
+  if (live && live.connected) live.emit('sound_state', {sound});
 }
 
 /** Whether a citizen's request may be sent now (the appointment check-in in checkin.js asks too). */
