@@ -5,7 +5,7 @@ import pytest
 
 from tests.fake_kannel import FakeKannel
 from tests.fake_printer import FakePrinter
-from tests.helpers import log_in_new_admin
+from tests.helpers import api, log_in_new_admin
 from tests.pages import expect_page, screenshot
 
 # What a clerk reads: the page without its small technical values.
@@ -44,6 +44,10 @@ def test_a_clerk_sets_up_a_printer_and_the_sms_gateway(live_server, page_in):
         expect(page.locator('#notice')).to_have_text('Đã gửi phiếu in thử tới Máy in sảnh. Tình trạng máy in hiện ngay trong bảng.')
         assert len(fake.wait_for_jobs(1, timeout=10)) == 1
         expect(row.locator('[data-status]')).to_have_text('Sẵn sàng')      # live: the page was not reloaded
+        # ... at the office's time, whatever the browser's time zone (UTC here; the office is UTC+7).
+        [printer] = api(server, 'GET', '/printers', server.token('admin'))
+        day, time = printer['status_at'].split('T')
+        expect(row.locator('[data-status-at]')).to_have_text('/'.join(reversed(day.split('-'))) + ' ' + time[:5])
         words = readable(page)
         assert 'tcp://' not in words and 'LUOT_PRINTER' not in words
         screenshot(page, 'console-printers-1920x1080', full_page=True)

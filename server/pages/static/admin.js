@@ -225,13 +225,23 @@ function followRole(form) {
   });
 }
 
-function dayMonthYear(moment) {
-  const two = (n) => String(n).padStart(2, '0');
-  return two(moment.getDate()) + '/' + two(moment.getMonth() + 1) + '/' + moment.getFullYear() + ' ' +
-    two(moment.getHours()) + ':' + two(moment.getMinutes());
+// The office's time as the server wrote it ("2026-12-07T03:32:00+07:00" -> "07/12/2026 03:32"), not in the
+// browser's own time zone, which a console PC may have wrong.
+function officeTime(iso) {
+  const [day, time] = iso.split('T');
+  return day.split('-').reverse().join('/') + ' ' + time.slice(0, 5);
 }
 
-// Printer states arrive live from the spooler through the /display namespace (staff room).
+async function printerTimes() {
+  const printers = await api('GET', '/api/v1/printers').catch(() => []);
+  for (const printer of printers) {
+    const cell = document.querySelector(`[data-printer-id="${printer.id}"] [data-status-at]`);
+    if (cell && printer.status_at) cell.textContent = officeTime(printer.status_at);
+  }
+}
+
+// Printer states arrive live from the spooler through the /display namespace (staff room); the time of the
+// change is the server's, read back with the printers.
 function watchPrinters() {
   if (!document.querySelector('[data-printer-uri]')) return;
   connect('/display', {handlers: {printer_status: (event) => {
@@ -241,8 +251,8 @@ function watchPrinters() {
       badge.textContent = strings.printer_status[event.status] || event.status;
       badge.className = 'badge status-' + event.status;
       row.querySelector('[data-status-detail]').textContent = event.detail || '';
-      row.querySelector('[data-status-at]').textContent = dayMonthYear(new Date());
     });
+    printerTimes();
   }}});
 }
 
