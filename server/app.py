@@ -51,6 +51,7 @@ def create_app(config=None):
     from server.live.publisher import Publisher
     from server.runtime import Runtime
     from server.sms.messaging import Gateway
+
     # its caches start empty; its threads start in main() only
     runtime = app.extensions['luot'] = Runtime(app, Publisher(app), Gateway())
     db.initialize(open_database(app.config['DATABASE_URL']))

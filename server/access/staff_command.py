@@ -45,8 +45,8 @@ def create(args):
     """Create the account; 0 when done, 2 (with a message on stderr) when refused."""
     from peewee import IntegrityError
 
-    from server.app import create_app
     from server.api.staff import MIN_PASSWORD, USERNAME
+    from server.app import create_app
     from server.audit import audit
     from server.auth import hash_password
     from server.extensions import db

@@ -6,9 +6,9 @@ from importlib import metadata
 from server.api.openapi_appointments import appointment_paths, appointment_schemas
 from server.api.openapi_counters import counter_call_paths, counter_call_schemas
 from server.api.openapi_devices import device_paths, device_schemas
+from server.api.openapi_removal import removal_paths
 from server.api.openapi_schemas import ROW_ID, obj, ref, schemas, string
 from server.api.openapi_setup import setup_paths, setup_schemas
-from server.api.openapi_removal import removal_paths
 from server.models import STATUSES, TOKEN_ROLES
 
 API = '/api/v1'

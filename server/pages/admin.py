@@ -11,8 +11,8 @@ from display import launch_lines
 from server import labels, settings
 from server.api.devices import PAPER_WIDTHS, board_dict, printer_dict
 from server.api.office import service_dict
-from server.api.printer_addresses import address_words
 from server.api.office_calendar import hours_dict, procedure_dict
+from server.api.printer_addresses import address_words
 from server.api.staff import staff_dict
 from server.auth import page
 from server.clock import DAY_FORMAT, day_month_year, office_day
