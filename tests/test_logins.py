@@ -364,3 +364,23 @@ def test_staff_rows_keep_the_session_epoch(app):
         with db.atomic():
             assert sessions.end_everywhere(staff.id) == 1
         assert Staff.get_by_id(staff.id).session_epoch == 1
+
+
+def test_an_empty_login_or_password_form_is_answered_in_words_not_by_the_browser(app, client):
+    """The forms carry novalidate (a browser's own bubble speaks the browser's language, often English): an empty
+    field is the server's 400 in Vietnamese, and it counts as no failed attempt."""
+    make_staff('quay1', 'counter', 'mat-khau-dung')
+    page = client.get('/login').get_data(as_text=True)
+    assert re.search(r'<form method="post" class="card login" novalidate>', page)
+    empty_name = log_in_client(client, '', 'mat-khau-dung', expect=400).get_data(as_text=True)
+    assert 'Hãy nhập tên đăng nhập.' in empty_name
+    empty_password = log_in_client(client, 'quay1', '', expect=400).get_data(as_text=True)
+    assert 'Hãy nhập mật khẩu.' in empty_password and 'value="quay1"' in empty_password
+    with db.connection_context():
+        assert LoginFailure.select().count() == 0
+    log_in_client(client, 'quay1', 'mat-khau-dung')
+    form = client.get('/password').get_data(as_text=True)
+    assert 'id="change-password" novalidate' in form
+    refused = client.post('/password', data={'current': '', 'new': 'mat-khau-moi-1', 'repeat': 'mat-khau-moi-1',
+                                             'csrf_token': csrf_of(client)})
+    assert refused.status_code == 400 and 'Hãy nhập mật khẩu hiện tại.' in refused.get_data(as_text=True)

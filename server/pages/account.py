@@ -36,6 +36,8 @@ def password_change_first():
 
 def _problem(current, new, repeated):
     """Why these passwords cannot be taken (a message), or None."""
+    if not current:
+        return _('Hãy nhập mật khẩu hiện tại.')
     if len(new) < MIN_PASSWORD:
         return _('Mật khẩu phải có ít nhất %(min)d ký tự.', min=MIN_PASSWORD)
     if new != repeated:

@@ -24,7 +24,11 @@ def login():
     target = safe_next(request.values.get('next'))
     if request.method == 'POST':
         username = (request.form.get('username') or '').strip()[:50]
-        outcome = logins.attempt(username, request.form.get('password') or '', request.remote_addr)
+        password = request.form.get('password') or ''
+        if not username or not password:   # the form has no browser checks (novalidate): they speak English
+            flash(_('Hãy nhập tên đăng nhập.') if not username else _('Hãy nhập mật khẩu.'), 'error')
+            return render_template('login.html', next=target, username=username), 400
+        outcome = logins.attempt(username, password, request.remote_addr)
         if outcome.staff:
             sessions.begin(outcome.staff)
             if outcome.staff.must_change_password:   # a generated or admin-set password: theirs first
