@@ -4,7 +4,8 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from server.access import security
 from server.config import load_config
@@ -20,6 +21,14 @@ class DatabaseId(IntegerConverter):
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=2 ** 63 - 1, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value):
+        # Not werkzeug's ValidationError ("try the next rule"): when two rules share a path with different
+        # methods (PATCH and DELETE /counters/<n>), the router then answers 405 for one of them instead of 404.
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def select_locale():
