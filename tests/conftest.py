@@ -305,7 +305,9 @@ def csp_violations(context):
 @pytest.fixture
 def page_in(browser):
     """New browser pages (own cookies) at a size: page_in(1920, 1080); all closed afterwards. A page that
-    breaks the Content-Security-Policy fails the test."""
+    breaks the Content-Security-Policy fails the test. Name it after the live server in a test's arguments:
+    fixtures end in reverse order, and a server stopped while a page still holds its WebSocket waits out
+    gunicorn's graceful_timeout (5 s per test)."""
     contexts, violations = [], []
 
     def open_page(width=1280, height=800):

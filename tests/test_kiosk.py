@@ -31,7 +31,7 @@ def demo(live_server):
 
 
 @pytest.mark.browser
-def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
+def test_two_taps_give_a_large_number_and_the_people_ahead(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo, 1920, 1080)
     expect(page.locator('.service').first).to_contain_text('Chứng thực')
@@ -60,7 +60,7 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(page_in, demo):
 
 
 @pytest.mark.browser
-def test_priority_reason_reaches_the_ticket(page_in, demo):
+def test_priority_reason_reaches_the_ticket(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     page.locator('.service', has_text='Hộ tịch').click()
@@ -76,7 +76,7 @@ def test_priority_reason_reaches_the_ticket(page_in, demo):
 
 
 @pytest.mark.browser
-def test_cccd_scan_greets_by_name_and_keeps_nothing_else(page_in, demo):
+def test_cccd_scan_greets_by_name_and_keeps_nothing_else(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     sent = []
@@ -103,7 +103,7 @@ def test_cccd_scan_greets_by_name_and_keeps_nothing_else(page_in, demo):
 
 
 @pytest.mark.browser
-def test_the_scanners_enter_presses_no_button(page_in, demo):
+def test_the_scanners_enter_presses_no_button(demo, page_in):
     """A real (trusted) key burst while "Lấy số" has the focus: a greeting, not a ticket."""
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
@@ -121,7 +121,7 @@ def test_the_scanners_enter_presses_no_button(page_in, demo):
 
 
 @pytest.mark.browser
-def test_a_wrong_phone_number_is_refused_in_vietnamese(page_in, demo):
+def test_a_wrong_phone_number_is_refused_in_vietnamese(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     page.locator('.service', has_text='Chứng thực').click()
@@ -151,7 +151,7 @@ def test_a_wrong_phone_number_is_refused_in_vietnamese(page_in, demo):
 
 
 @pytest.mark.browser
-def test_a_printer_that_is_off_is_said_plainly(page_in, live_server):
+def test_a_printer_that_is_off_is_said_plainly(live_server, page_in):
     from playwright.sync_api import expect
     server = live_server(demo=True, env={'LUOT_PRINTER': 'tcp://127.0.0.1:%d' % free_port()})
     page = open_kiosk(page_in, server, 1366, 768)
@@ -173,7 +173,7 @@ def test_a_printer_that_is_off_is_said_plainly(page_in, live_server):
 
 
 @pytest.mark.browser
-def test_paper_out_and_a_working_printer(page_in, live_server):
+def test_paper_out_and_a_working_printer(live_server, page_in):
     from playwright.sync_api import expect
     with FakePrinter(status='paper_out') as printer:
         server = live_server(demo=True, env={'LUOT_PRINTER': printer.uri})
@@ -196,7 +196,7 @@ def test_paper_out_and_a_working_printer(page_in, live_server):
 
 
 @pytest.mark.browser
-def test_every_screen_fits_without_scrollbars(page_in, demo):
+def test_every_screen_fits_without_scrollbars(demo, page_in):
     for width, height in KIOSK_SIZES:
         page = open_kiosk(page_in, demo, width, height)
         size = '%dx%d' % (width, height)
@@ -209,7 +209,7 @@ def test_every_screen_fits_without_scrollbars(page_in, demo):
 
 
 @pytest.mark.browser
-def test_a_lost_server_disables_the_buttons_until_it_is_back(page_in, live_server):
+def test_a_lost_server_disables_the_buttons_until_it_is_back(live_server, page_in):
     from playwright.sync_api import expect
     server = live_server(demo=True)
     page = open_kiosk(page_in, server)
@@ -227,7 +227,7 @@ def test_a_lost_server_disables_the_buttons_until_it_is_back(page_in, live_serve
 
 
 @pytest.mark.browser
-def test_a_paused_service_is_shown_disabled(page_in, demo):
+def test_a_paused_service_is_shown_disabled(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     status, _service = call_api(demo, 'PATCH', '/services/TP', demo.token('admin'), {'active': False})
@@ -244,7 +244,7 @@ def test_a_paused_service_is_shown_disabled(page_in, demo):
 
 
 @pytest.mark.browser
-def test_language_toggle_keeps_the_kiosk(page_in, demo):
+def test_language_toggle_keeps_the_kiosk(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     page.click('.languages a[lang=en]')
@@ -256,7 +256,7 @@ def test_language_toggle_keeps_the_kiosk(page_in, demo):
 
 
 @pytest.mark.browser
-def test_an_unknown_booking_code_is_said_in_vietnamese(page_in, demo):
+def test_an_unknown_booking_code_is_said_in_vietnamese(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     page.click('#appointment-button')
@@ -313,7 +313,7 @@ def test_other_roles_are_refused_and_admin_is_let_in(client, tokens, office):
 
 
 @pytest.mark.browser
-def test_a_service_no_open_counter_serves_is_greyed_out_live(page_in, demo):
+def test_a_service_no_open_counter_serves_is_greyed_out_live(demo, page_in):
     """Đất đai has one counter (4): closed, its button says why and cannot be taken; opened, it comes back."""
     from playwright.sync_api import expect
     admin = demo.token('admin')

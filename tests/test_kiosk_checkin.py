@@ -96,7 +96,7 @@ def check_in(page):
 
 
 @pytest.mark.browser
-def test_a_booking_code_gets_a_ticket_with_appointment_priority(page_in, live_server):
+def test_a_booking_code_gets_a_ticket_with_appointment_priority(live_server, page_in):
     from playwright.sync_api import expect
     server = live_server(demo=True, env={'LUOT_TIMEZONE': office_zone_with_slots_left()})
     open_all_day(server)
@@ -141,7 +141,7 @@ def test_a_booking_code_gets_a_ticket_with_appointment_priority(page_in, live_se
 
 
 @pytest.mark.browser
-def test_a_full_office_turns_walk_ins_away_kindly(page_in, live_server):
+def test_a_full_office_turns_walk_ins_away_kindly(live_server, page_in):
     from playwright.sync_api import expect
     server = live_server(demo=True)
     admin = server.token('admin')
@@ -170,7 +170,7 @@ def test_a_full_office_turns_walk_ins_away_kindly(page_in, live_server):
 
 
 @pytest.mark.browser
-def test_the_new_screens_fit_without_scrollbars(page_in, live_server):
+def test_the_new_screens_fit_without_scrollbars(live_server, page_in):
     server = live_server(demo=True)
     admin = server.token('admin')
     call_api(server, 'PATCH', '/settings', admin, {'admission_cap': 1, 'hotline_phone': '0236 3822 111',

@@ -68,7 +68,7 @@ def in_english(page):
 
 
 @pytest.mark.browser
-def test_left_alone_the_kiosk_goes_back_to_vietnamese_and_the_start(page_in, demo):
+def test_left_alone_the_kiosk_goes_back_to_vietnamese_and_the_start(demo, page_in):
     from playwright.sync_api import expect
     page = open_kiosk(page_in, demo)
     assert page.locator('#kiosk').get_attribute('data-reset-seconds') == str(RESET)
@@ -115,7 +115,7 @@ def set_up_eight_fields(server):
 
 
 @pytest.mark.browser
-def test_eight_long_field_names_fit_at_every_size(page_in, live_server):
+def test_eight_long_field_names_fit_at_every_size(live_server, page_in):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     server = live_server(demo=True)
     set_up_eight_fields(server)
@@ -136,7 +136,7 @@ def test_eight_long_field_names_fit_at_every_size(page_in, live_server):
 
 
 @pytest.mark.browser
-def test_closed_and_unserved_fields_are_greyed_live(page_in, live_server):
+def test_closed_and_unserved_fields_are_greyed_live(live_server, page_in):
     from playwright.sync_api import expect
     server = live_server(demo=True)
     admin = server.token('admin')

@@ -167,7 +167,7 @@ def test_the_console_page_lists_backups_and_answers_admins_only(app, client, off
 # In Chromium ---------------------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_kiosk_and_phone_page_show_the_line_in_a_browser(page_in, live_server):
+def test_kiosk_and_phone_page_show_the_line_in_a_browser(live_server, page_in):
     from playwright.sync_api import expect
 
     from tests.helpers import api
@@ -185,7 +185,7 @@ def test_kiosk_and_phone_page_show_the_line_in_a_browser(page_in, live_server):
 
 
 @pytest.mark.browser
-def test_the_console_erases_one_phone_after_asking(page_in, live_server):
+def test_the_console_erases_one_phone_after_asking(live_server, page_in):
     from playwright.sync_api import expect
 
     from tests.helpers import api
