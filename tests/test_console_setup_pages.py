@@ -40,6 +40,8 @@ def test_a_clerk_sets_up_a_printer_and_the_sms_gateway(live_server, page_in):
         row = page.locator('#printers tr[data-printer-id]')
         expect(row).to_contain_text('Máy in mạng 127.0.0.1, cổng %d' % fake.port)
         expect(row.locator('[data-status]')).to_have_text('Chưa rõ trạng thái')
+        page.wait_for_load_state()   # the reloaded page's scripts have run: its buttons answer
+        expect(page.locator('#notice')).to_have_text('Đã lưu.')   # the save's notice, shown before the test's
         row.get_by_role('button', name='In thử').click()
         expect(page.locator('#notice')).to_have_text('Đã gửi phiếu in thử tới Máy in sảnh. Tình trạng máy in hiện ngay trong bảng.')
         assert len(fake.wait_for_jobs(1, timeout=10)) == 1

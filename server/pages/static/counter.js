@@ -180,6 +180,7 @@ async function run(action, ...details) {
     say(message, text, empty ? 'warn' : 'error');
   } finally {
     state.busy = false;
+    renderButtons(state);   // the next key works at once, not only once the counter is read again
     await guarded(refreshCounter)();
     linesSoon();
   }
