@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, Request, TextMessage
 
+from server import extensions
 from server.extensions import db
 from server.live import events, fanout
 from server.queueing import tickets
@@ -319,8 +320,8 @@ def test_a_library_that_changed_falls_back_to_the_stock_writers(app, monkeypatch
     eio = socketio.server.eio
     assert eio._async['websocket'] is fanout.DirectWebSocket  # this test environment has the pinned versions
     monkeypatch.setattr(eio, '_async', dict(eio._async, websocket=SimpleWebSocketWSGI))
-    real_version = fanout.metadata.version
-    monkeypatch.setattr(fanout.metadata, 'version',
+    real_version = extensions.metadata.version
+    monkeypatch.setattr(extensions.metadata, 'version',
                         lambda name: '4.99.0' if name == 'python-engineio' else real_version(name))
     with caplog.at_level('WARNING', logger='server.live.fanout'):
         assert fanout.install(socketio) is False

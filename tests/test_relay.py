@@ -7,6 +7,7 @@ import pytest
 import socketio as python_socketio
 from werkzeug.serving import make_server
 
+from server import extensions
 from server.extensions import socketio
 from server.live import relay
 from tests.conftest import ROOT, free_port
@@ -58,8 +59,8 @@ def test_a_failed_publish_marks_the_link_down():
 
 
 def other_version(monkeypatch):
-    real = relay.metadata.version
-    monkeypatch.setattr(relay.metadata, 'version', lambda name: '5.99.0' if name == 'python-socketio' else real(name))
+    real = extensions.metadata.version
+    monkeypatch.setattr(extensions.metadata, 'version', lambda name: '5.99.0' if name == 'python-socketio' else real(name))
 
 
 def test_another_python_socketio_gets_the_stock_manager_logged(monkeypatch, caplog):

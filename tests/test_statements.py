@@ -4,6 +4,7 @@ The queue's rules hold the same on both paths, on SQLite and PostgreSQL."""
 import pytest
 from peewee import PostgresqlDatabase, SqliteDatabase
 
+from server import extensions
 from server.clock import office_day
 from server.extensions import db
 from server.models import AuditEvent, Counter, Service, Ticket, utcnow
@@ -48,8 +49,8 @@ def path(request, monkeypatch):
     """Which statements run: the precompiled texts, or the plain queries because peewee is another version."""
     monkeypatch.setattr(statements, '_usable', {})
     if request.param == 'plain':
-        real = statements.metadata.version
-        monkeypatch.setattr(statements.metadata, 'version', lambda name: '4.99.0' if name == 'peewee' else real(name))
+        real = extensions.metadata.version
+        monkeypatch.setattr(extensions.metadata, 'version', lambda name: '4.99.0' if name == 'peewee' else real(name))
     return request.param
 
 

@@ -31,11 +31,12 @@ import queue
 import socket
 import threading
 import time
-from importlib import metadata
 
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from wsproto.events import BytesMessage, TextMessage
 from wsproto.utilities import LocalProtocolError
+
+from server.extensions import unpinned
 
 log = logging.getLogger(__name__)
 DONTWAIT = getattr(socket, 'MSG_DONTWAIT', None)
@@ -213,13 +214,9 @@ def _mismatch(eio):
         return 'this system has no non-blocking send flag (MSG_DONTWAIT)'
     if eio is None or getattr(eio, 'async_mode', None) != 'threading':
         return 'the server is not in threading mode'
-    for name, version in TESTED_WITH.items():
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = None
-        if installed != version:
-            return '%s is %s, the direct path was checked against %s' % (name, installed, version)
+    unpinned_reason = unpinned(TESTED_WITH, 'the direct path was checked against')
+    if unpinned_reason:
+        return unpinned_reason
     if eio._async.get('websocket') is not SimpleWebSocketWSGI:
         return 'engineio websocket driver is %r, not simple-websocket' % (eio._async.get('websocket'),)
     from engineio.socket import Socket

@@ -22,9 +22,10 @@ import inspect
 import logging
 import threading
 import time
-from importlib import metadata
 
 import socketio as python_socketio
+
+from server.extensions import unpinned
 
 log = logging.getLogger(__name__)
 EVENT = 'message_queue_status'
@@ -106,13 +107,9 @@ class OfficeRedisManager(python_socketio.RedisManager):
 
 def _mismatch():
     """Why OfficeRedisManager cannot be used with the installed python-socketio, or None when it can."""
-    for name, version in TESTED_WITH.items():
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = None
-        if installed != version:
-            return '%s is %s, the watched manager was checked against %s' % (name, installed, version)
+    unpinned_reason = unpinned(TESTED_WITH, 'the watched manager was checked against')
+    if unpinned_reason:
+        return unpinned_reason
     stock = python_socketio.RedisManager
     missing = [name for name in ('_publish', '_redis_connect', '_redis_listen_with_retries', '_listen')
                if not callable(getattr(stock, name, None))]

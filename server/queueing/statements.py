@@ -13,9 +13,8 @@ logged and server/queueing/plain_statements.py (the same statements through peew
 import functools
 import logging
 import re
-from importlib import metadata
 
-from server.extensions import db
+from server.extensions import db, unpinned
 from server.models import ACTIVE_STATUSES, AuditEvent, Counter, CounterService, DailySequence, Ticket
 from server.queueing import plain_statements
 
@@ -85,13 +84,9 @@ def _precompiled():
 
 def mismatch(database):
     """Why the precompiled texts cannot be used on this database, or None when they can."""
-    for name, version in TESTED_WITH.items():
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = None
-        if installed != version:
-            return '%s is %s, the texts were checked against %s' % (name, installed, version)
+    unpinned_reason = unpinned(TESTED_WITH, 'the texts were checked against')
+    if unpinned_reason:
+        return unpinned_reason
     if not isinstance(getattr(database, 'param', None), str):
         return 'the database has no parameter placeholder (param)'
     for name, (template, models) in _SQL.items():
