@@ -10,11 +10,10 @@ import re
 import urllib.parse
 from typing import NamedTuple
 
-from .lan import OUTSIDE_LAN, is_ip_literal, is_office_address, resolve_within
+from .lan import HOST_NAME, OUTSIDE_LAN, is_ip_literal, is_office_address, resolve_within
 
 SCHEMES = ('usb', 'tcp', 'serial', 'file', 'cups', 'win32', 'dummy')
 DEFAULT_TCP_PORT = 9100
-_HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$')
 _USB_IDS = re.compile(r'^(?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4})$')
 _PRINTER_DEVICES = re.compile(r'^(?:/dev/usb/lp\d+|/dev/lp\d+|/dev/tty[A-Za-z]*\d+)$')
 _WINDOWS_PORTS = re.compile(r'^(?:COM|LPT)\d+$', re.IGNORECASE)
@@ -59,7 +58,7 @@ def _parse_tcp(uri: str, rest: str) -> PrinterAddress:
         is_ipv6 = ipaddress.ip_address(host).version == 6
     except ValueError:
         is_ipv6 = False
-        if not _HOST.match(host):
+        if not HOST_NAME.match(host):
             raise _invalid(uri, 'thiếu hoặc sai tên máy/địa chỉ IP') from None
     if is_ipv6:     # python-escpos's Network opens IPv4 sockets only
         raise _invalid(uri, 'chỉ hỗ trợ địa chỉ IPv4 hoặc tên máy')

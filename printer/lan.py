@@ -5,11 +5,14 @@ server, so IP literals outside the LAN are refused when entered and host names a
 when entered and on every connection (a name re-pointed since it was set is not followed).
 """
 import ipaddress
+import re
 import socket
 import threading
 
 OUTSIDE_LAN = 'chỉ in tới máy in trong mạng nội bộ: 192.168.x.x, 10.x.x.x, 172.16-31.x.x hoặc 127.0.0.1'
 _NOT_A_HOST = ipaddress.ip_network('0.0.0.0/8')
+# A host name as a person types it (a printer's or an SMS server's): letters, digits, dots and hyphens.
+HOST_NAME = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$')
 
 
 def is_ip_literal(host: str) -> bool:

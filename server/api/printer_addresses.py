@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from printer.addresses import PrinterURIError, checked_uri, parse_uri
+from printer.lan import HOST_NAME
 from server.errors import Invalid
 
 # The kind of connection -> the URI scheme the spooler knows.
@@ -20,7 +21,6 @@ LABELS = {
     'baudrate': lazy_gettext('Tốc độ truyền (baud)'), 'printer': lazy_gettext('Tên máy in trong Windows'),
     'queue': lazy_gettext('Tên hàng đợi in'),
 }
-_HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$')
 _HEX = re.compile(r'^(?:0x)?[0-9a-fA-F]{1,4}$')
 
 
@@ -59,7 +59,7 @@ def _typed_uri(kind, connection):
     """The URI for the fields of one kind (not yet checked by printer/addresses.py)."""
     if kind == 'network':
         host = _field(connection, 'host')
-        if not _HOST.match(host):
+        if not HOST_NAME.match(host):
             raise Invalid(_('"%(field)s" chỉ gồm số, chữ, dấu chấm và gạch ngang, ví dụ 192.168.1.50.',
                             field=LABELS['host']), 'invalid_host')
         return 'tcp://%s:%d' % (host, _number(connection, 'port', 1, 65535, 9100))

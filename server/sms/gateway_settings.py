@@ -9,6 +9,7 @@ import urllib.parse
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
+from printer.lan import HOST_NAME
 from server import settings
 from server.errors import Invalid
 
@@ -26,7 +27,6 @@ LABELS = {
     'port': lazy_gettext('Cổng'), 'system_id': lazy_gettext('Tên tài khoản (system id)'),
     'phone': lazy_gettext('Số điện thoại nhận tin thử'),
 }
-_HOST = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$')
 _SENDER = re.compile(r'^[0-9A-Za-z+ ]{1,16}$')
 _DEVICE = re.compile(r'^(?:COM\d{1,3}|/dev/[A-Za-z0-9_./-]{1,60})$', re.IGNORECASE)
 
@@ -118,7 +118,7 @@ def _check(config):
          _('"%(field)s" có dạng COM3 (Windows) hoặc /dev/ttyUSB0 (Linux).', field=LABELS['device'])),
         ('pin', config.get('pin') and not re.fullmatch(r'\d{4,8}', config['pin']),
          _('"%(field)s" gồm 4 đến 8 chữ số.', field=LABELS['pin'])),
-        ('host', kind == 'smpp' and not _HOST.match(config.get('host', '')),
+        ('host', kind == 'smpp' and not HOST_NAME.match(config.get('host', '')),
          _('"%(field)s" chỉ gồm số, chữ, dấu chấm và gạch ngang, ví dụ 10.0.0.2.', field=LABELS['host'])),
     ]
     for _key, wrong, message in problems:
