@@ -1,4 +1,5 @@
 """An office that upgrades keeps its data: an old schema is migrated in place."""
+import datetime
 import os
 import sqlite3
 import threading
@@ -9,8 +10,8 @@ from server.auth import hash_password
 from server.db.database import CHECKPOINT_SECONDS
 from server.db.migrations import SCHEMA_VERSION
 from server.extensions import db
-from server.models import (ApiToken, Appointment, Counter, CounterService, LoginFailure, PairingRequest, SchemaVersion,
-                           Service, SocketConnection, Staff, Ticket)
+from server.models import (ApiToken, Appointment, Counter, CounterService, Dossier, LoginFailure, Media, MediaBoard,
+                           PairingRequest, Procedure, Rating, SchemaVersion, Service, SocketConnection, Staff, Ticket)
 from server.queueing import tickets
 
 
@@ -116,3 +117,46 @@ def test_the_write_ahead_log_is_checkpointed_by_its_own_thread(app, office):
         time.sleep(0.05)
     assert os.stat(path).st_mtime_ns != before, 'nothing copied the log back into the database file'
     assert any(thread.name == 'luot-checkpoint' for thread in threading.enumerate())
+
+
+def test_version_9_gets_procedure_details_files_in_progress_and_the_new_tables(tmp_path):
+    """Version 10: a procedure keeps its row and gains short names and a guide link; a file marked ready
+    keeps its dates and may now be recorded before its result (no ready time, no deadline yet)."""
+    path = tmp_path / 'v9.db'
+    create_app({'DATA_DIR': str(tmp_path / 'seed'), 'DATABASE_URL': 'sqlite:///' + str(path),
+                'SCHEDULER': False, 'PRINTING': False})
+    with db.connection_context():
+        service = Service.create(code='HT', name='Hộ tịch', prefix='B')
+        Procedure.create(service=service, name='Đăng ký khai sinh')
+        Dossier.create(code='HS-001', name='Nguyễn Văn A', service=service, pickup_by=datetime.date(2026, 12, 10))
+    db.obj.close_all()
+    with sqlite3.connect(path) as conn:
+        for column in ('aliases', 'guide_url', 'catalogue_key', 'sort_order'):
+            conn.execute('ALTER TABLE procedure DROP COLUMN ' + column)
+        conn.execute('DROP TABLE dossier')   # version 9's dossier: ready_at and pickup_by NOT NULL
+        conn.execute('CREATE TABLE dossier (id INTEGER NOT NULL PRIMARY KEY, code VARCHAR(32) NOT NULL, '
+                     'name VARCHAR(100) NOT NULL, phone VARCHAR(16), service_id INTEGER, status VARCHAR(16) NOT NULL, '
+                     'ready_at DATETIME NOT NULL, pickup_by DATE NOT NULL, collected_at DATETIME, '
+                     'created_by VARCHAR(100) NOT NULL, FOREIGN KEY (service_id) REFERENCES service (id) '
+                     'ON DELETE SET NULL)')
+        conn.execute('CREATE UNIQUE INDEX dossier_code ON dossier (code)')
+        conn.execute("INSERT INTO dossier VALUES (1, 'HS-001', 'Nguyễn Văn A', NULL, 1, 'ready', "
+                     "'2026-12-06 02:00:00', '2026-12-10', NULL, 'letan')")
+        for table in ('rating', 'media_board', 'media'):
+            conn.execute('DROP TABLE ' + table)
+        conn.execute('UPDATE schema_version SET version = 9')
+    create_app({'DATA_DIR': str(tmp_path / 'new'), 'DATABASE_URL': 'sqlite:///' + str(path),
+                'SCHEDULER': False, 'PRINTING': False})
+    with db.connection_context():
+        assert SchemaVersion.get().version == SCHEMA_VERSION == 10
+        procedure = Procedure.get()
+        assert (procedure.name, procedure.aliases, procedure.guide_url, procedure.catalogue_key) == (
+            'Đăng ký khai sinh', '', '', None)
+        ready = Dossier.get(Dossier.code == 'HS-001')
+        assert (ready.status, ready.pickup_by, ready.created_by) == ('ready', datetime.date(2026, 12, 10), 'letan')
+        assert ready.pickup_code is None and ready.received_at is None
+        Dossier.create(code='HS-002', name='Trần Thị B', status='processing', ready_at=None, pickup_by=None,
+                       due_on=datetime.date(2026, 12, 12))
+        assert Dossier.get(Dossier.code == 'HS-002').ready_at is None
+        assert Rating.select().count() == Media.select().count() == MediaBoard.select().count() == 0
+    db.obj.close_all()

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash
 
 from server.db.database import supports_row_locks
 from server.extensions import db
-from server.models import MODELS, ApiToken, Counter, SchemaVersion, Service, Staff
+from server.models import MODELS, ApiToken, Counter, Dossier, Procedure, SchemaVersion, Service, Staff
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,23 @@ def _add_transfer_note(migrator):
     migrate(migrator.add_column('ticket', 'transfer_note', CharField(max_length=200, null=True)))
 
 
+def _add_office_information(migrator):
+    """Version 10: procedures carry short names, a guide link and their catalogue entry; files (hồ sơ) can be
+    received before their result is ready and carry a pickup code; ratings and board media get tables (below)."""
+    # A database older than version 4 has neither table yet: both are created whole afterwards.
+    if db.table_exists('procedure'):
+        migrate(migrator.add_column('procedure', 'aliases', Procedure.aliases),
+                migrator.add_column('procedure', 'guide_url', Procedure.guide_url),
+                migrator.add_column('procedure', 'catalogue_key', Procedure.catalogue_key),
+                migrator.add_column('procedure', 'sort_order', Procedure.sort_order))
+    if db.table_exists('dossier'):
+        migrate(migrator.add_column('dossier', 'received_at', Dossier.received_at),
+                migrator.add_column('dossier', 'due_on', Dossier.due_on),
+                migrator.add_column('dossier', 'pickup_code', Dossier.pickup_code),
+                migrator.drop_not_null('dossier', 'ready_at'),
+                migrator.drop_not_null('dossier', 'pickup_by'))
+
+
 # Each entry brings a database from version N-1 to N; never edit one that has shipped.
 MIGRATIONS = {
     2: _add_counter_paused,
@@ -82,6 +99,7 @@ MIGRATIONS = {
     7: _add_staff_sessions,
     8: _add_device_pairing,
     9: _add_transfer_note,
+    10: _add_office_information,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -1,8 +1,9 @@
 """The calendar and appointments: procedures, opening hours, holidays, bookings, results to collect."""
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from server.models.base import BaseModel, utcnow
-from server.models.office import Service, Ticket
+from server.models.accounts import Board, Staff
+from server.models.office import Counter, Service, Ticket
 
 
 class Procedure(BaseModel):
@@ -10,6 +11,10 @@ class Procedure(BaseModel):
     service = ForeignKeyField(Service, backref='procedures', on_delete='CASCADE')
     name = CharField(max_length=200)
     active = BooleanField(default=True)
+    aliases = TextField(default='')               # short names citizens use, one per line (khai sinh)
+    guide_url = CharField(max_length=500, default='')   # the procedure's guide (printed as a QR code)
+    catalogue_key = CharField(max_length=64, null=True)  # the shipped catalogue's entry it came from
+    sort_order = IntegerField(default=0)
 
 
 class OpeningHours(BaseModel):
@@ -60,7 +65,7 @@ class Appointment(BaseModel):
         return query.where(cls.start == start) if start is not None else query
 
 
-DOSSIER_STATUSES = ('ready', 'collected')
+DOSSIER_STATUSES = ('processing', 'ready', 'collected')
 
 
 class Dossier(BaseModel):
@@ -70,7 +75,51 @@ class Dossier(BaseModel):
     phone = CharField(max_length=16, null=True)
     service = ForeignKeyField(Service, null=True, on_delete='SET NULL')
     status = CharField(max_length=16, default='ready')
-    ready_at = DateTimeField(default=utcnow)
-    pickup_by = DateField()
+    ready_at = DateTimeField(default=utcnow, null=True)   # None while processing
+    pickup_by = DateField(null=True)                      # None while processing
     collected_at = DateTimeField(null=True)
     created_by = CharField(max_length=100, default='')
+    received_at = DateTimeField(null=True)                # when the desk took the file in (if it did)
+    due_on = DateField(null=True)                         # the promised result date (giấy hẹn)
+    pickup_code = CharField(max_length=8, null=True)      # sent in the "result ready" SMS, checked at handover
+
+
+RATING_SCORES = (1, 2, 3, 4)   # 4 Rất hài lòng, 3 Hài lòng, 2 Bình thường, 1 Không hài lòng
+
+
+class Rating(BaseModel):
+    """A citizen's satisfaction with a served ticket (đánh giá mức độ hài lòng): one per ticket."""
+    ticket = ForeignKeyField(Ticket, unique=True, on_delete='CASCADE')
+    score = IntegerField()
+    comment = CharField(max_length=500, default='')
+    source = CharField(max_length=16, default='phone')     # phone (the track page), tablet (at the counter)
+    service = ForeignKeyField(Service, null=True, on_delete='SET NULL')
+    counter = ForeignKeyField(Counter, null=True, on_delete='SET NULL')
+    staff = ForeignKeyField(Staff, null=True, on_delete='SET NULL')
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+MEDIA_KINDS = ('image', 'video')
+
+
+class Media(BaseModel):
+    """An image or short video uploaded in the console, played between calls on the boards chosen."""
+    title = CharField(max_length=100)
+    kind = CharField(max_length=8)                  # image, video
+    filename = CharField(max_length=64, unique=True)  # stored under the data folder's media/
+    content_type = CharField(max_length=64)
+    size = IntegerField()
+    seconds = IntegerField(default=10)              # how long an image stays (a video plays to its end)
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    created_by = CharField(max_length=100, default='')
+
+
+class MediaBoard(BaseModel):
+    """A board that shows a media item."""
+    media = ForeignKeyField(Media, backref='placements', on_delete='CASCADE')
+    board = ForeignKeyField(Board, backref='media', on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('media', 'board'), True),)
