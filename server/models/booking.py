@@ -1,8 +1,8 @@
 """The calendar and appointments: procedures, opening hours, holidays, bookings, results to collect."""
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from server.models.base import BaseModel, utcnow
 from server.models.accounts import Board, Staff
+from server.models.base import BaseModel, utcnow
 from server.models.office import Counter, Service, Ticket
 
 
