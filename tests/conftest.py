@@ -1,13 +1,16 @@
 """Fixtures: an app on a temporary SQLite file, clients, tokens, a small office, live servers."""
+import http.client
 import itertools
 import os
 import re
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -192,16 +195,25 @@ class LiveServer:
                 '--data-dir', str(self.data_dir)] + (['--demo'] if self.demo else []) + self.args
         self.log = open(self.data_dir.parent / ('server-%d.log' % self.port), 'ab')
         self.process = subprocess.Popen(args, cwd=str(ROOT), env=self.env, stdout=self.log, stderr=self.log)
+        # Ready when the OpenAPI document answers (API.md): gunicorn's arbiter opens the port before its
+        # worker has built the app, and a page opened in between waits for that worker.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError('server exited: ' + self.log_text())
-            try:
-                with socket.create_connection(('127.0.0.1', self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+            if self.answers('/api/v1/openapi.json'):
+                return self
+            time.sleep(0.1)
         raise RuntimeError('server did not start: ' + self.log_text())
+
+    def answers(self, path):
+        """Whether the server answers 200 on path within a second."""
+        context = ssl._create_unverified_context() if self.url.startswith('https') else None
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=1, context=context) as answer:
+                return answer.status == 200
+        except (OSError, http.client.HTTPException):
+            return False
 
     def token(self, role, name='test'):
         out = subprocess.run([sys.executable, str(ROOT / 'run.py'), 'token', 'create', '--role', role,
@@ -223,7 +235,8 @@ class LiveServer:
         return DEMO_PASSWORDS[key]
 
     def log_text(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return (self.data_dir.parent / ('server-%d.log' % self.port)).read_text(errors='replace')[-4000:]
 
     def stop(self):
@@ -240,7 +253,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(tmp_path, request):
     """Start servers on demand: live_server(env=..., demo=..., args=[more run.py options]); all are stopped
     afterwards."""
     started = []
@@ -254,6 +267,18 @@ def live_server(tmp_path):
     yield start
     for server in started:
         server.stop()
+    call = getattr(request.node, 'rep_call', None)
+    if call is not None and call.failed:   # what the servers logged, to tell a slow start from a fault
+        for server in started:
+            sys.stderr.write('\n--- server %s log (end) ---\n%s\n' % (server.url, server.log_text()))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (live_server shows its servers' logs after a failure)."""
+    report = yield
+    setattr(item, 'rep_' + report.when, report)
+    return report
 
 
 @pytest.fixture
