@@ -3,12 +3,17 @@ import copy
 import re
 from importlib import metadata
 
+from server.api import openapi_transfer
 from server.api.openapi_appointments import appointment_paths, appointment_schemas
 from server.api.openapi_counters import counter_call_paths, counter_call_schemas
 from server.api.openapi_devices import device_paths, device_schemas
 from server.api.openapi_removal import removal_paths
 from server.api.openapi_schemas import ROW_ID, obj, ref, schemas, string
 from server.api.openapi_setup import setup_paths, setup_schemas
+
+# Descriptions kept in modules of their own, each with paths(op, path_param, query, array) and schemas(): add a
+# feature's module here rather than growing this one.
+PARTS = (openapi_transfer,)
 from server.models import STATUSES, TOKEN_ROLES
 
 API = '/api/v1'
@@ -202,6 +207,9 @@ def paths():
             for_gateway(item)
     for path, item in removal_paths(op, path_param).items():
         answer.setdefault(path, {}).update(item)
+    for part in PARTS:
+        for path, item in part.paths(op, path_param, query, array).items():
+            answer.setdefault(path, {}).update(item)
     return answer
 
 
@@ -264,7 +272,9 @@ def spec(app=None):
         'security': [{'bearerAuth': []}, {'staffSession': []}, {'deviceCookie': []}],
         'paths': {API + path: with_ids(path, item) for path, item in paths().items()},
         'components': {
-            'schemas': {**schemas(), **setup_schemas(), **device_schemas(), **appointment_schemas(), **counter_call_schemas()},
+            'schemas': {**schemas(), **setup_schemas(), **device_schemas(), **appointment_schemas(),
+                        **counter_call_schemas(), **{name: schema for part in PARTS for name, schema in
+                                                     part.schemas().items()}},
             'responses': responses,
             'securitySchemes': {
                 'bearerAuth': {'type': 'http', 'scheme': 'bearer',
