@@ -33,6 +33,23 @@ def _drop_from_boards(field, value):
             board.save()
 
 
+def service_in_use(service):
+    """Whether a service has issued a ticket, taken a booking or a result (kept for the reports)."""
+    return (Ticket.select().where((Ticket.service == service) | (Ticket.origin == service)).exists()
+            or Appointment.select().where(Appointment.service == service).exists()
+            or Dossier.select().where(Dossier.service == service).exists())
+
+
+def counter_in_use(counter):
+    """Whether a counter has called anyone (kept for the reports)."""
+    return Ticket.select().where(Ticket.counter == counter).exists()
+
+
+def procedure_in_use(procedure):
+    """Whether a booking names the procedure."""
+    return Appointment.select().where(Appointment.procedure == procedure).exists()
+
+
 @bp.delete('/services/<code>')
 @requires('admin')
 def delete_service(code):
@@ -41,10 +58,7 @@ def delete_service(code):
         service = Service.by_code(code)
         if service is None:
             raise NotFound(_('Không có lĩnh vực "%(code)s".', code=code[:16]), 'unknown_service')
-        used = (Ticket.select().where((Ticket.service == service) | (Ticket.origin == service)).exists()
-                or Appointment.select().where(Appointment.service == service).exists()
-                or Dossier.select().where(Dossier.service == service).exists())
-        if used:
+        if service_in_use(service):
             raise Conflict(_('Lĩnh vực "%(name)s" đã có phiếu, lịch hẹn hoặc hồ sơ nên không xóa được (cần giữ cho '
                              'báo cáo). Hãy bấm "Đóng" để ngừng cấp số.', name=service.name), 'service_in_use')
         _drop_from_boards('service_codes', service.code)
@@ -60,7 +74,7 @@ def delete_counter(number):
     """Remove a counter that has never called anyone; else 409 counter_in_use."""
     with db.atomic():
         counter = find_counter(number)
-        if Ticket.select().where(Ticket.counter == counter).exists():
+        if counter_in_use(counter):
             raise Conflict(_('Quầy số %(number)s đã gọi công dân nên không xóa được (cần giữ cho báo cáo). Hãy bấm '
                              '"Đóng" để ngừng gọi số.', number=number), 'counter_in_use')
         _drop_from_boards('counter_numbers', counter.number)
@@ -90,7 +104,7 @@ def delete_procedure(procedure_id):
         procedure = Procedure.get_or_none(Procedure.id == procedure_id)
         if procedure is None:
             raise NotFound(_('Không có thủ tục số %(id)s.', id=procedure_id), 'unknown_procedure')
-        if Appointment.select().where(Appointment.procedure == procedure).exists():
+        if procedure_in_use(procedure):
             raise Conflict(_('Thủ tục "%(name)s" đã có lịch hẹn nên không xóa được. Hãy bấm "Ngừng" để không ai '
                              'chọn được nữa.', name=procedure.name), 'procedure_in_use')
         procedure.delete_instance()

@@ -15,7 +15,7 @@ from server.api.office_calendar import hours_dict, procedure_dict
 from server.api.printer_addresses import address_words
 from server.api.staff import staff_dict
 from server.auth import page
-from server.clock import DAY_FORMAT, day_month_year, office_day
+from server.clock import day_month_year, office_day
 from server.errors import Invalid
 from server.extensions import socketio
 from server.host.addresses import base_url, external_url, lan_addresses
@@ -72,6 +72,14 @@ def js_strings():
         'field_format': _('"%(field)s" chưa đúng dạng: hãy nhập theo dạng %(format)s.', field='{field}',
                           format='{format}'),
         'field_invalid': _('"%(field)s" chưa hợp lệ.', field='{field}'),
+        # Copying the set-up to another office (office_file.js).
+        'office_file_missing': _('Hãy chọn tệp thiết lập (.json).'),
+        'office_file_not_json': _('Tệp "%(name)s" không phải tệp thiết lập của Lượt (không đọc được JSON).',
+                                  name='{name}'),
+        'office_confirm_import': _('Nhập thiết lập từ tệp "%(name)s"? Lĩnh vực, thủ tục, quầy, màn hình, giờ làm '
+                                   'việc, ngày nghỉ và thiết lập của đơn vị này sẽ được thay bằng của tệp; những gì '
+                                   'đã có phiếu hoặc lịch hẹn được đóng chứ không xóa.', name='{name}'),
+        'office_imported': _('Đã nhập thiết lập. Tải lại trang để xem.'),
     }
 
 
@@ -263,32 +271,3 @@ def ticket_preview():
         raise Invalid(_('Khổ giấy phải là 58 hoặc 80 (mm).'), 'invalid_paper_width')
     png = preview_png(sample_ticket(), int(width))
     return Response(png, mimetype='image/png', headers={'Cache-Control': 'no-store'})
-
-
-@bp.get('/admin/reports')
-@page()
-def report():
-    """Figures for today or a chosen range; bad dates are shown next to the form, with a 400."""
-    today = office_day()
-    shortcuts = {'today': today.strftime(DAY_FORMAT),
-                 'week': (today - datetime.timedelta(days=6)).strftime(DAY_FORMAT),
-                 'month': today.replace(day=1).strftime(DAY_FORMAT)}
-    try:
-        first, last = reports.date_range(request.args)
-    except Invalid as error:
-        return render_template('admin/reports.html', report=None, error=error.message, typed=request.args,
-                               shortcuts=shortcuts), 400
-    typed = {'from': first.strftime(DAY_FORMAT), 'to': last.strftime(DAY_FORMAT)}
-    return render_template('admin/reports.html', report=reports.figures(first, last), error=None, typed=typed,
-                           shortcuts=shortcuts)
-
-
-@bp.get('/admin/report.xlsx')
-@page()
-def report_xlsx():
-    """The same report as an Excel workbook."""
-    first, last = reports.date_range(request.args)
-    data = reports.workbook(reports.figures(first, last), settings.get('office_name'))
-    filename = 'bao-cao-%s_%s.xlsx' % (first.isoformat(), last.isoformat())
-    return Response(data, mimetype='application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-                    headers={'Content-Disposition': 'attachment; filename="%s"' % filename})
