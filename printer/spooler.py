@@ -20,7 +20,11 @@ from .status import NO_ANSWER, PROBLEMS, READABLE_SCHEMES, query_status
 from .transports import MAX_TIMEOUT, PrinterError, send
 
 log = logging.getLogger(__name__)
-IDLE_POLL = 5.0     # seconds: also picks up jobs another process queued for this printer
+IDLE_POLL = 5.0     # seconds: a printer's worker looks at its jobs at least this often
+# With several server processes, the others only store their jobs (store_job); the spooler's watcher looks
+# for new ones this often and wakes (or starts) their printer's worker: a kiosk served by another process
+# prints within about this delay.
+WATCH_POLL = 0.3
 
 
 def _connected():
@@ -51,6 +55,21 @@ class _Worker(threading.Thread):
                 self.wake_event.wait(timeout=delay)
 
 
+def store_job(uri: str, data: dict, ticket_id=None, paper_width_mm: int = 80) -> int:
+    """Store a print job for whichever process runs the spooler; returns its PrintJob id."""
+    uri = validate_uri(uri)
+    payload = json.dumps(dict(data, paper_width_mm=int(paper_width_mm)), ensure_ascii=False)
+    with _connected():
+        with db.atomic():
+            printer = Printer.select().where(Printer.uri.in_(Spooler._uri_forms(uri))).first()
+            return PrintJob.create(printer=printer, printer_uri=uri, ticket=ticket_id, payload=payload).id
+
+
+def _typed_uris():
+    with _connected():
+        return {row.uri for row in Printer.select(Printer.uri)}
+
+
 class Spooler:
     """Queue tickets for printing and report printer status changes through on_status."""
 
@@ -64,6 +83,8 @@ class Spooler:
         self._statuses = {}         # uri -> (status, detail, at)
         self._lock = threading.Lock()
         self._running = False
+        self._stopping = threading.Event()
+        self._watcher = None
 
     def start(self) -> None:
         """Start workers for every unfinished job; jobs cut off mid-print are printed again."""
@@ -72,33 +93,48 @@ class Spooler:
                 PrintJob.update(state='queued').where(PrintJob.state == 'printing').execute()
             uris = [job.printer_uri for job in PrintJob.select(PrintJob.printer_uri)
                     .where(PrintJob.state == 'queued').distinct()]
+            newest = PrintJob.select(PrintJob.id).order_by(PrintJob.id.desc()).scalar() or 0
         self._running = True
+        self._stopping.clear()
         for uri in uris:
             self._worker(uri)
+        self._watcher = threading.Thread(target=self._watch, args=(newest,), name='print watcher', daemon=True)
+        self._watcher.start()
+
+    def _watch(self, seen: int) -> None:
+        """Wake the worker of each printer that another process stored a job for (store_job)."""
+        while not self._stopping.wait(WATCH_POLL):
+            try:
+                with _connected():
+                    new = list(PrintJob.select(PrintJob.id, PrintJob.printer_uri)
+                               .where(PrintJob.id > seen, PrintJob.state == 'queued').order_by(PrintJob.id))
+            except Exception:   # noqa: BLE001 - a database hiccup: look again next time
+                log.exception('Print watcher could not read the print jobs; retrying')
+                continue
+            for job in new:
+                seen = max(seen, job.id)
+                if self._running:
+                    self._worker(job.printer_uri).wake_event.set()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop every worker and wait for them, at most `timeout` seconds in all."""
         self._running = False
+        self._stopping.set()
         with self._lock:
             workers, self._workers = list(self._workers.values()), {}
         for worker in workers:
             worker.stop_event.set()
             worker.wake_event.set()
         deadline = time.monotonic() + timeout
-        for worker in workers:
-            worker.join(timeout=max(0.0, deadline - time.monotonic()))
+        for thread in workers + ([self._watcher] if self._watcher else []):
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def enqueue(self, uri: str, data: dict, ticket_id=None, paper_width_mm: int = 80) -> int:
         """Store a print job and wake the printer's worker; returns the PrintJob id at once."""
-        uri = validate_uri(uri)
-        payload = json.dumps(dict(data, paper_width_mm=int(paper_width_mm)), ensure_ascii=False)
-        with _connected():
-            with db.atomic():
-                printer = Printer.select().where(Printer.uri.in_(self._uri_forms(uri))).first()
-                job = PrintJob.create(printer=printer, printer_uri=uri, ticket=ticket_id, payload=payload)
+        job_id = store_job(uri, data, ticket_id, paper_width_mm)
         if self._running:
-            self._worker(uri).wake_event.set()
-        return job.id
+            self._worker(validate_uri(uri)).wake_event.set()
+        return job_id
 
     def status(self, uri: str) -> dict:
         """The last known status of a printer and how many of its jobs wait or failed."""
@@ -121,9 +157,7 @@ class Spooler:
     @staticmethod
     def _uri_forms(uri: str) -> set:
         """The canonical URI and what the admin may have typed for it on a Printer row."""
-        with _connected():
-            typed = {row.uri for row in Printer.select(Printer.uri)}
-        return {uri} | {form for form in typed if _same_printer(form, uri)}
+        return {uri} | {form for form in _typed_uris() if _same_printer(form, uri)}
 
     def _step(self, worker: _Worker) -> float:
         """Try the printer's oldest queued job if it is due; return how long to sleep."""

@@ -39,7 +39,7 @@ def api(server, method, path, token, body=None, opener=None):
 
 def issue(client_or_server, token, service='CT', opener=None, **fields):
     """Take a ticket the way a kiosk does (without printing) from a Flask test client or a live server."""
-    body = dict(service=service, print=False, **fields)
+    body = dict({'service': service, 'print': False}, **fields)
     if hasattr(client_or_server, 'url'):
         status, ticket = call_api(client_or_server, 'POST', '/tickets', token, body, opener)
     else:

@@ -247,3 +247,21 @@ def test_dummy_printer_jobs_are_done_and_online(spoolers):
     assert wait_until(lambda: job(job_id).state == 'done')
     assert wait_until(lambda: log.statuses('dummy://') == ['online'])
     assert spooler.status('dummy://')['status'] == 'online'
+
+
+def test_a_job_another_process_stored_prints_within_a_second(spoolers):
+    """With several server processes only one runs the spooler; the others store their jobs (store_job) and
+    the spooler's watcher finds them: for a printer it already serves and for one it has never seen."""
+    from printer.spooler import WATCH_POLL, store_job
+    with FakePrinter() as known, FakePrinter() as unseen:
+        spooler = spoolers()
+        spooler.start()
+        spooler.enqueue(known.uri, ticket('A060'))
+        known.wait_for_jobs(1)
+        time.sleep(WATCH_POLL * 2)    # the worker of `known` now sleeps its IDLE_POLL (5 s) out
+        started = time.monotonic()
+        stored = [store_job(known.uri, ticket('A061')), store_job(unseen.uri, ticket('A062'))]
+        assert known.wait_for_jobs(2, timeout=5)[1] == ticket_bytes(ticket('A061'), 80)
+        assert unseen.wait_for_jobs(1, timeout=5) == [ticket_bytes(ticket('A062'), 80)]
+        assert time.monotonic() - started < 1.5
+        assert wait_until(lambda: [job(i).state for i in stored] == ['done', 'done'])

@@ -13,6 +13,7 @@ import pytest
 import socketio as socketio_client
 
 from tests.conftest import ROOT, need
+from tests.fake_printer import FakePrinter
 from tests.helpers import (api, drop_postgres_tables, issue, postgres_available, postgres_url, redis_available,
                            redis_url, wait_for)
 
@@ -106,9 +107,11 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
     if not Path('/proc/net/tcp').exists():
         pytest.skip('needs Linux /proc to see which worker holds which connection')
     fresh_postgres()
+    printer = FakePrinter()
+    printer.start()
     server = live_server(env={'LUOT_DATABASE_URL': postgres_url(), 'LUOT_MESSAGE_QUEUE': redis_url(),
-                              'LUOT_WORKERS': '2'})
-    admin, display = server.token('admin'), server.token('display')
+                              'LUOT_WORKERS': '2', 'LUOT_PRINTER': printer.uri})
+    admin, display, kiosk = server.token('admin'), server.token('display'), server.token('kiosk')
     api(server, 'POST', '/services', admin, {'code': 'CT', 'name': 'Chứng thực', 'prefix': 'A'})
     api(server, 'POST', '/counters', admin, {'number': 3, 'name': 'Quầy 3', 'services': ['CT']})
     assert wait_for(lambda: len(workers_of(server)) == 2, 15), 'gunicorn did not start two workers'
@@ -126,14 +129,19 @@ def test_two_workers_serve_one_office_and_one_runs_the_background_duties(live_se
         # Calls made through either worker reach every board on both, in the order they were made (each
         # call is sent after the answer to the one before, so boards must never show them swapped).
         for number in range(1, 21):
-            issue(server, admin)
+            issue(server, kiosk, print=True)   # on the kiosk's printer (LUOT_PRINTER), whichever worker answers
             api(server, 'POST', '/counters/3/call-next', admin)
         wanted = ['A%03d' % n for n in range(1, 21)]
         assert wait_for(lambda: all(board.calls == wanted for board in boards), 15), \
             [board.calls for board in boards if board.calls != wanted][:3]
+        # Every ticket is printed, also those issued through the worker that does not run the spooler.
+        printed = printer.wait_for_jobs(20, timeout=15)
+        assert len(printed) == 20, server.log_text()
+        assert 'not printed' not in whole_log(server)
     finally:
         for board in boards:
             board.sio.disconnect()
+        printer.stop()
 
     # Exactly one worker runs the spooler and the jobs; when it dies another takes them over.
     log = whole_log(server)

@@ -8,7 +8,7 @@ from server import settings
 from server.clock import day_month_year
 from server.errors import QueueError
 from server.live import events
-from server.models import utcnow
+from server.models import Printer, utcnow
 from server.queueing.lines import ticket_dict
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,19 @@ log = logging.getLogger(__name__)
 def spooler():
     """The app's running print spooler, or None (not started, or another worker runs it)."""
     return current_app.extensions['luot'].spooler
+
+
+def print_queue():
+    """Where this process queues print jobs: its own spooler; with several server processes (DUTY_LOCK) and
+    the spooler in another one, the jobs table, which that spooler watches (printer.spooler.store_job); None
+    when printing is off."""
+    queue = spooler()
+    if queue is not None:
+        return queue.enqueue
+    if current_app.config.get('PRINTING', True) and current_app.config.get('DUTY_LOCK'):
+        from printer.spooler import store_job
+        return store_job
+    return None
 
 
 def printer_for(principal):
@@ -82,26 +95,25 @@ def print_test(printer):
     error = _stored_uri_error(printer.uri)
     if error:
         raise QueueError(error, 'invalid_printer_uri', 409)
-    queue = spooler()
-    if queue is None:   # another server process prints (several workers), or printing is turned off
+    enqueue = print_queue()
+    if enqueue is None:   # printing is turned off
         raise QueueError(_('Máy chủ này không chạy phần in phiếu nên chưa in thử được. Hãy thử lại sau ít phút.'),
                          'printing_off', 409)
-    return queue.enqueue(printer.uri, test_payload(printer), paper_width_mm=printer.paper_width)
+    return enqueue(printer.uri, test_payload(printer), paper_width_mm=printer.paper_width)
 
 
 def print_after_commit(printer):
     """A callback for issue_ticket that queues the ticket on the printer (None: no printing)."""
     if printer is None or printer.get('error'):
         return None
-    queue = spooler()
+    queue = print_queue()
 
     def enqueue(ticket):
         if queue is None:
-            log.warning('no spooler running; ticket %s not printed', ticket.number)
+            log.warning('printing is off; ticket %s not printed', ticket.number)
             return
         try:
-            queue.enqueue(printer['uri'], ticket_payload(ticket), ticket_id=ticket.id,
-                          paper_width_mm=printer['paper_width'])
+            queue(printer['uri'], ticket_payload(ticket), ticket_id=ticket.id, paper_width_mm=printer['paper_width'])
         except Exception:  # the ticket is issued; a print failure is a printer state, not an error
             log.exception('could not queue ticket %s for printing', ticket.number)
     return enqueue
@@ -117,12 +129,18 @@ def print_state(printer, wanted):
         return {'queued': False, 'status': 'error', 'detail': printer['error']}
     queue = spooler()
     try:
-        state = queue.status(printer['uri']) if queue else {'status': 'unknown'}
+        state = queue.status(printer['uri']) if queue else _stored_status(printer['uri'])
     except Exception as error:  # a printer problem is a state to show, never a failed request
         log.warning('printer status of %s: %s', printer['uri'], error)
         state = {'status': 'error', 'detail': str(error)}
-    return {'queued': queue is not None, 'status': state.get('status', 'unknown'),
+    return {'queued': print_queue() is not None, 'status': state.get('status', 'unknown'),
             'detail': state.get('detail', '')}
+
+
+def _stored_status(uri):
+    """A printer's last state as the spooler of another server process stored it (unknown if none)."""
+    row = Printer.get_or_none(Printer.uri == uri)
+    return {'status': row.status, 'detail': row.status_detail} if row else {'status': 'unknown'}
 
 
 def on_printer_status(app):
