@@ -15,3 +15,8 @@ def append_row(sheet, values):
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = 's'        # openpyxl made it a formula ('f') when it began with =
             cell.quotePrefix = True
+
+
+def as_text(value):
+    """A text for a CSV cell: one a spreadsheet would read as a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

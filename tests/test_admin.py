@@ -285,18 +285,22 @@ def test_excel_report_has_the_figures(app, client, office, tokens):
     assert response.status_code == 200
     assert 'bao-cao-2026-11-24_2026-11-24.xlsx' in response.headers['Content-Disposition']
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ['Theo lĩnh vực', 'Theo quầy']
-    services, counters = book['Theo lĩnh vực'], book['Theo quầy']
+    assert book.sheetnames == ['Tổng hợp', 'Lĩnh vực', 'Quầy', 'Cán bộ', 'Theo giờ', 'Lịch hẹn', 'Mức độ hài lòng']
+    services, counters = book['Lĩnh vực'], book['Quầy']
     assert 'từ 24/11/2026 đến 24/11/2026' in services['A1'].value
-    assert [c.value for c in services[3]] == ['Mã', 'Tên', 'Đã lấy số', 'Đã phục vụ', 'Vắng mặt',
-                                              'Chờ trung bình (phút)', 'Phục vụ trung bình (phút)']
-    assert sheet_rows(services) == [['CT', 'Chứng thực', 3, 2, 0, 14.0, 8.0],
-                                    ['HT', 'Hộ tịch', 1, 0, 1, 11.0, None],
-                                    [None, 'Tổng cộng', 4, 2, 1, 13.0, 8.0]]
-    assert sheet_rows(counters) == [[1, 'Quầy 1', 2, 2, 0, 14.0, 8.0], [2, 'Quầy 2', 1, 0, 1, 11.0, None],
-                                    [3, 'Quầy 3', 0, 0, 0, None, None], [None, 'Tổng cộng', 3, 2, 1, 13.0, 8.0]]
+    assert [c.value for c in services[3]][:11] == [
+        'Mã', 'Tên', 'Đã lấy số', 'Đã gọi', 'Đã phục vụ', 'Vắng mặt', 'Đã chuyển', 'Chờ trung vị (phút)',
+        'Chờ P90 (phút)', 'Phục vụ trung vị (phút)', 'Phục vụ P90 (phút)']
+    # Waits: CT 10 and 18 minutes, HT 11; services 6 and 10 minutes (tests/test_reports_range.py has the rest).
+    assert [row[:11] for row in sheet_rows(services)] == [
+        ['CT', 'Chứng thực', 3, 2, 2, 0, 0, 14.0, 18.0, 8.0, 10.0],
+        ['HT', 'Hộ tịch', 1, 1, 0, 1, 0, 11.0, 11.0, None, None],
+        [None, 'Tổng cộng', 4, 3, 2, 1, 0, 11.0, 18.0, 8.0, 10.0]]
+    assert [row[:10] for row in sheet_rows(counters)] == [
+        [1, 'Quầy 1', 2, 2, 0, 0, 14.0, 18.0, 8.0, 10.0], [2, 'Quầy 2', 1, 0, 1, 0, 11.0, 11.0, None, None],
+        [3, 'Quầy 3', 0, 0, 0, 0, None, None, None, None]]
     two_days = client.get('/admin/report.xlsx?from=23/11/2026&to=24/11/2026', headers=bearer(tokens['admin']))
-    assert sheet_rows(load_workbook(io.BytesIO(two_days.data))['Theo lĩnh vực'])[0][:3] == ['CT', 'Chứng thực', 4]
+    assert sheet_rows(load_workbook(io.BytesIO(two_days.data))['Lĩnh vực'])[0][:3] == ['CT', 'Chứng thực', 4]
 
 
 def test_report_page_shows_table_and_chart(app, client, office, tokens):
@@ -304,7 +308,7 @@ def test_report_page_shows_table_and_chart(app, client, office, tokens):
     page = client.get('/admin/reports?from=24/11/2026&to=24/11/2026', headers=bearer(tokens['admin']))
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<svg' in html and 'chart-services' in html
-    assert '14,0' in html and '13,0' in html
+    assert '14,0' in html and '18,0' in html   # CT's median wait, the 90th percentile of all waits
     assert 'report.xlsx?from=24/11/2026&amp;to=24/11/2026' in html
 
 

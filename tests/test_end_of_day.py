@@ -97,7 +97,7 @@ def test_reports_count_them_as_issued_not_served_and_not_no_shows(office, client
     assert cards == {'Đã lấy số': 6, 'Đã phục vụ': 2, 'Vắng mặt': 1}
     from server.queueing import reports
     with office.app_context(), db.connection_context():
-        by_code = {row['key']: row for row in reports.figures(MONDAY, MONDAY)['services']}
+        by_code = {row['code']: row for row in reports.figures(MONDAY, MONDAY)['services']}
     assert (by_code['CT']['issued'], by_code['CT']['called'], by_code['CT']['served'], by_code['CT']['no_show']) \
         == (4, 3, 1, 1)
     assert (by_code['HT']['issued'], by_code['HT']['served'], by_code['HT']['no_show']) == (2, 1, 0)

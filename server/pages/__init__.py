@@ -4,6 +4,7 @@ Their scripts and styles are in static/ beside them (the app's /static)."""
 
 def register(app):
     """The pages' blueprints, on the app."""
-    from server.pages import account, admin, admin_records, counter, desk, hotline, kiosk, pairing, public  # noqa: F401
+    from server.pages import (account, admin, admin_records, admin_reports, counter, desk, hotline, kiosk,  # noqa: F401
+                              pairing, public)
     for module in (public, kiosk, desk, counter, admin, hotline, account, pairing):
         app.register_blueprint(module.bp)

@@ -157,8 +157,9 @@ def call_next(counter_number, staff=None, actor='', now=None, finish_as='done', 
     return called
 
 
-def _transition(ticket_id, allowed, action, actor, now, counter_number=None, **changes):
-    """Change a ticket in one of the `allowed` statuses; given `counter_number`, only one at that counter."""
+def _transition(ticket_id, allowed, action, actor, now, counter_number=None, audited=None, **changes):
+    """Change a ticket in one of the `allowed` statuses; given `counter_number`, only one at that counter.
+    `audited`: more facts for the audit row."""
     with db.atomic():
         counter = find_counter(counter_number) if counter_number is not None else None
         ticket = find_ticket(ticket_id)
@@ -172,7 +173,7 @@ def _transition(ticket_id, allowed, action, actor, now, counter_number=None, **c
         for field, value in changes.items():
             setattr(ticket, field, value(ticket) if callable(value) else value)
         ticket.save()
-        audit(ticket, action, actor, previous, at)
+        audit(ticket, action, actor, previous, at, at=now, **(audited or {}))
         db.after_commit(lambda: events.ticket_changed(ticket))
     return ticket, previous
 
@@ -268,8 +269,10 @@ def transfer(ticket_id, service_code, actor='', now=None, counter_number=None, n
     if old.service_id == target.id and old.status == 'waiting':
         raise Invalid(_('Phiếu đã ở lĩnh vực "%(name)s".', name=target.name), 'same_service')
     old_code, old_counter = old.service.code, old.counter
+    # The reports count a transfer against the line it left (from_service).
     ticket, _previous = _transition(ticket_id, ('waiting',) + ACTIVE_STATUSES, 'transferred', actor, now,
-                                    counter_number, status='waiting', service=target, counter=None,
+                                    counter_number, audited={'from_service': old_code, 'to_service': target.code},
+                                    status='waiting', service=target, counter=None,
                                     called_at=None, serving_at=None, transfer_note=note or None)
     db.after_commit(lambda: events.queue_changed(sorted({old_code, target.code})))
     if old_counter:
