@@ -8,9 +8,11 @@ from server.auth import DEVICE_COOKIE, PERSONAL_DATA_ROLES, lookup_token, sessio
 from server.extensions import db, socketio
 from server.live import connections, devices, events, relay
 from server.live.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
+from server.models import Counter
 from server.queueing.lines import board_for, snapshot
 
 log = logging.getLogger(__name__)
+RATING_ROLES = ('kiosk', 'admin')   # the tablet at a counter is paired as a kiosk (no role of its own)
 
 
 def _role(auth):
@@ -45,6 +47,20 @@ def _device_seen(token_id, sound=None):
             db.close()
 
 
+def _join_rating(role, token_id, number):
+    """A counter's rating tablet (a kiosk device, or an admin trying it): only that counter's room, where
+    the numbers and track ids of the tickets it finishes come (server/live/events.py), no snapshot."""
+    counter = None
+    if isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= 999:
+        counter = Counter.get_or_none(Counter.number == number)
+    if role not in RATING_ROLES or counter is None:
+        connections.forget(request.sid, request.namespace)
+        raise ConnectionRefusedError('unknown_counter' if counter is None else 'unauthorized')
+    join_room(events.rating_room(counter.id))
+    if role in devices.DEVICE_ROLES:
+        _device_seen(token_id)
+
+
 class DisplayNamespace(Namespace):
     """Boards, kiosks and staff pages listen here; only server/live/events.py emits into it."""
 
@@ -53,6 +69,8 @@ class DisplayNamespace(Namespace):
             role, token_id = _role(auth)
             if role is None:
                 raise ConnectionRefusedError('unauthorized')
+            if isinstance(auth, dict) and 'rating_counter' in auth:
+                return _join_rating(role, token_id, auth['rating_counter'])
             wanted = (auth or {}).get('board') if isinstance(auth, dict) else None
             wanted = wanted or request.args.get('board')
             board = board_for(wanted)

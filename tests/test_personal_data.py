@@ -57,7 +57,8 @@ def test_purge_erases_only_what_is_older_than_the_setting_and_the_reports_still_
         before = reports.figures(old.day, recent.day)
         counts = personal_data.purge(now=NOW)
         after = reports.figures(old.day, recent.day)
-        assert counts == {'tickets': 1, 'print_jobs': 1, 'appointments': 1, 'dossiers': 1, 'sms_out': 1, 'sms_in': 1}
+        assert counts == {'tickets': 1, 'print_jobs': 1, 'appointments': 1, 'dossiers': 1, 'sms_out': 1, 'sms_in': 1,
+                          'ratings': 0}
         assert after == before and Ticket.select().count() == 2 and Appointment.select().count() == 2
         erased = Ticket.get_by_id(old.id)
         assert erased.name is None and erased.phone is None and erased.number == old.number

@@ -2,6 +2,7 @@
 // No timers: ticket_changed and line_changed say when something moved.
 import {api} from '../../static/api.js';
 import {connect} from '../../static/socket.js';
+import {ratingForm} from '../../static/rating_form.js';
 import {fill, strings as S} from '../../static/strings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +37,19 @@ function render(ticket) {
   $('wait').textContent = waiting && ticket.ahead > 0 ? fill(S.wait, {n: ticket.estimated_wait_min}) : '';
   $('issued').textContent = ticket.issued_at ? fill(S.issued, {t: localTime(ticket.issued_at)}) : '';
   document.title = ticket.number + ' · ' + (S.status[ticket.status] || '');
+  showRating(ticket.rating);
+}
+
+// Once served, the citizen is asked once: 'open' shows the question, 'rated' the thanks (a reload too).
+const question = ratingForm(document.querySelector('#rating-ask [data-rating]'), {
+  source: 'phone',
+  onRated: () => showRating('rated'),
+});
+question.ask(data.track);
+
+function showRating(state) {
+  $('rating-ask').hidden = state !== 'open';
+  $('rating-thanks').hidden = state !== 'rated';
 }
 
 async function refresh() {

@@ -25,6 +25,7 @@ KEPT = datetime.timedelta(hours=1)   # an expired code is still recognised (to s
 PENDING_PER_ADDRESS = 20      # codes waiting at once from one address: a page renews its own, it never piles up
 PAIRED_ROLES = ('kiosk', 'display')
 PAGES = {'kiosk': '/kiosk', 'display': '/display'}
+RATING_PAGE = '/rate?counter=%d'   # a tablet at a counter asking citizens to rate it: paired as a kiosk
 FREE_FAILURES, ADDRESS_FREE_FAILURES = 5, 10
 
 
@@ -130,8 +131,9 @@ def _waiting_row(code, now):
     return row
 
 
-def pair(code, role, name, actor, address, printer=None, board=None, now=None):
-    """Give the device showing `code` a token of `role` named `name` (a kiosk's printer, a board's board); the token.
+def pair(code, role, name, actor, address, printer=None, board=None, counter=None, now=None):
+    """Give the device showing `code` a token of `role` named `name` (a kiosk's printer, a board's board; a kiosk
+    given a counter is that counter's rating tablet); the token and the page it opens.
     Unknown, expired and used codes are refused and counted: after a few, each attempt must wait."""
     now = now or utcnow()
     keys = _keys(actor, address)
@@ -140,9 +142,11 @@ def pair(code, role, name, actor, address, printer=None, board=None, now=None):
         raise TooManyAttempts(_('Nhập sai mã nhiều lần. Vui lòng thử lại sau %(n)s giây.', n=wait))
     row = _waiting_row(code, now)
     page = PAGES[role] + ('?board=%d' % board.id if role == 'display' and board is not None else '')
+    if role == 'kiosk' and counter is not None:
+        page = RATING_PAGE % counter.number
     with db.atomic():
         token = ApiToken.create(name=name, role=role, token_hash=_digest(secrets.token_urlsafe(32)), hint='',
-                                printer=printer if role == 'kiosk' else None)
+                                printer=printer if role == 'kiosk' and counter is None else None)
         taken = (PairingRequest.update(token_id=token.id, next_page=page)
                  .where(PairingRequest.id == row.id, PairingRequest.token_id.is_null()).execute())
         if taken != 1:   # another admin typed it at the same moment: the token is rolled back

@@ -3,8 +3,10 @@ from server.api.openapi_schemas import ROW_ID, TIME, nullable, obj, ref, string
 
 PAIRING = ('A new TV or kiosk opens /pair and shows a six-digit code, valid a few minutes and renewed by itself; '
            'the device showing it is paired within seconds (its page holds a secret of its own: the code alone '
-           'grants nothing) and opens /kiosk, /display or /display?board=<id>. 400 invalid_code (not six digits), '
-           'invalid_role; 404 unknown_code, code_expired, unknown_board, unknown_printer; 409 code_used; '
+           'grants nothing) and opens /kiosk, /display or /display?board=<id>; a kiosk given a "counter" is that '
+           'counter\'s rating tablet and opens /rate?counter=<number>. 400 invalid_code (not six digits), '
+           'invalid_role; 404 unknown_code, code_expired, unknown_board, unknown_printer, unknown_counter; '
+           '409 code_used; '
            '429 too_many_attempts after several wrong codes from one admin or address (the message says how many '
            'seconds to wait). Audited as device_paired.')
 
@@ -33,5 +35,7 @@ def device_schemas():
                           code=string(20, examples=['482913'], description='The six digits; spaces are ignored.'),
                           role={'enum': ['kiosk', 'display']}, name=string(100, minLength=1),
                           board=nullable({**ROW_ID, 'description': 'A display shows this board.'}),
-                          printer_id=nullable({**ROW_ID, 'description': "A kiosk's own printer."})),
+                          printer_id=nullable({**ROW_ID, 'description': "A kiosk's own printer."}),
+                          counter=nullable({'type': 'integer', 'minimum': 1, 'maximum': 999, 'description': (
+                              'A kiosk given a counter number is its rating tablet (/rate?counter=<number>).')})),
     }

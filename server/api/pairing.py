@@ -7,7 +7,7 @@ from server.api.blueprint import actor, bp
 from server.auth import requires
 from server.errors import Invalid, must_exist
 from server.live import devices, events
-from server.models import Board, Printer
+from server.models import Board, Counter, Printer
 from server.validation import MAX_ID, integer, json_body, text
 
 
@@ -32,6 +32,12 @@ def pair_device():
     if board_id is not None and role == 'display':
         board = must_exist(Board.get_or_none(Board.id == board_id),
                            _('Không có màn hình số %(id)s.', id=board_id), 'unknown_board')
-    token, page = pairing.pair(code, role, name, actor(), request.remote_addr, printer=printer, board=board)
+    counter_number = integer(body, 'counter', minimum=1, maximum=999)
+    counter = None
+    if counter_number is not None and role == 'kiosk':   # the counter's rating tablet
+        counter = must_exist(Counter.get_or_none(Counter.number == counter_number),
+                             _('Không có quầy số %(number)s.', number=counter_number), 'unknown_counter')
+    token, page = pairing.pair(code, role, name, actor(), request.remote_addr, printer=printer, board=board,
+                               counter=counter)
     events.device_changed(token.id)   # committed: the console lists it at once
     return jsonify(dict(devices.device_dict(token), page=page)), 201

@@ -2,7 +2,7 @@
 as the `personal_data_days` setting says, and erased at once for a citizen who asks.
 
 What holds personal data: a ticket's name (typed, or read from the CCCD card at the kiosk), phone and
-transfer note; an
+transfer note; the comment of its rating; an
 appointment's name, phone and note; a ready file's (dossier) name and phone; every SMS in and out (number,
 text, reply); a print job's frozen ticket (the name). The rows themselves stay, anonymous, so reports still
 count every ticket, appointment and message. The audit trail holds no names or phones (codes only).
@@ -18,7 +18,7 @@ from server.audit import audit
 from server.clock import office_day
 from server.errors import Invalid
 from server.extensions import db
-from server.models import Appointment, Dossier, InboundMessage, OutboxMessage, PrintJob, Ticket, utcnow
+from server.models import Appointment, Dossier, InboundMessage, OutboxMessage, PrintJob, Rating, Ticket, utcnow
 from server.validation import mask_phone, phone_number
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ def purge(now=None, actor='system'):
                        .where(InboundMessage.received_at < before,
                               (InboundMessage.phone != '') | (InboundMessage.text != '') | (InboundMessage.reply != ''))
                        .execute()),
+            # A rating's comment is the citizen's own words: erased with the rest; its score stays for the reports.
+            'ratings': Rating.update(comment='').where(Rating.created_at < before, Rating.comment != '').execute(),
         }
         total = sum(counts.values())
         if total:
@@ -124,6 +126,8 @@ def erase_phone(raw, actor='', now=None):
             'sms_out': OutboxMessage.update(phone='', text='').where(OutboxMessage.phone.in_(forms)).execute(),
             'sms_in': (InboundMessage.update(phone='', text='', reply='')
                        .where(InboundMessage.phone.in_(forms)).execute()),
+            'ratings': (Rating.update(comment='').where(Rating.ticket.in_(tickets), Rating.comment != '').execute()
+                        if tickets else 0),
         }
         total = sum(counts.values())
         audit(None, 'personal_data_erased', actor, phone=mask_phone(phone), rows=total, tables=counts)

@@ -68,13 +68,39 @@ def announcement_for(ticket, counter):
 TRACK_NAMESPACE = '/track'
 
 
-def _ticket_changed(ticket):
-    """Tell the citizen's phone page (room of its track id) that its ticket changed."""
+def _to_phone(ticket):
+    """Tell the citizen's phone page (room of its track id) that its ticket changed: it reads it again."""
     try:
         socketio.emit('ticket_changed', {'status': ticket.status}, namespace=TRACK_NAMESPACE,
                       to='ticket:' + ticket.track_id)
     except Exception:
         log.exception('could not emit ticket_changed')
+
+
+def _ticket_changed(ticket):
+    """Tell the citizen's phone page (room of its track id) that its ticket changed."""
+    _to_phone(ticket)
+    if ticket.status == 'done' and ticket.counter_id:
+        # The rating tablet of the counter that finished it asks the citizen there (number and track id only).
+        _emit('rating_asked', {'ticket': {'number': ticket.number, 'track_id': ticket.track_id}},
+              [rating_room(ticket.counter_id)])
+
+
+def rating_room(counter_id):
+    """The room of the rating tablets of one counter (by the counter's id)."""
+    return 'rating:%s' % counter_id
+
+
+def rating_recorded(ticket):
+    """A citizen rated a ticket: its phone page shows the thanks and the counter's tablet stops asking."""
+    _publish(_rating_recorded, ticket)
+
+
+def _rating_recorded(ticket):
+    _to_phone(ticket)
+    if ticket.counter_id:
+        _emit('rating_recorded', {'ticket': {'number': ticket.number, 'track_id': ticket.track_id}},
+              [rating_room(ticket.counter_id)])
 
 
 def _line_changed(service_codes):

@@ -8,3 +8,5 @@ def register(app):
                               pairing, public)
     for module in (public, kiosk, desk, counter, admin, hotline, account, pairing):
         app.register_blueprint(module.bp)
+    from server.pages import rating
+    app.register_blueprint(rating.bp)

@@ -186,7 +186,7 @@ def token_rows():
 def devices():
     return render_template('admin/devices.html', tokens=token_rows(), roles=TOKEN_ROLES, devices=console_rows(),
                            printers=[printer_dict(p) for p in Printer.select().order_by(Printer.name)],
-                           boards=[board_dict(b) for b in Board.ordered()],
+                           boards=[board_dict(b) for b in Board.ordered()], counters=list(Counter.ordered()),
                            base_urls=base_urls(), pairing_pages=PAIRING_PAGES)
 
 

@@ -8,7 +8,8 @@ from server.auth import safe_next
 from server.db.personal_data import retention_notice
 from server.extensions import db
 from server.models import Ticket
-from server.queueing import tickets
+from server.pages import rating
+from server.queueing import ratings, tickets
 from server.queueing.lines import ticket_dict
 
 bp = Blueprint('pages', __name__)
@@ -96,9 +97,16 @@ def track(track_id):
         'issued': _('Lấy số lúc %(t)s', t='{t}'),
         'live': _('Trang tự cập nhật, không cần tải lại.'),
         'offline': _('Mất kết nối, đang kết nối lại…'),
+        **rating.rating_strings(),
     }
-    return render_template('track.html', ticket=ticket_dict(ticket, private=False), track_id=ticket.track_id,
-                           strings=strings, office_name=settings.get('office_name'), privacy=retention_notice())
+    return render_template('track.html', ticket=tracked(ticket), track_id=ticket.track_id, strings=strings,
+                           scores=rating.scores(), office_name=settings.get('office_name'),
+                           privacy=retention_notice())
+
+
+def tracked(ticket):
+    """The ticket as the phone page shows it (masked name, no phone) and whether it may be rated now."""
+    return dict(ticket_dict(ticket, private=False), rating=ratings.rating_state(ticket))
 
 
 @bp.get('/t/<track_id>.json')
@@ -108,4 +116,4 @@ def track_json(track_id):
     if ticket is None:
         return {'error': {'code': 'not_found', 'message': _('Không tìm thấy số thứ tự này.')}}, 404
     # Each fetch follows an event: a cached answer would show the old state.
-    return ticket_dict(ticket, private=False), 200, {'Cache-Control': 'no-store'}
+    return tracked(ticket), 200, {'Cache-Control': 'no-store'}
