@@ -14,17 +14,22 @@ APPOINTMENT_STATUS = {
     'booked': lazy_gettext('đã đặt'), 'checked_in': lazy_gettext('đã đến'),
     'cancelled': lazy_gettext('đã hủy'), 'no_show': lazy_gettext('không đến'),
 }
+# A file (hồ sơ) as the citizen and the desk read it.
+DOSSIER_STATUS = {
+    'processing': lazy_gettext('Đang giải quyết'), 'ready': lazy_gettext('Đã có kết quả'),
+    'collected': lazy_gettext('Đã trả kết quả'),
+}
+# Why a result was handed over on a checked CCCD (Đối chiếu CCCD) instead of the SMS's pickup code.
+HANDOVER_REASON = {
+    'no_phone': lazy_gettext('Công dân không có điện thoại'),
+    'lost_message': lazy_gettext('Mất hoặc không nhận được tin nhắn'),
+    'authorised': lazy_gettext('Người được ủy quyền nhận thay'), 'other': lazy_gettext('Lý do khác'),
+}
 # Worded for the citizen who chooses one on the kiosk; the desk and the counters show the same words.
 PRIORITY_REASON = {
     'elderly': lazy_gettext('Người cao tuổi'), 'disabled': lazy_gettext('Người khuyết tật'),
     'pregnant': lazy_gettext('Phụ nữ mang thai'), 'child': lazy_gettext('Người đi cùng trẻ dưới 6 tuổi'),
     'appointment': lazy_gettext('Có lịch hẹn'), 'other': lazy_gettext('Ưu tiên khác'),
-}
-# A citizen's satisfaction with a served ticket (Rating.score): the words the phone and the counter's tablet
-# offer, best first, and the reports show.
-RATING_SCORE = {
-    4: lazy_gettext('Rất hài lòng'), 3: lazy_gettext('Hài lòng'), 2: lazy_gettext('Bình thường'),
-    1: lazy_gettext('Không hài lòng'),
 }
 # Lower case: they are read inside sentences ("Máy in sảnh: hết giấy"); a badge capitalises them.
 PRINTER_STATE = {
@@ -113,10 +118,11 @@ FIELD_LABELS = {
     'source': lazy_gettext('Nguồn đặt lịch'), 'text': lazy_gettext('Nội dung tin nhắn'),
     'priority': lazy_gettext('Ưu tiên'), 'priority_reason': lazy_gettext('Lý do ưu tiên'),
     'print': lazy_gettext('In phiếu'), 'score': lazy_gettext('Điểm đánh giá'), 'comment': lazy_gettext('Góp ý'),
-    'track_id': lazy_gettext('Mã phiếu'),
     'limit': lazy_gettext('Số dòng tối đa'), 'finish_current': lazy_gettext('Kết thúc người đang phục vụ'),
     'cancel_bookings': lazy_gettext('Hủy các lịch hẹn'), 'weekday': lazy_gettext('Thứ'),
     'sessions': lazy_gettext('Buổi làm việc'),
+    'due_on': lazy_gettext('Ngày hẹn trả'), 'pickup_code': lazy_gettext('Mã nhận kết quả'),
+    'checked_id': lazy_gettext('Đã đối chiếu CCCD'), 'reason': lazy_gettext('Lý do'),
     # The office's settings, named as the console's Thiết lập section names them.
     'office_name': lazy_gettext('Tên đơn vị'), 'office_address': lazy_gettext('Địa chỉ'),
     'ticket_footer': lazy_gettext('Dòng chân phiếu'),

@@ -41,8 +41,10 @@ def test_the_api_the_section_uses(app, client, office):
         Dossier.update(pickup_by=datetime.date(2020, 1, 1)).where(Dossier.code == 'HS-2').execute()
     ready = client.get('/api/v1/dossiers?status=ready').get_json()
     assert [(d['code'], d['overdue']) for d in ready] == [('HS-2', True), ('HS-1', False)]
-    assert client.post('/api/v1/dossiers/HS-1/collected', headers=csrf).status_code == 200
-    assert client.post('/api/v1/dossiers/HS-1/collected', headers=csrf).status_code == 409
+    with app.app_context(), db.connection_context():
+        pickup = {'pickup_code': Dossier.get(Dossier.code == 'HS-1').pickup_code}
+    assert client.post('/api/v1/dossiers/HS-1/collected', headers=csrf, json=pickup).status_code == 200
+    assert client.post('/api/v1/dossiers/HS-1/collected', headers=csrf, json=pickup).status_code == 409
     assert [d['code'] for d in client.get('/api/v1/dossiers?status=ready').get_json()] == ['HS-2']
 
 
@@ -61,11 +63,16 @@ def test_desks_are_told_when_a_result_changes_and_boards_are_not(app, client, of
     def events(socket):
         return [(e['name'], e['args']) for e in socket.get_received('/display') if e['name'] == 'dossiers_changed']
 
-    assert client.post('/api/v1/dossiers', headers=csrf, json={'code': 'HS-7', 'name': 'Lê Văn Tám'}).status_code == 201
+    made = client.post('/api/v1/dossiers', headers=csrf, json={'code': 'HS-7', 'name': 'Lê Văn Tám'})
+    assert made.status_code == 201
     assert events(desk) == [('dossiers_changed', [{}])] and events(board) == []
-    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf).status_code == 200
+    pickup = {'pickup_code': made.get_json()['pickup_code']}    # no phone: the desk is shown the code
+    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf, json={'pickup_code': '000000' if
+                       pickup['pickup_code'] != '000000' else '111111'}).status_code == 400
+    assert events(desk) == []                   # a wrong code changes nothing
+    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf, json=pickup).status_code == 200
     assert events(desk) == [('dossiers_changed', [{}])] and events(board) == []
-    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf).status_code == 409
+    assert client.post('/api/v1/dossiers/HS-7/collected', headers=csrf, json=pickup).status_code == 409
     assert events(desk) == []                   # nothing changed, nothing sent
 
 

@@ -8,5 +8,6 @@ def register(app):
     from server.api import reports  # noqa: F401
     from server.api import ratings  # noqa: F401
     from server.api import media  # noqa: F401
+    from server.api import dossiers  # noqa: F401
     from server.api.blueprint import bp
     app.register_blueprint(bp)

@@ -1,4 +1,4 @@
-"""The JSON API of the office calendar (hours, holidays, procedures) and of results to collect."""
+"""The JSON API of the office calendar: hours, holidays, procedures (files, hồ sơ, are in dossiers.py)."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 
@@ -6,13 +6,13 @@ from server import caches
 from server.api.blueprint import actor, bp
 from server.audit import audit
 from server.auth import requires
-from server.booking import dossiers, holidays, office_hours
+from server.booking import holidays, office_hours
 from server.errors import Conflict, Invalid, NotFound
 from server.extensions import db
 from server.labels import weekday_names
-from server.models import DOSSIER_STATUSES, Holiday, Procedure, Service
+from server.models import Holiday, Procedure, Service
 from server.queueing.tickets import open_service
-from server.validation import MAX_NAME, boolean, json_body, not_null, parse_day, parse_time, phone_number, text
+from server.validation import boolean, json_body, not_null, parse_day, parse_time, text
 
 
 def hours_dict():
@@ -148,31 +148,3 @@ def change_procedure(procedure_id):
             procedure.active = boolean(body, 'active')
         procedure.save()
     return jsonify(procedure_dict(procedure))
-
-
-@bp.get('/dossiers')
-@requires('desk', 'counter')
-def list_dossiers():
-    status = request.args.get('status')
-    if status and status not in DOSSIER_STATUSES + ('overdue',):
-        raise Invalid(_('Trạng thái phải là ready, overdue hoặc collected.'), 'invalid_choice')
-    return jsonify(dossiers.listing(status))
-
-
-@bp.post('/dossiers')
-@requires('desk', 'counter')
-def dossier_ready():
-    body = json_body()
-    code = text(body, 'code', 32, required=True)
-    name = text(body, 'name', MAX_NAME, required=True)
-    phone = phone_number(body.get('phone'))
-    service_code = text(body, 'service', 16)
-    service = open_service(service_code) if service_code else None
-    dossier = dossiers.mark_ready(code, name, phone, service, actor())
-    return jsonify(dossiers.dossier_dict(dossier)), 201
-
-
-@bp.post('/dossiers/<code>/collected')
-@requires('desk', 'counter')
-def dossier_collected(code):
-    return jsonify(dossiers.dossier_dict(dossiers.mark_collected(code[:32], actor())))

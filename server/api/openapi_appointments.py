@@ -1,6 +1,7 @@
-"""The OpenAPI description of appointments, SMS, the office calendar and results to collect."""
+"""The OpenAPI description of appointments, SMS and the office calendar (files: openapi_dossiers.py)."""
+from server.api import openapi_dossiers
 from server.api.openapi_schemas import PHONE, ROW_ID, TIME, nullable, obj, ref, string
-from server.models import APPOINTMENT_SOURCES, APPOINTMENT_STATUSES, DOSSIER_STATUSES, OUTBOX_STATES
+from server.models import APPOINTMENT_SOURCES, APPOINTMENT_STATUSES, OUTBOX_STATES
 
 DAY = string(10, format='date', description='YYYY-MM-DD')
 CLOCK = string(5, pattern=r'^\d\d:\d\d$', description='HH:MM, office time')
@@ -61,12 +62,6 @@ def appointment_schemas():
                          active=BOOLEAN),
         'NewProcedure': obj(['service', 'name'], service=string(16, minLength=1), name=string(200, minLength=1)),
         'ProcedureChange': obj((), name=string(200, minLength=1), active=BOOLEAN),
-        'Dossier': obj(['code', 'name', 'phone', 'service', 'status', 'ready_at', 'pickup_by', 'overdue',
-                        'collected_at'], code=string(32), name=string(100), phone=nullable(string(16)),
-                       service=nullable(string(16)), status={'enum': list(DOSSIER_STATUSES)}, ready_at=TIME,
-                       pickup_by=DAY, overdue=BOOLEAN, collected_at=TIME),
-        'NewDossier': obj(['code', 'name'], code=string(32, minLength=1), name=string(100, minLength=1),
-                          phone=nullable(string(16, pattern=PHONE)), service=nullable(string(16))),
         'NewAppointment': obj(['service', 'date', 'start', 'name', 'phone'], service=string(16, minLength=1),
                               date=DAY, start=CLOCK, name=string(100, minLength=1), phone=string(16, pattern=PHONE),
                               source={'enum': ['hotline', 'desk', 'api', 'sms']},
@@ -74,6 +69,7 @@ def appointment_schemas():
         'MoveAppointment': obj(['date', 'start'], date=DAY, start=CLOCK),
         'CheckIn': obj((), print=BOOLEAN),
         'SmsInbound': obj(['from', 'text'], **{'from': string(20, minLength=1), 'text': string(1000)}),
+        **openapi_dossiers.schemas(),
     }
 
 
@@ -153,14 +149,7 @@ def calendar_paths(op, path_param, query, array):
         '/procedures/{procedure_id}': {'patch': op('Change a procedure', ('admin',), ref('Procedure'),
                                                    'ProcedureChange', errors=(404, 409), tag=tag,
                                                    params=[path_param('procedure_id', ROW_ID, 'The id.')])},
-        '/dossiers': {'get': op('Results to collect', ('desk', 'counter'), array('Dossier'), errors=(400,),
-                                tag='queue', params=[
-            query('status', {'enum': ['ready', 'overdue', 'collected']}, 'Only these.')]),
-                      'post': op('A result is ready: the citizen is told by SMS', ('desk', 'counter'),
-                                 ref('Dossier'), 'NewDossier', 201, (404, 409), 'queue')},
-        '/dossiers/{code}/collected': {'post': op('The citizen collected the result', ('desk', 'counter'),
-                                                  ref('Dossier'), errors=(404, 409), tag='queue',
-                                                  params=[path_param('code', string(32), 'The file code.')])},
+        **openapi_dossiers.paths(op, path_param, query, array),
     }
 
 

@@ -47,8 +47,13 @@ def turn_near(ticket, ahead):
 
 
 def result_ready(dossier):
-    return ('Hồ sơ %s đã có kết quả. Mời đến nhận tại %s trước ngày %s.'
-            % (dossier.code, _office(), _day(dossier.pickup_by)))
+    """The result is ready: the deadline and the pickup code the desk asks for, in one SMS (the office's name is
+    left out when a long name and a long file code would not fit)."""
+    code, day, pickup = dossier.code, _day(dossier.pickup_by), dossier.pickup_code
+    forms = ['Hồ sơ %s đã có kết quả. Mời đến nhận tại %s trước ngày %s. Mã nhận kết quả: %s.'
+             % (code, _office(), day, pickup),
+             'Hồ sơ %s đã có kết quả. Mời đến nhận trước ngày %s. Mã nhận kết quả: %s.' % (code, day, pickup)]
+    return next((form for form in forms if sms_parts(outgoing_text(form)) == 1), forms[-1])
 
 
 def slot_list(moments):
