@@ -23,7 +23,7 @@ CANDIDATES = (CHUNG_THUC, HO_TICH, KHAI_SINH, KET_HON, KHAI_TU, BAN_SAO, CHU_KY,
 OFFICE = 'UBND phường Hòa Cường Bắc'
 OFFICE_NAMES = (OFFICE, 'Hòa Cường Bắc')
 TODAY = datetime.date(2026, 11, 10)
-FIELDS = {'name', 'office', 'procedure', 'time', 'date', 'code', 'format'}
+FIELDS = {'name', 'office', 'procedure', 'time', 'date', 'weekday', 'code', 'format'}
 RESULTS = (Book, Cancel, Move, Query, Unknown, Invalid)
 
 
@@ -137,7 +137,7 @@ def test_names_are_title_cased_with_diacritics_kept(typed, name):
     ('HG, Nguyen Van An, chung thuc, 8h30, 31/02', 'date', '31/02'),
     ('HG, Nguyen Van An, chung thuc, 8h30, 32/12', 'date', '32/12'),
     ('HG, Nguyen Van An, chung thuc, 8h30, 25/13/2026', 'date', '25/13/2026'),
-    ('HG, Nguyen Van An, chung thuc, 8h30, mai', 'date', 'mai'),
+    ('HG, Nguyen Van An, chung thuc, 8h30, thang sau', 'date', 'thang sau'),   # "mai" is tomorrow
     ('HG Nguyen Van An chung thuc 8h30 31/02', 'date', '31/02'),
     ('HG, Nguyen Van 3, chung thuc, 8h30, 25/11', 'name', 'Nguyen Van 3'),
     ('HG, A, chung thuc, 8h30, 25/11', 'name', 'A'),

@@ -8,9 +8,10 @@ from server.booking import appointments
 from server.clock import local_naive
 from server.errors import QueueError
 from server.extensions import db
-from server.models import InboundMessage, Procedure, Service, utcnow
+from server.models import InboundMessage, Procedure, utcnow
 from server.sms import messages, outbox
-from server.sms.parser import SYNTAX, Book, Cancel, Candidate, Invalid, Move, Query, parse_message
+from server.sms.bookable import catalogue_candidates, own_candidates, session_start
+from server.sms.parser import SYNTAX, Book, Cancel, Invalid, Move, Query, parse_message
 from server.sms.text import outgoing_text, strip_diacritics
 from server.sms.transports.base import national_phone
 from server.validation import mask_phone
@@ -19,7 +20,9 @@ log = logging.getLogger(__name__)
 
 COMMAND_WORDS = {Book: 'HG', Cancel: 'HUY', Move: 'DOI', Query: 'KT'}   # as recorded and in the syntax help
 FIELD_NAMES = {'name': 'ho ten', 'office': 'ten co quan', 'procedure': 'thu tuc', 'time': 'gio',
-               'date': 'ngay', 'code': 'ma hen', 'format': 'cu phap'}
+               'date': 'ngay', 'weekday': 'thu', 'code': 'ma hen', 'format': 'cu phap'}
+WEEKDAY_NAMES = ('thu 2', 'thu 3', 'thu 4', 'thu 5', 'thu 6', 'thu 7', 'chu nhat')
+SUGGESTION_LENGTH = 40   # catalogue names run long ("Chứng thực bản sao từ bản chính giấy tờ, văn bản do ...")
 # One SMS (at most 160 characters): the booking syntax with an example, then the other commands.
 HELP = '%s. Huy: HUY ma hen. Doi: DOI ma hen, gio, ngay. Xem: KT ma hen' % SYNTAX['HG']
 
@@ -29,19 +32,6 @@ def sender_number(raw):
     compact = ''.join(ch for ch in raw if ch.isdigit() or ch == '+')[:20]
     # A number starting 84 without its '+' is international: no Vietnamese national number starts so.
     return national_phone(compact, international=compact.startswith('84'))[:20] or raw[:20]
-
-
-def candidates():
-    """What a citizen may name as the procedure: the bookable services and their procedures."""
-    found = []
-    services = list(Service.select().where(Service.active == True, Service.bookable == True))  # noqa: E712
-    for service in services:
-        found.append(Candidate(('service', service.code), service.name, service.code))
-    for procedure in (Procedure.select(Procedure, Service).join(Service)
-                      .where(Procedure.active == True, Service.active == True,  # noqa: E712
-                             Service.bookable == True)):  # noqa: E712
-        found.append(Candidate(('procedure', procedure.id), procedure.name, procedure.service.code))
-    return found
 
 
 def office_names():
@@ -109,8 +99,10 @@ def _act(command, phone, now):
     if isinstance(command, Book):
         kind, value = command.procedure.key
         procedure = Procedure.get_or_none(Procedure.id == value) if kind == 'procedure' else None
-        booked = appointments.book(command.procedure.service_code, command.date, command.start, command.name,
-                                   phone, 'sms', 'sms', procedure=procedure, now=now, confirm=False)
+        code = command.procedure.service_code
+        start = command.start or session_start(code, command.date, command.session, now)
+        booked = appointments.book(code, command.date, start, command.name, phone, 'sms', 'sms',
+                                   procedure=procedure, now=now, confirm=False)
         return 'booked', messages.confirmation(booked), booked
     if isinstance(command, Cancel):
         appointment = appointments.cancel(_own(command.code, phone).code, 'sms', now, notify=False)
@@ -146,14 +138,10 @@ def handle(phone, text, now=None):
         return None, None, None
     with db.atomic():
         row = InboundMessage.create(phone=phone, text=text, received_at=now)
-    command = parse_message(text, candidates=candidates(), today=local_naive(now).date(),
-                            office_names=office_names())
+    command = parse_message(text, candidates=own_candidates(), fallback=catalogue_candidates(),
+                            today=local_naive(now).date(), office_names=office_names())
     if isinstance(command, Invalid):
-        reply = 'Sai %s "%s". Cu phap dung: %s' % (FIELD_NAMES.get(command.field, command.field),
-                                                   strip_diacritics(command.value)[:40], SYNTAX[command.command])
-        if command.suggestions:
-            reply += ' Goi y: %s.' % ', '.join(strip_diacritics(s.label) for s in command.suggestions)
-        return _record(row, command.command, 'invalid_' + command.field, reply), None, row
+        return _record(row, command.command, 'invalid_' + command.field, invalid_reply(command)), None, row
     word = COMMAND_WORDS.get(type(command))
     if word is None:
         if _helped_recently(phone, now):
@@ -164,6 +152,23 @@ def handle(phone, text, now=None):
     except QueueError as error:
         return _record(row, word, error.code, _refusal(error, word)), None, row
     return _record(row, word, outcome, reply), appointment, row
+
+
+def invalid_reply(command):
+    """Which field is wrong, as typed, and the syntax; the weekday said against the date's own."""
+    if command.field == 'weekday':
+        reply = 'Ngay %s la %s, khong phai %s.' % (command.day.strftime('%d/%m/%Y'),
+                                                   WEEKDAY_NAMES[command.day.weekday()], WEEKDAY_NAMES[command.weekday])
+    else:
+        reply = 'Sai %s "%s".' % (FIELD_NAMES.get(command.field, command.field), strip_diacritics(command.value)[:40])
+    reply += ' Cu phap dung: %s' % SYNTAX[command.command]
+    if command.suggestions:
+        reply += ' Goi y: %s.' % ', '.join(_cut(strip_diacritics(s.label)) for s in command.suggestions)
+    return reply
+
+
+def _cut(label):
+    return label if len(label) <= SUGGESTION_LENGTH else label[:SUGGESTION_LENGTH].rsplit(' ', 1)[0] + '...'
 
 
 def queue_reply(row, reply, now=None):

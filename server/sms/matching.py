@@ -38,7 +38,9 @@ def match_procedure(text, candidates):
     if not ranked or ranked[0][0] < PROCEDURE_MATCH:
         return None, suggestions
     best_score, best = ranked[0]
-    rivals = [score for score, candidate in ranked if folded_label(candidate) != folded_label(best)]
+    # another name of the same thing (a procedure's short name, another catalogue name of one service) is no rival
+    rivals = [score for score, candidate in ranked
+              if folded_label(candidate) != folded_label(best) and candidate.key != best.key]
     if best_score < 100 and rivals and rivals[0] > best_score - AMBIGUITY_MARGIN:
         return None, suggestions
     return best, suggestions

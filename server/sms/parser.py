@@ -9,8 +9,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from server.sms.matching import OFFICE_MATCH, PROCEDURE_MATCH, Candidate, match_office, match_procedure, procedure_score
-from server.sms.text import date_of, find_time_and_date, fold, incoming_text, time_of
+from server.sms.days import Said, day_in_words, read_day, read_time, session_in_words, weekday_beside
+from server.sms.fields import split_fields
+from server.sms.matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, folded_label, match_office, match_procedure,
+                                 procedure_score)
+from server.sms.text import find_time_and_date, fold, incoming_text
 
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
 CODE_LENGTH = 6
@@ -21,21 +24,22 @@ COMMANDS = {'hg': 'HG', 'huy': 'HUY', 'doi': 'DOI', 'kt': 'KT'}
 MAX_INPUT = 1000          # no real message is longer; the cut bounds the work done on junk
 MAX_RUN_WORDS = 12        # the longest run of words tried as procedure or office when only spaces separate
 LONGER_TAIL_MARGIN = 3    # points a longer run of words must gain to be taken as the procedure instead
+EXACT = 100
 TYPICAL_NAME_WORDS = 3    # where to cut the name from an unrecognised procedure
 NAME_LENGTH = (2, 100)
 
 COMMAND_RE = re.compile(r'[\W_]*([^\W\d_]+)')
-STRONG_SEPARATOR = re.compile(r'[,;|+\n\r\t]|\s-+\s')
-DOT_SEPARATOR = re.compile(r'(?<!\d)\.|\.(?!\d)')  # a full stop, but not the one in 8.30 or 25.11
 
 
 @dataclass(frozen=True)
 class Book:
+    """A booking; start is None when the citizen named only a session ('sang' or 'chieu'): the first free slot."""
     name: str
     office: str | None
     procedure: Candidate
-    start: datetime.time
+    start: datetime.time | None
     date: datetime.date
+    session: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,53 +67,46 @@ class Unknown:
 @dataclass(frozen=True)
 class Invalid:
     """A known command with a wrong field: 'name', 'office', 'procedure', 'time', 'date', 'code', or 'format'
-    when fields are missing; suggestions are the Candidates closest to a wrong procedure."""
+    when fields are missing, 'weekday' when the weekday said is not the date's (day, weekday: the one said);
+    suggestions are the Candidates closest to a wrong procedure."""
     command: str
     field: str
     value: str
     suggestions: tuple = ()
+    day: datetime.date | None = None
+    weekday: int | None = None
 
 
 class _BadField(Exception):
     """A wrong field found deep in the parser; parse_message answers it as Invalid."""
 
-    def __init__(self, field, value, suggestions=()):
+    def __init__(self, field, value, suggestions=(), **said):
         super().__init__(field)
-        self.field, self.value, self.suggestions = field, value, tuple(suggestions)
+        self.field, self.value, self.suggestions, self.said = field, value, tuple(suggestions), said
 
 
-def parse_message(text, *, candidates, today, office_names=()):
-    """What an SMS asks for: Book, Cancel, Move or Query; Invalid naming the wrong field; else Unknown."""
+def parse_message(text, *, candidates, today, office_names=(), fallback=()):
+    """What an SMS asks for: Book, Cancel, Move or Query; Invalid naming the wrong field; else Unknown.
+    fallback: candidates tried only when none of candidates is close (the shipped catalogue's names)."""
     text = incoming_text(text, MAX_INPUT)
     found = COMMAND_RE.match(text)
     command = COMMANDS.get(fold(found[1])) if found else None
     if command is None:
         return Unknown(text.strip())
-    fields = _split_fields(text[found.end():])
+    fields = split_fields(text[found.end():])
     try:
         if command == 'HG':
-            return _read_booking(fields, tuple(candidates), today, tuple(office_names))
+            return _read_booking(fields, (tuple(candidates), tuple(fallback)), today, tuple(office_names))
         code, fields = _take_code(fields)
         if command == 'DOI':
             words = _to_words(fields)
-            return Move(code, *_read_spans(words, *_locate_time_and_date(words, fields, expected_fields=2), today))
+            start, day, session = _read_spans(words, *_locate_time_and_date(words, fields, expected_fields=2), today)
+            if session:   # a move names its time: the citizen already has a slot to keep or leave
+                raise _BadField('time', session)
+            return Move(code, start, day)
         return Cancel(code) if command == 'HUY' else Query(code)
     except _BadField as error:
-        return Invalid(command, error.field, error.value, error.suggestions)
-
-
-def _split_fields(text):
-    """The fields: split on , ; | + newlines or a spaced dash, else on full stops that are not in a number
-    (when they make at least three fields: one or two are rather initials, as in "UBND P. Hòa Cường")."""
-    fields = [field for field in map(_trim, STRONG_SEPARATOR.split(text)) if field]
-    if len(fields) <= 1:
-        by_dots = [field for field in map(_trim, DOT_SEPARATOR.split(text)) if field]
-        fields = by_dots if len(by_dots) >= 3 else fields
-    return fields
-
-
-def _trim(text):
-    return text.strip().strip('.:-').strip()
+        return Invalid(command, error.field, error.value, error.suggestions, **error.said)
 
 
 def normalise_code(text):
@@ -134,36 +131,50 @@ def _take_code(fields):
     return code, ([after.strip()] if after.strip() else []) + fields[1:]
 
 
-def _read_booking(fields, candidates, today, office_names):
+def _read_booking(fields, tiers, today, office_names):
     """A Book from the fields after HG: the time and the date found by form, then the rest read by field."""
     words = _to_words(fields)
-    spans = _locate_time_and_date(words, fields, expected_fields=4)
+    found = _locate_time_and_date(words, fields, expected_fields=4)
+    spans = [span for span in found if span is not None]
     left = [word for index, word in enumerate(words) if not any(_inside(index, span) for span in spans)]
     # words after the time and the date are chatter ("cam on") when those before make a booking by themselves
     before = [word for index, word in enumerate(words) if index < min(span[0] for span in spans)]
     first_error = None
     for attempt in ([before, left] if 2 <= len(before) < len(left) else [left]):
         try:
-            return Book(*_read_name_office_procedure(attempt, candidates, office_names),
-                        *_read_spans(words, *spans, today))
+            return Book(*_read_name_office_procedure(attempt, tiers, office_names),
+                        *_read_spans(words, *found, today))
         except _BadField as error:
             first_error = first_error or error
     raise first_error
 
 
-def _read_name_office_procedure(words, candidates, office_names):
+def _read_name_office_procedure(words, tiers, office_names):
     """Name, [office,] procedure: by field when there are two or three, else cut by the best-matching procedure."""
     groups = [' '.join(word[0] for word in words if word[2] == number) for number in sorted({w[2] for w in words})]
     if len(groups) in (2, 3):
         name_raw, office_raw, procedure_raw = groups[0], (groups[1] if len(groups) == 3 else None), groups[-1]
     else:
-        name_raw, office_raw, procedure_raw = _cut_by_procedure(words, candidates, office_names)
+        name_raw, office_raw, procedure_raw = _cut_by_procedure(words, sum(tiers, ()), office_names)
     name = _read_name(name_raw)
     office = _read_office(office_raw, office_names)
-    procedure, suggestions = match_procedure(procedure_raw, candidates)
+    procedure, suggestions = _match_in_tiers(procedure_raw, tiers)
     if procedure is None:
         raise _BadField('procedure', procedure_raw.strip(), suggestions)
     return name, office, procedure
+
+
+def _match_in_tiers(text, tiers):
+    """match_procedure on each tier in turn (the office's own names, then the shipped catalogue's): the first
+    tier with a candidate close enough answers, be it only to say that two are too close to choose between."""
+    suggestions = []
+    for tier in tiers:
+        best, found = match_procedure(text, tier)
+        suggestions += [candidate for candidate in found
+                        if folded_label(candidate) not in {folded_label(other) for other in suggestions}]
+        if best is not None or any(procedure_score(fold(text), candidate) >= PROCEDURE_MATCH for candidate in found):
+            return best, suggestions[:3]
+    return None, suggestions[:3]
 
 
 def _cut_by_procedure(words, candidates, office_names):
@@ -177,7 +188,8 @@ def _cut_by_procedure(words, candidates, office_names):
         # a longer tail must do clearly better, so that "Nguyễn Văn Khai khai sinh" keeps "Khai" in the name
         query = ' '.join(word[1] for word in words[start:])
         tail = max((procedure_score(query, candidate) for candidate in candidates), default=0)
-        if tail > score + LONGER_TAIL_MARGIN:
+        # ...unless both are a name exactly: "dang ky ket hon" rather than the short name "ket hon"
+        if tail > score + LONGER_TAIL_MARGIN or tail == score == EXACT:
             score, cut = tail, start
     if score < PROCEDURE_MATCH:
         cut = min(TYPICAL_NAME_WORDS, len(raws) - 1)
@@ -197,7 +209,7 @@ def _office_start(raws, end, office_names):
 
 def _read_name(raw):
     """The citizen's name with single spaces and each word capitalised, diacritics as typed."""
-    words = raw.split()
+    words = raw.rstrip().rstrip('.').split()   # "Nguyễn V. A." as cut from "HG.Nguyễn V. A.Chứng thực"
     text = ' '.join(words)
     allowed = all(ch.isalpha() or ch in " .'-" or unicodedata.category(ch).startswith('M') for ch in text)
     if not (NAME_LENGTH[0] <= len(text) <= NAME_LENGTH[1] and allowed and any(ch.isalpha() for ch in text)):
@@ -224,10 +236,15 @@ def _to_words(fields):
 
 
 def _locate_time_and_date(words, fields, expected_fields):
-    """The word spans (first, end, match) of the time and of the date; a missing one is a _BadField naming
-    a stray number, or the field where it was due when the message has expected_fields fields."""
+    """The word spans (first, end, match) of the time, of the date and of a weekday beside the date (or None);
+    a missing time or date is a _BadField naming a stray number, or the field where it was due when the
+    message has expected_fields fields."""
+    folded, numbers = [word[1] for word in words], [word[2] for word in words]
     time, date = find_time_and_date([[word[1] for word in words if word[2] == number]
-                                     for number in sorted({word[2] for word in words})])
+                                     for number in sorted(set(numbers))])
+    date = date or day_in_words(folded, numbers, [time])
+    weekday = weekday_beside(folded, numbers, date) if date and not isinstance(date[2], Said) else None
+    time = time or session_in_words(folded, numbers, [date, weekday])
     for field, span, other, due in (('time', time, date, -2), ('date', date, time, -1)):
         if span is None:
             stray = [word[0] for index, word in enumerate(words)
@@ -235,16 +252,25 @@ def _locate_time_and_date(words, fields, expected_fields):
             if stray or len(fields) >= expected_fields:
                 raise _BadField(field, stray[0] if stray else fields[due])
             raise _BadField('format', ', '.join(fields))
-    return time, date
+    return time, date, weekday
 
 
-def _read_spans(words, time_span, date_span, today):
-    """The time and the date the spans mean; a _BadField quoting the words of one that means nothing."""
-    start, day = time_of(time_span[2]), date_of(date_span[2], today)
-    for field, span, value in (('time', time_span, start), ('date', date_span, day)):
+def _read_spans(words, time_span, date_span, weekday_span, today):
+    """(start, day, session) the spans mean; a _BadField quoting the words of one that means nothing, or
+    saying that the weekday said is not the date's ("thứ 5 25/12" when 25/12 is a Friday)."""
+    start, day = read_time(time_span[2]), read_day(date_span[2], today)
+    session = time_span[2].value if isinstance(time_span[2], Said) else None
+    for field, span, value in (('time', time_span, start or session), ('date', date_span, day)):
         if value is None:
-            raise _BadField(field, ' '.join(word[0] for word in words[span[0]:span[1]]))
-    return start, day
+            raise _BadField(field, _raw(words, span[0], span[1]))
+    if weekday_span is not None and day.weekday() != weekday_span[2].value:
+        raise _BadField('weekday', _raw(words, min(weekday_span[0], date_span[0]), max(weekday_span[1], date_span[1])),
+                        day=day, weekday=weekday_span[2].value)
+    return start, day, session
+
+
+def _raw(words, first, end):
+    return ' '.join(word[0] for word in words[first:end])
 
 
 def _inside(index, span):

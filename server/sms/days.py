@@ -1,0 +1,138 @@
+"""Days and sessions said in words in an SMS: a weekday before a date ("thứ 6 25/12", "T6", "CN"), a day without
+a date ("mai", "ngày mai", "thứ 2 tuần sau") and a session without a time ("sáng", "buổi chiều").
+
+They work on the folded words of a message beside the times and dates text.py finds by form. Words that can be
+a name ("Mai", "Sang", "Thu Ba") count only where a name cannot be: alone in their field, or next to the time
+or the date."""
+import datetime
+import re
+from dataclasses import dataclass
+
+from server.sms.text import date_of, time_of
+
+WEEKDAY_NAMES = ('hai', 'ba', 'tu', 'nam', 'sau', 'bay')
+# thứ 2 .. thứ 7 are Monday .. Saturday (weekday() 0 .. 5), chủ nhật Sunday.
+WEEKDAYS = {**{('thu', str(n)): n - 2 for n in range(2, 8)}, **{('t%d' % n,): n - 2 for n in range(2, 8)},
+            **{('thu%d' % n,): n - 2 for n in range(2, 8)},
+            **{('thu', word): n for n, word in enumerate(WEEKDAY_NAMES)}, ('cn',): 6, ('chu', 'nhat'): 6}
+RELATIVE_DAYS = {('hom', 'nay'): 0, ('ngay', 'mai'): 1, ('mai',): 1, ('ngay', 'kia'): 2, ('ngay', 'mot'): 2}
+SESSIONS = {('buoi', 'sang'): 'sang', ('buoi', 'chieu'): 'chieu', ('sang',): 'sang', ('chieu',): 'chieu'}
+NEXT_WEEK = {('tuan', 'sau'), ('tuan', 'toi')}
+VAO = ('vao',)   # "vào thứ 6", "vào buổi sáng"
+
+
+@dataclass(frozen=True)
+class Said:
+    """A day or session said in words: kind 'weekday' (value 0-6, Monday first), 'relative' (days from today)
+    or 'session' ('sang' or 'chieu'); next_week for "thứ 2 tuần sau"."""
+    kind: str
+    value: object
+    next_week: bool = False
+
+
+def clean(word):
+    """A folded word without the brackets and stops around it ("(thu" -> "thu")."""
+    return re.sub(r'^\W+|\W+$', '', word)
+
+
+def _form_at(words, index, forms):
+    """(length, value) of the longest form starting at index, or None."""
+    for length in (2, 1):
+        value = forms.get(tuple(words[index:index + length])) if index + length <= len(words) else None
+        if value is not None:
+            return length, value
+    return None
+
+
+def _form_ending(words, end, forms):
+    """(start, value) of the longest form ending at end, or None."""
+    for length in (2, 1):
+        if end - length >= 0 and tuple(words[end - length:end]) in forms:
+            return end - length, forms[tuple(words[end - length:end])]
+    return None
+
+
+def weekday_beside(words, fields, date_span):
+    """The span (first, end, Said) of a weekday just before or just after the date span, or None. A weekday in
+    words that can end a name ("Thu Ba") counts only in the date's field or alone in its own."""
+    words = [clean(word) for word in words]
+    found = _form_ending(words, date_span[0], WEEKDAYS)
+    if found is not None:
+        start = found[0] - 1 if found[0] > 0 and words[found[0] - 1] in VAO else found[0]
+        span = (start, date_span[0])
+    else:
+        found = _form_at(words, date_span[1], WEEKDAYS)
+        span = (date_span[1], date_span[1] + found[0]) if found else None
+    if span is None:
+        return None
+    nameless = _strong(words[span[0]:span[1]]) or fields[span[0]] == fields[date_span[0]]
+    return (*span, Said('weekday', found[1])) if nameless or _alone(fields, *span) else None
+
+
+def _strong(form):
+    """Whether a day's words cannot be part of a name: "thứ 6", "T6", "ngày mai", "chủ nhật", but not "Mai"
+    or "Thu Ba"."""
+    form = [word for word in form if word not in VAO]
+    return any(ch.isdigit() for ch in form[-1]) or (len(form) == 2 and form[0] != 'thu')
+
+
+def day_in_words(words, fields, beside):
+    """The span of a day said without a date ("mai", "thứ 6 tuần sau"): alone in its field, right after one
+    of the spans beside (the time), after a session word, or in a form no name has ("ngày mai", "thứ 6")."""
+    words = [clean(word) for word in words]
+    found, covered = None, 0
+    for index in range(len(words)):
+        for forms, kind in ((RELATIVE_DAYS, 'relative'), (WEEKDAYS, 'weekday')):
+            form = _form_at(words, index, forms)
+            if form is None or index < covered:   # "mai" of "ngày mai" is no day of its own
+                continue
+            covered = index + form[0]
+            end = index + form[0]
+            next_week = kind == 'weekday' and tuple(words[end:end + 2]) in NEXT_WEEK
+            end += 2 if next_week else 0
+            strong = _strong(words[index:index + form[0]])
+            after = any(span and span[1] == index for span in beside) or \
+                _form_ending(words, index, SESSIONS) is not None
+            if strong or after or _alone(fields, index, end):
+                found = (index, end, Said(kind, form[1], next_week))
+    return found
+
+
+def session_in_words(words, fields, beside):
+    """The span of a session said without a time ("sáng", "buổi chiều"): alone in its field, next to one of
+    the spans beside (the date and its weekday), or as "buổi ..."."""
+    words = [clean(word) for word in words]
+    found, covered = None, 0
+    for index in range(len(words)):
+        form = _form_at(words, index, SESSIONS)
+        if form is None or index < covered:   # "chiều" of "buổi chiều" is no session of its own
+            continue
+        end = covered = index + form[0]
+        start = index - 1 if index > 0 and words[index - 1] in VAO else index
+        next_to = any(span and (span[0] == end or span[1] == start) for span in beside)
+        if form[0] == 2 or next_to or _alone(fields, start, end):
+            found = (start, end, Said('session', form[1]))
+    return found
+
+
+def _alone(fields, first, end):
+    """Whether the words first..end are the whole of their field."""
+    number = fields[first]
+    return all(fields[index] == number for index in range(first, end)) and \
+        fields.count(number) == end - first
+
+
+def read_time(match):
+    """The time a span means: None for a session said in words, which the caller handles."""
+    return None if isinstance(match, Said) else time_of(match)
+
+
+def read_day(match, today):
+    """The date a span means: a DATE_RE match (see text.date_of), or a day said in words."""
+    if not isinstance(match, Said):
+        return date_of(match, today)
+    if match.kind == 'relative':
+        return today + datetime.timedelta(days=match.value)
+    if match.next_week:
+        return today + datetime.timedelta(days=7 - today.weekday() + match.value)
+    return today + datetime.timedelta(days=(match.value - today.weekday() - 1) % 7 + 1)   # 1 to 7 days ahead
