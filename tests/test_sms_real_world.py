@@ -67,6 +67,10 @@ SHAPES = [
     ('HG, Nguyen Van A, chung thuc, 2h chiều, 25/12', (A, CT, '14:00', XMAS)),
     ('HG, Nguyen Van A, chung thuc, 2 gio chieu, 25/12', (A, CT, '14:00', XMAS)),
     ('HG, Nguyen Van A, chung thuc, 9h sáng, 25/12', (A, CT, '09:00', XMAS)),
+    ('HG, Nguyen Van A, chung thuc, chiều 2h, 25/12', (A, CT, '14:00', XMAS)),
+    ('HG, Nguyen Van A, chung thuc, buổi chiều lúc 2h30, 25/12', (A, CT, '14:30', XMAS)),
+    ('HG, Nguyen Van A, chung thuc, sang 9h, 25/12', (A, CT, '09:00', XMAS)),
+    ('HG Nguyen Van Sang 9h 25/12 chung thuc', ('Nguyen Van Sang', CT, '09:00', XMAS)),
     # a session without a time: the first free slot of that session
     ('HG, Nguyen Van A, chung thuc, sáng, 25/12', (A, CT, 'sang', XMAS)),
     ('HG, Nguyen Van A, chung thuc, chiều, 25/12', (A, CT, 'chieu', XMAS)),
@@ -153,6 +157,7 @@ def test_a_weekday_that_is_not_the_dates_is_refused_not_guessed():
     ('HG, Nguyen Van A, chung thuc, 8h, thang sau', 'date', 'thang sau'),
     ('HG, Nguyen Van A, chung thuc, 8h, 31.11', 'date', '31.11'),
     ('HG.Nguyen Van A.chung thuc.25h.25/12', 'time', '25h'),
+    ('HG, Nguyen Van A, chung thuc, sáng 14h, 25/12', 'time', 'sáng 14h'),
     ('HG, Nguyen Thi Mai, chung thuc, 8h', 'format', 'Nguyen Thi Mai, chung thuc, 8h'),
     ('HG, Nguyen Van Sang, chung thuc, 25/12', 'format', 'Nguyen Van Sang, chung thuc, 25/12'),
     ('DOI ABC234, sang, 26/12', 'time', 'sang'),

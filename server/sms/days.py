@@ -122,9 +122,30 @@ def _alone(fields, first, end):
         fields.count(number) == end - first
 
 
+def session_before_time(words, fields, time_span):
+    """The time span taken back over a session said before it ("chiều 2h", "buổi sáng lúc 9h"): in the time's
+    field with nothing else, or as "buổi ..."; else the span as it was."""
+    words = [clean(word) for word in words]
+    found = _form_ending(words, time_span[0], SESSIONS)
+    if found is None or time_span[2]['period']:
+        return time_span
+    start, session = found
+    if time_span[0] - start == 2 or _alone(fields, start, time_span[1]):
+        return start, time_span[1], Said('timed', (time_span[2], session))
+    return time_span
+
+
 def read_time(match):
-    """The time a span means: None for a session said in words, which the caller handles."""
-    return None if isinstance(match, Said) else time_of(match)
+    """The time a span means: None for a session said alone, which the caller handles; a time after a session
+    word in that session ("chiều 2h" is 14:00, "sáng 14h" no time)."""
+    if not isinstance(match, Said):
+        return time_of(match)
+    if match.kind != 'timed':
+        return None
+    start, session = time_of(match.value[0]), match.value[1]
+    if start is None or session == 'sang':
+        return start if start is None or start.hour <= 12 else None
+    return start.replace(hour=start.hour + 12) if 1 <= start.hour < 12 else start
 
 
 def read_day(match, today):

@@ -9,7 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from server.sms.days import Said, day_in_words, read_day, read_time, session_in_words, weekday_beside
+from server.sms.days import (Said, day_in_words, read_day, read_time, session_before_time, session_in_words,
+                             weekday_beside)
 from server.sms.fields import split_fields
 from server.sms.matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, folded_label, match_office, match_procedure,
                                  procedure_score)
@@ -244,7 +245,7 @@ def _locate_time_and_date(words, fields, expected_fields):
                                      for number in sorted(set(numbers))])
     date = date or day_in_words(folded, numbers, [time])
     weekday = weekday_beside(folded, numbers, date) if date and not isinstance(date[2], Said) else None
-    time = time or session_in_words(folded, numbers, [date, weekday])
+    time = session_before_time(folded, numbers, time) if time else session_in_words(folded, numbers, [date, weekday])
     for field, span, other, due in (('time', time, date, -2), ('date', date, time, -1)):
         if span is None:
             stray = [word[0] for index, word in enumerate(words)
@@ -259,7 +260,7 @@ def _read_spans(words, time_span, date_span, weekday_span, today):
     """(start, day, session) the spans mean; a _BadField quoting the words of one that means nothing, or
     saying that the weekday said is not the date's ("thứ 5 25/12" when 25/12 is a Friday)."""
     start, day = read_time(time_span[2]), read_day(date_span[2], today)
-    session = time_span[2].value if isinstance(time_span[2], Said) else None
+    session = time_span[2].value if isinstance(time_span[2], Said) and time_span[2].kind == 'session' else None
     for field, span, value in (('time', time_span, start or session), ('date', date_span, day)):
         if value is None:
             raise _BadField(field, _raw(words, span[0], span[1]))
