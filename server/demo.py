@@ -3,8 +3,9 @@ import secrets
 
 from server import settings
 from server.auth import hash_password
+from server.booking import catalogue, procedures
 from server.extensions import db
-from server.models import ApiToken, Board, Counter, CounterService, Procedure, Service, Staff
+from server.models import ApiToken, Board, Counter, CounterService, Service, Staff
 
 SERVICES = [
     ('CT', 'Chứng thực', 'A', 'Chứng thực bản sao, chữ ký, hợp đồng'),
@@ -20,14 +21,10 @@ COUNTERS = [
     (4, 'Quầy 4 - Đất đai - Xây dựng', ['DD']),
     (5, 'Quầy 5 - Chính sách xã hội', ['CS', 'TP']),
 ]
-# The procedures citizens name in an SMS booking ("HG, ..., khai sinh, 8h30, 25/11").
-PROCEDURES = {
-    'CT': ['Chứng thực bản sao từ bản chính', 'Chứng thực chữ ký', 'Chứng thực hợp đồng, giao dịch'],
-    'HT': ['Đăng ký khai sinh', 'Đăng ký kết hôn', 'Đăng ký khai tử', 'Xác nhận tình trạng hôn nhân'],
-    'DD': ['Cấp giấy phép xây dựng nhà ở riêng lẻ', 'Xác nhận nguồn gốc đất'],
-    'CS': ['Trợ cấp xã hội hằng tháng', 'Hồ sơ người có công'],
-    'TP': ['Hòa giải cơ sở', 'Trợ giúp pháp lý'],
-}
+# The procedures citizens name in an SMS booking ("HG, ..., khai sinh, 8h30, 25/11") come from the shipped
+# catalogue (server/booking/catalogue.py): each service named after a standard field gets that field's; the
+# combined land and construction desk takes both fields'.
+COMBINED_FIELDS = {'DD': ('dat-dai', 'xay-dung')}
 STAFF = [
     ('admin', 'Quản trị viên', 'admin'),
     ('letan', 'Nguyễn Thị Hoa (tiếp nhận)', 'desk'),
@@ -53,9 +50,13 @@ def load_demo():
                 counter = Counter.create(number=number, name=name)
                 for code in codes:
                     CounterService.create(counter=counter, service=Service.by_code(code))
-            for code, names in PROCEDURES.items():
-                for name in names:
-                    Procedure.create(service=Service.by_code(code), name=name)
+            for code, *_rest in SERVICES:
+                service = Service.by_code(code)
+                if code in COMBINED_FIELDS:
+                    for field in COMBINED_FIELDS[code]:
+                        procedures.add_entries(service, catalogue.entries_of(field))
+                else:
+                    procedures.add_from_catalogue(service)
             Board.create(name='Màn hình sảnh chính')
             settings.put('hotline_phone', '0236 3822 111')
             settings.put('sms_shortcode', '8188')

@@ -121,6 +121,7 @@ FIELD_LABELS = {
     'limit': lazy_gettext('Số dòng tối đa'), 'finish_current': lazy_gettext('Kết thúc người đang phục vụ'),
     'cancel_bookings': lazy_gettext('Hủy các lịch hẹn'), 'weekday': lazy_gettext('Thứ'),
     'sessions': lazy_gettext('Buổi làm việc'),
+    'aliases': lazy_gettext('Tên gọi ngắn'), 'guide_url': lazy_gettext('Đường dẫn hướng dẫn'),
     'due_on': lazy_gettext('Ngày hẹn trả'), 'pickup_code': lazy_gettext('Mã nhận kết quả'),
     'checked_id': lazy_gettext('Đã đối chiếu CCCD'), 'reason': lazy_gettext('Lý do'),
     # The office's settings, named as the console's Thiết lập section names them.

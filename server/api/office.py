@@ -9,6 +9,7 @@ from server import caches, settings
 from server.api.blueprint import ANY, actor, bp
 from server.audit import audit
 from server.auth import requires, sees_personal_data
+from server.booking import procedures
 from server.db.database import supports_row_locks
 from server.errors import Conflict, Invalid, NotFound
 from server.extensions import db
@@ -90,7 +91,9 @@ def create_service():
                 raise _duplicate_service(fields['code'])
             _refuse_shared_prefix(fields['prefix'])
             service = Service.create(**fields)
-            audit(None, 'service_created', actor(), code=service.code)
+            # named after a standard field (Hộ tịch): its common procedures at once, to edit or remove
+            added = procedures.add_from_catalogue(service)
+            audit(None, 'service_created', actor(), code=service.code, procedures=len(added))
             db.after_commit(caches.forget_all)   # the services and lines read on every ticket
             db.after_commit(events.office_changed)
     except IntegrityError:

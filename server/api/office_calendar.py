@@ -1,4 +1,5 @@
-"""The JSON API of the office calendar: hours, holidays, procedures (files, hồ sơ, are in dossiers.py)."""
+"""The JSON API of the office calendar: hours and holidays (procedures are in procedures.py, files, hồ sơ,
+in dossiers.py)."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 
@@ -7,12 +8,11 @@ from server.api.blueprint import actor, bp
 from server.audit import audit
 from server.auth import requires
 from server.booking import holidays, office_hours
-from server.errors import Conflict, Invalid, NotFound
+from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.labels import weekday_names
-from server.models import Holiday, Procedure, Service
-from server.queueing.tickets import open_service
-from server.validation import boolean, json_body, not_null, parse_day, parse_time, text
+from server.models import Holiday
+from server.validation import boolean, json_body, parse_day, parse_time, text
 
 
 def hours_dict():
@@ -93,58 +93,3 @@ def delete_holiday(day):
         audit(None, 'holiday_removed', actor(), date=date.isoformat())
         db.after_commit(caches.forget_all)   # the calendar's copy (office_hours) still has the day off
     return jsonify({'date': date.isoformat(), 'deleted': True})
-
-
-def procedure_dict(procedure):
-    return {'id': procedure.id, 'service': procedure.service.code, 'name': procedure.name,
-            'active': procedure.active}
-
-
-@bp.get('/procedures')
-@requires('hotline', 'admin')
-def list_procedures():
-    rows = Procedure.select(Procedure, Service).join(Service).order_by(Service.sort_order, Service.code,
-                                                                          Procedure.name)
-    return jsonify([procedure_dict(p) for p in rows])
-
-
-def _refuse_duplicate_procedure(service, name, but=None):
-    """A 409 when the service already has a procedure of that name (whatever its case): SMS and the hotline
-    could not tell the two apart."""
-    # Compared in Python: SQLite's LOWER() leaves Vietnamese capitals as they are.
-    for other in Procedure.select().where(Procedure.service == service, Procedure.id != (but or 0)):
-        if other.name.casefold() == name.casefold():
-            raise Conflict(_('Lĩnh vực "%(service)s" đã có thủ tục "%(name)s".', service=service.name, name=other.name),
-                           'duplicate_procedure')
-
-
-@bp.post('/procedures')
-@requires('admin')
-def add_procedure():
-    body = json_body()
-    service = open_service(text(body, 'service', 16, required=True))
-    name = text(body, 'name', 200, required=True)
-    with db.atomic():
-        _refuse_duplicate_procedure(service, name)
-        procedure = Procedure.create(service=service, name=name)
-        audit(None, 'procedure_added', actor(), service=service.code, name=name)
-    return jsonify(procedure_dict(procedure)), 201
-
-
-@bp.patch('/procedures/<int:procedure_id>')
-@requires('admin')
-def change_procedure(procedure_id):
-    procedure = Procedure.get_or_none(Procedure.id == procedure_id)
-    if procedure is None:
-        raise NotFound(_('Không có thủ tục số %(id)s.', id=procedure_id), 'unknown_procedure')
-    body = json_body()
-    not_null(body, ('name', 'active'))
-    name = text(body, 'name', 200)
-    with db.atomic():
-        if name is not None:
-            _refuse_duplicate_procedure(procedure.service, name, but=procedure.id)
-            procedure.name = name
-        if 'active' in body:
-            procedure.active = boolean(body, 'active')
-        procedure.save()
-    return jsonify(procedure_dict(procedure))

@@ -58,10 +58,6 @@ def appointment_schemas():
                 service=string(16), service_name=string(100), date=DAY, start=CLOCK, end=CLOCK,
                 name=string(100))})),
         'HolidayDeleted': obj(['date', 'deleted'], date=DAY, deleted={'const': True}),
-        'Procedure': obj(['id', 'service', 'name', 'active'], id=INTEGER, service=string(16), name=string(200),
-                         active=BOOLEAN),
-        'NewProcedure': obj(['service', 'name'], service=string(16, minLength=1), name=string(200, minLength=1)),
-        'ProcedureChange': obj((), name=string(200, minLength=1), active=BOOLEAN),
         'NewAppointment': obj(['service', 'date', 'start', 'name', 'phone'], service=string(16, minLength=1),
                               date=DAY, start=CLOCK, name=string(100, minLength=1), phone=string(16, pattern=PHONE),
                               source={'enum': ['hotline', 'desk', 'api', 'sms']},
@@ -141,14 +137,6 @@ def calendar_paths(op, path_param, query, array):
                       'post': add_holiday(op, tag)},
         '/holidays/{day}': {'delete': op('Remove a holiday', ('admin',), ref('HolidayDeleted'), errors=(400, 404),
                                          tag=tag, params=[path_param('day', DAY, 'The date.')])},
-        '/procedures': {'get': op('Procedures citizens may name in an SMS', ('hotline',), array('Procedure'),
-                                  tag=tag),
-                        'post': op('Add a procedure', ('admin',), ref('Procedure'), 'NewProcedure', 201,
-                                   (404, 409), tag, description='409 duplicate_procedure when the service has '
-                                                                'one of that name (any case).')},
-        '/procedures/{procedure_id}': {'patch': op('Change a procedure', ('admin',), ref('Procedure'),
-                                                   'ProcedureChange', errors=(404, 409), tag=tag,
-                                                   params=[path_param('procedure_id', ROW_ID, 'The id.')])},
         **openapi_dossiers.paths(op, path_param, query, array),
     }
 

@@ -11,7 +11,7 @@ from display import launch_lines
 from server import labels, settings
 from server.api.devices import PAPER_WIDTHS, board_dict, printer_dict
 from server.api.office import service_dict
-from server.api.office_calendar import hours_dict, procedure_dict
+from server.api.office_calendar import hours_dict
 from server.api.printer_addresses import address_words
 from server.api.staff import staff_dict
 from server.auth import page
@@ -22,7 +22,7 @@ from server.host.addresses import base_url, external_url, lan_addresses
 from server.live import relay
 from server.live.devices import console_rows
 from server.models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Board, Counter, Holiday, InboundMessage,
-                           OutboxMessage, Printer, Procedure, Service, Staff, utcnow)
+                           OutboxMessage, Printer, Service, Staff, utcnow)
 from server.queueing import reports
 from server.queueing.lines import counter_dict, services_state
 from server.validation import mask_phone
@@ -33,6 +33,7 @@ SECTIONS = [
     ('admin.index', lazy_gettext('Tổng quan')),
     ('admin.services', lazy_gettext('Lĩnh vực')),
     ('admin.calendar', lazy_gettext('Lịch làm việc')),
+    ('admin.procedure_list', lazy_gettext('Thủ tục')),
     ('admin.counters', lazy_gettext('Quầy')),
     ('admin.boards', lazy_gettext('Màn hình hiển thị')),
     ('admin.devices', lazy_gettext('Thiết bị và mã truy cập')),
@@ -127,12 +128,11 @@ def services():
 @bp.get('/admin/calendar')
 @page()
 def calendar():
-    """The week's hours, this and next year's holidays, and each service's booking settings and procedures."""
+    """The week's hours, this and next year's holidays, and each service's booking settings."""
     year = office_day().year
     holidays = Holiday.select().where(Holiday.day.between(datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)))
-    procedures = [procedure_dict(p) for p in Procedure.select().order_by(Procedure.name)]
     return render_template('admin/calendar.html', week=hours_dict(), services=_service_choices(),
-                           holidays=holidays.order_by(Holiday.day), procedures=procedures, years=(year, year + 1))
+                           holidays=holidays.order_by(Holiday.day), years=(year, year + 1))
 
 
 @bp.get('/admin/counters')
