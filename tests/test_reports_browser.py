@@ -62,6 +62,7 @@ def test_the_reports_page_draws_its_charts_and_prints_on_a4(live_server, page_in
     expect(page.locator('#report-previous')).to_contain_text('So với kỳ trước')
     expect(page.locator('a[href*="report.xlsx?from=01"]')).to_have_count(1)
     expect(page.locator('a[href*="report.csv?from=01"]')).to_have_count(1)
+    expect(page.get_by_role('button', name='In báo cáo')).to_be_visible()
 
     # The print stylesheet: an A4 page rule, and in print the console's navigation and the form are gone.
     page_rules = page.evaluate('''() => [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
