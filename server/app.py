@@ -83,6 +83,9 @@ def create_app(config=None):
     @app.before_request
     def open_connection():
         db.connect(reuse_if_open=True)
+        upload = getattr(app.view_functions.get(request.endpoint), 'max_upload', None)
+        if upload:   # an upload view (board media) reads a bigger body than MAX_CONTENT_LENGTH
+            request.max_content_length = upload
         load_principal()
         protect_forms()
         return account.password_change_first()   # a page or API call before a forced password change

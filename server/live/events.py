@@ -147,6 +147,21 @@ def _office_changed(local=False):
         _emit('snapshot', snapshot(board), [board_room(board.id)], local)
 
 
+def media_changed(board_ids=None):
+    """Board media were added, changed or removed: each board concerned (None: every board, and the one
+    showing every line) gets the list it now plays."""
+    _publish(_media_changed, board_ids)
+
+
+def _media_changed(board_ids):
+    from server.media.items import board_media
+    if board_ids is None:
+        _emit('media_changed', {'media': board_media(None)}, [ALL_ROOM])
+    for board in Board.select():
+        if board_ids is None or board.id in board_ids:
+            _emit('media_changed', {'media': board_media(board)}, [board_room(board.id)])
+
+
 def watch_message_queue(app):
     """With a message queue, tell staff when this process loses or regains it (server/live/relay.py)."""
     link = runtime.of(app).link

@@ -10,6 +10,7 @@ from peewee import fn
 from server import caches, runtime, settings
 from server.clock import iso, office_day
 from server.host.addresses import external_url
+from server.media.items import board_media
 from server.models import Board, Counter, CounterService, Service, Ticket, utcnow
 from server.queueing import statements
 from server.validation import mask_name
@@ -230,6 +231,7 @@ def snapshot(board=None, now=None):
     state['office'] = {'name': settings.get('office_name'),
                        'notice': (board.notice if board and board.notice else settings.get('board_notice'))}
     state['board'] = {'id': board.id, 'name': board.name} if board else None
+    state['media'] = board_media(board)   # images and videos it plays between calls (server/media)
     return state
 
 
