@@ -5,7 +5,7 @@ import datetime
 from flask import Response, render_template, request
 from flask_babel import format_decimal
 
-from server import labels, settings
+from server import settings
 from server.auth import page
 from server.clock import DAY_FORMAT, office_day
 from server.errors import Invalid
@@ -68,13 +68,7 @@ def page_context(report):
                        'staff': by_key(previous['staff'], 'username')},
             'summary': report_files.summary_rows(report), 'change': change,
             'chart_hours': chart_hours(report['hours'], previous['hours']),
-            'satisfaction_rows': satisfaction_rows(report['satisfaction'], previous['satisfaction'])}
-
-
-def satisfaction_rows(now, before):
-    """One chart row per score, best first: its words, this period's count and the period before's."""
-    return [{'name': str(labels.RATING_SCORE[score]), 'count': now['by_score'][str(score)],
-             'previous': before['by_score'][str(score)]} for score in sorted(labels.RATING_SCORE, reverse=True)]
+            'satisfaction_rows': report_files.satisfaction_rows(report)}
 
 
 def chart_hours(hours, previous):

@@ -11,6 +11,7 @@ import io
 from flask_babel import gettext as _
 
 from server.clock import DAY_FORMAT
+from server.labels import RATING_SCORE
 from server.spreadsheets import append_row, as_text
 
 COUNT, MINUTES, SCORE, PERCENT, DAY, HOUR = '#,##0', '0.0', '0.00', '0.0%', 'dd/mm/yyyy', '00":00"'
@@ -32,12 +33,12 @@ def _table(title, columns, rows):
             [[row.get(key) for _header, key, _format in columns] for row in rows])
 
 
-def _satisfaction_rows(report):
-    from server.labels import RATING_SCORE
+def satisfaction_rows(report):
+    """One row per score, best first: its words, the score, this period's count and share, the period before's."""
     now, before = report['satisfaction'], report['previous']['satisfaction']
-    return [{'label': str(RATING_SCORE[score]), 'score': score, 'count': now['by_score'][str(score)],
+    return [{'name': str(RATING_SCORE[score]), 'score': score, 'count': now['by_score'][str(score)],
              'share': now['by_score'][str(score)] / now['count'] if now['count'] else None,
-             'previous': before['by_score'][str(score)]} for score in (4, 3, 2, 1)]
+             'previous': before['by_score'][str(score)]} for score in sorted(RATING_SCORE, reverse=True)]
 
 
 def tables(report):
@@ -59,9 +60,9 @@ def tables(report):
                                           (_('Đã đặt'), 'booked', COUNT), (_('Đến đúng hẹn'), 'kept', COUNT),
                                           (_('Không đến'), 'missed', COUNT)],
                           booked['services'] + [dict(booked, code='', name=_('Tổng cộng'))])
-    satisfaction = _table(_('Mức độ hài lòng'), [(_('Mức độ'), 'label', None), (_('Điểm'), 'score', COUNT),
+    satisfaction = _table(_('Mức độ hài lòng'), [(_('Mức độ'), 'name', None), (_('Điểm'), 'score', COUNT),
                                                  (_('Số lượt'), 'count', COUNT), (_('Tỉ lệ'), 'share', PERCENT),
-                                                 (_('Kỳ trước'), 'previous', COUNT)], _satisfaction_rows(report))
+                                                 (_('Kỳ trước'), 'previous', COUNT)], satisfaction_rows(report))
     return [services, counters, staff, hours, appointments, satisfaction]
 
 
