@@ -31,6 +31,12 @@ PRIORITY_REASON = {
     'pregnant': lazy_gettext('Phụ nữ mang thai'), 'child': lazy_gettext('Người đi cùng trẻ dưới 6 tuổi'),
     'appointment': lazy_gettext('Có lịch hẹn'), 'other': lazy_gettext('Ưu tiên khác'),
 }
+# A citizen's satisfaction with a served ticket (Rating.score): the words the phone and the counter's tablet
+# offer, best first, and the reports show.
+RATING_SCORE = {
+    4: lazy_gettext('Rất hài lòng'), 3: lazy_gettext('Hài lòng'), 2: lazy_gettext('Bình thường'),
+    1: lazy_gettext('Không hài lòng'),
+}
 # Lower case: they are read inside sentences ("Máy in sảnh: hết giấy"); a badge capitalises them.
 PRINTER_STATE = {
     'online': lazy_gettext('sẵn sàng'), 'offline': lazy_gettext('mất kết nối'),
@@ -118,6 +124,7 @@ FIELD_LABELS = {
     'source': lazy_gettext('Nguồn đặt lịch'), 'text': lazy_gettext('Nội dung tin nhắn'),
     'priority': lazy_gettext('Ưu tiên'), 'priority_reason': lazy_gettext('Lý do ưu tiên'),
     'print': lazy_gettext('In phiếu'), 'score': lazy_gettext('Điểm đánh giá'), 'comment': lazy_gettext('Góp ý'),
+    'track_id': lazy_gettext('Mã phiếu'),
     'limit': lazy_gettext('Số dòng tối đa'), 'finish_current': lazy_gettext('Kết thúc người đang phục vụ'),
     'cancel_bookings': lazy_gettext('Hủy các lịch hẹn'), 'weekday': lazy_gettext('Thứ'),
     'sessions': lazy_gettext('Buổi làm việc'),
@@ -159,4 +166,3 @@ FIELD_LABELS = {
 def field_label(field):
     """What a field is called in the request's language; a field without a label keeps its key."""
     return str(FIELD_LABELS.get(field, field))
-
