@@ -142,7 +142,7 @@ def test_unknown_words_get_the_field_and_the_syntax(send, text, field, value):
 
 
 def test_long_suggestions_are_cut_short():
-    long_name = Candidate(('service', 'HT'), 'Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú', 'HT')
-    reply = inbound.invalid_reply(Invalid('HG', 'procedure', 'lien thong', (long_name, Candidate(('service', 'CT'),
-                                                                                                  'Chứng thực', 'CT'))))
+    long_name = 'Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú'
+    suggestions = (Candidate(('service', 'HT'), long_name, 'HT'), Candidate(('service', 'CT'), 'Chứng thực', 'CT'))
+    reply = inbound.invalid_reply(Invalid('HG', 'procedure', 'lien thong', suggestions))
     assert reply.endswith(' Goi y: Lien thong thu tuc hanh chinh ve dang..., Chung thuc.')

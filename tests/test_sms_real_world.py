@@ -5,6 +5,8 @@ the name, the procedure, the time (or session) and the date; what cannot be read
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.sms.fields import split_fields
 from server.sms.parser import Book, Candidate, Invalid, parse_message
@@ -111,6 +113,9 @@ SHAPES = [
     ('HG, Nguyen Van A, chứng thực bản sao, 8h, 25/12', (A, SAO, '08:00', XMAS)),
     ('HG, Nguyen Van A, sao y, 8h, 25/12', (A, SAO, '08:00', XMAS)),
     ('HG, Nguyen Van A, chung thuc chu ky, 8h, 25/12', (A, ('procedure', 2), '08:00', XMAS)),
+    ('HG Mai Thu chứng thực bản sao 10h 25/12', ('Mai Thu', SAO, '10:00', XMAS)),
+    ('HG. Thu Hoàng. sao y. chiều 4h45. 25.12', ('Thu Hoàng', SAO, '16:45', XMAS)),
+    ('HG Nguyen Hai Dang khai sinh 8h 25/12', ('Nguyen Hai Dang', HT, '08:00', XMAS)),
     ('HG, Nguyen Van A, khai sinh, 8h, 25/12', (A, HT, '08:00', XMAS)),
     ('HG Nguyen Van A khai sinh 8h 25/12', (A, HT, '08:00', XMAS)),
     ('HG.Nguyen Van A.Dang ky ket hon.2h chieu.thu 6 25/12', (A, HT, '14:00', XMAS)),
@@ -134,6 +139,10 @@ def test_there_are_many_shapes():
     ('An.CT.8.30.25.12', ['An', 'CT', '8.30', '25.12']),
     ('An.CT.8.30.25/12', ['An', 'CT', '8.30', '25/12']),
     ('An.CT.8h.25.12', ['An', 'CT', '8h', '25.12']),
+    ('An.CT.7:00.08.12', ['An', 'CT', '7:00', '08.12']),
+    ('An.CT.15 giờ 15.26.1.2027', ['An', 'CT', '15 giờ 15', '26.1.2027']),
+    ('An.CT.15 giờ 15.22.12', ['An', 'CT', '15 giờ 15', '22.12']),
+    ('An.CT.25.12.2026.8.30', ['An', 'CT', '25.12.2026', '8.30']),
     ('Nguyen V. A, UBND P. Hoa Cuong, TP. Da Nang', ['Nguyen V. A', 'UBND P. Hoa Cuong', 'TP. Da Nang']),
     ('An; CT - 8h\n25/12', ['An', 'CT', '8h', '25/12']),
 ])
@@ -177,7 +186,8 @@ def test_the_offices_own_procedure_comes_before_the_catalogue():
 
 
 def test_an_ambiguous_name_still_asks_rather_than_guesses():
-    own = OWN + (Candidate(('procedure', 7), 'Đăng ký khai sinh', 'HT'), Candidate(('procedure', 8), 'Đăng ký kết hôn', 'HT'))
+    own = OWN + (Candidate(('procedure', 7), 'Đăng ký khai sinh', 'HT'),
+                 Candidate(('procedure', 8), 'Đăng ký kết hôn', 'HT'))
     result = parse('HG, Nguyen Van A, dang ky, 8h, 25/12', own=own)
     # the office's own names are too close to choose between: the catalogue's are not tried
     assert isinstance(result, Invalid) and result.field == 'procedure'
@@ -187,3 +197,54 @@ def test_an_ambiguous_name_still_asks_rather_than_guesses():
 def test_names_of_one_catalogue_service_are_no_rivals():
     # "dang ky" is in several of the catalogue's names, but they all book the same service
     assert parse('HG, Nguyen Van A, dang ky khai, 8h, 25/12').procedure.key == HT
+
+
+# --- generated messages ----------------------------------------------------------------------------------------
+
+SYLLABLES = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Văn', 'Thị', 'Minh', 'Thu', 'An', 'Bình', 'Mai', 'Sang',
+             'Khai', 'Đăng', 'Ba', 'V.', 'T.', 'A']
+WEEKDAY_FORMS = [('thứ %d' % n, 'T%d' % n, 'thu %d' % n) for n in range(2, 8)] + [('CN', 'chủ nhật', 'chu nhat')]
+
+
+def time_forms(start):
+    hour, minute = start.hour, start.minute
+    forms = ['%dh%02d' % (hour, minute), '%d:%02d' % (hour, minute), '%d.%02d' % (hour, minute),
+             '%dg%02d' % (hour, minute), '%d giờ %d' % (hour, minute)]
+    if hour > 12:
+        forms += ['%dh%02d chiều' % (hour - 12, minute), 'chiều %dh%02d' % (hour - 12, minute)]
+    return forms
+
+
+def date_forms(day):
+    return ['%d/%d' % (day.day, day.month), '%02d.%02d' % (day.day, day.month),
+            '%d.%d.%d' % (day.day, day.month, day.year),
+            '%d-%d-%d' % (day.day, day.month, day.year), 'ngày %d tháng %d' % (day.day, day.month),
+            'ngay %d thang %d nam %d' % (day.day, day.month, day.year)]
+
+
+@st.composite
+def messages(draw):
+    """A booking as a citizen might type it with full stops, weekdays and dates in words, and what it means."""
+    words = draw(st.lists(st.sampled_from(SYLLABLES), min_size=2, max_size=4).filter(lambda w: w[0][-1] != '.'))
+    name = ' '.join(words)
+    typed, key = draw(st.sampled_from([(CHUNG_THUC.label, CT), ('chung thuc', CT), (HO_TICH.label, HT),
+                                       (CHU_KY.label, CHU_KY.key), ('sao y', SAO), ('chứng thực bản sao', SAO),
+                                       ('khai sinh', HT), ('Đăng ký kết hôn', HT), ('KHAI TU', HT)]))
+    start = datetime.time(draw(st.integers(7, 16)), draw(st.sampled_from([0, 15, 30, 45])))
+    day = TODAY + datetime.timedelta(days=draw(st.integers(1, 200)))
+    when = draw(st.sampled_from(date_forms(day)))
+    if draw(st.booleans()):
+        when = '%s %s' % (draw(st.sampled_from(WEEKDAY_FORMS[day.weekday()])), when)
+    separator = draw(st.sampled_from(['.', '. ', ', ', ';', '\n', ' . ', ' ']))
+    fields = [name, typed, draw(st.sampled_from(time_forms(start))), when]
+    expected = ' '.join(word[:1].upper() + word[1:].lower() for word in name.split())
+    return 'HG' + separator + separator.join(fields), (expected.rstrip('.'), key, start, day)
+
+
+@given(messages())
+@settings(max_examples=300, deadline=None, database=None)
+def test_generated_messages_read_back(case):
+    text, (name, key, start, day) = case
+    result = parse(text)
+    assert isinstance(result, Book), (text, result)
+    assert (result.name, result.procedure.key, result.start, result.date) == (name, key, start, day), text

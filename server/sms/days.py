@@ -123,14 +123,14 @@ def _alone(fields, first, end):
 
 
 def session_before_time(words, fields, time_span):
-    """The time span taken back over a session said before it ("chiều 2h", "buổi sáng lúc 9h"): in the time's
-    field with nothing else, or as "buổi ..."; else the span as it was."""
+    """The time span taken back over a session said before it ("chiều 2h", "buổi sáng lúc 9h"): as "buổi ...",
+    "chiều" anywhere, "sáng" (also a name) only in the time's field with nothing else; else the span as it was."""
     words = [clean(word) for word in words]
     found = _form_ending(words, time_span[0], SESSIONS)
     if found is None or time_span[2]['period']:
         return time_span
     start, session = found
-    if time_span[0] - start == 2 or _alone(fields, start, time_span[1]):
+    if time_span[0] - start == 2 or session == 'chieu' or _alone(fields, start, time_span[1]):
         return start, time_span[1], Said('timed', (time_span[2], session))
     return time_span
 

@@ -46,6 +46,14 @@ def match_procedure(text, candidates):
     return best, suggestions
 
 
+def in_a_name(query, candidate, candidates):
+    """Whether the folded query is a run of words of one of the names of what candidate names ("chung thuc ban
+    sao" is, of "Chứng thực bản sao từ bản chính"; "dang khai sinh" of "Hải Đăng khai sinh" is not)."""
+    run = ' %s ' % ' '.join(re.findall(r'\w+', query))
+    return any(run in ' %s ' % ' '.join(re.findall(r'\w+', folded_label(other)))
+               for other in candidates if other.key == candidate.key)
+
+
 def procedure_score(query, candidate):
     """0-100: the service code, the label or its initials ("dkks") score high; else text similarity."""
     label, code, label_initials = folded_forms(candidate)

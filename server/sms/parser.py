@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from server.sms.days import (Said, day_in_words, read_day, read_time, session_before_time, session_in_words,
                              weekday_beside)
 from server.sms.fields import split_fields
-from server.sms.matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, folded_label, match_office, match_procedure,
-                                 procedure_score)
+from server.sms.matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, folded_label, in_a_name, match_office,
+                                 match_procedure, procedure_score)
 from server.sms.text import find_time_and_date, fold, incoming_text
 
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
@@ -184,14 +184,17 @@ def _cut_by_procedure(words, candidates, office_names):
     raws = [word[0] for word in words]
     if len(raws) < 2:
         raise _BadField('format', ' '.join(raws))
-    score, cut = -1, len(raws) - 1
+    score, cut, named = -1, len(raws) - 1, None
     for start in range(len(raws) - 1, max(1, len(raws) - MAX_RUN_WORDS) - 1, -1):
-        # a longer tail must do clearly better, so that "Nguyễn Văn Khai khai sinh" keeps "Khai" in the name
+        # a longer tail must do clearly better, so that "Nguyễn Văn Khai khai sinh" keeps "Khai" in the name...
         query = ' '.join(word[1] for word in words[start:])
-        tail = max((procedure_score(query, candidate) for candidate in candidates), default=0)
-        # ...unless both are a name exactly: "dang ky ket hon" rather than the short name "ket hon"
-        if tail > score + LONGER_TAIL_MARGIN or tail == score == EXACT:
-            score, cut = tail, start
+        tail, best = max(((procedure_score(query, candidate), candidate) for candidate in candidates),
+                         default=(0, None), key=lambda row: row[0])
+        # ...unless both are a name exactly ("dang ky ket hon" rather than the short name "ket hon"), or it is
+        # words of a name of the same procedure ("chung thuc ban sao" rather than the "sao" of "sao y")
+        if tail > score + LONGER_TAIL_MARGIN or tail == score == EXACT or \
+                (tail >= PROCEDURE_MATCH and named and best.key == named.key and in_a_name(query, named, candidates)):
+            score, cut, named = max(tail, score), start, best
     if score < PROCEDURE_MATCH:
         cut = min(TYPICAL_NAME_WORDS, len(raws) - 1)
     office = _office_start(raws, cut, office_names) or cut
@@ -240,9 +243,9 @@ def _locate_time_and_date(words, fields, expected_fields):
     """The word spans (first, end, match) of the time, of the date and of a weekday beside the date (or None);
     a missing time or date is a _BadField naming a stray number, or the field where it was due when the
     message has expected_fields fields."""
-    folded, numbers = [word[1] for word in words], [word[2] for word in words]
+    folded, numbers = [word[1] for word in words], _pieces(words)
     time, date = find_time_and_date([[word[1] for word in words if word[2] == number]
-                                     for number in sorted(set(numbers))])
+                                     for number in sorted({word[2] for word in words})])
     date = date or day_in_words(folded, numbers, [time])
     weekday = weekday_beside(folded, numbers, date) if date and not isinstance(date[2], Said) else None
     time = session_before_time(folded, numbers, time) if time else session_in_words(folded, numbers, [date, weekday])
@@ -254,6 +257,16 @@ def _locate_time_and_date(words, fields, expected_fields):
                 raise _BadField(field, stray[0] if stray else fields[due])
             raise _BadField('format', ', '.join(fields))
     return time, date, weekday
+
+
+def _pieces(words):
+    """A piece number for each word, for days and sessions said in words: the fields, each also ended by a
+    word with a full stop kept as an initial's ("sao y. chiều 4h" is two pieces)."""
+    numbers = []
+    for index, word in enumerate(words):
+        ends = index > 0 and (word[2] != words[index - 1][2] or words[index - 1][0].endswith('.'))
+        numbers.append((numbers[-1] if numbers else 0) + ends)
+    return numbers
 
 
 def _read_spans(words, time_span, date_span, weekday_span, today):
