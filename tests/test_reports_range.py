@@ -179,23 +179,34 @@ def test_the_workbook_has_real_numbers_dates_and_vietnamese_headers(app, client,
     assert [c.value for c in services[3]] == [
         'Mã', 'Tên', 'Đã lấy số', 'Đã gọi', 'Đã phục vụ', 'Vắng mặt', 'Đã chuyển', 'Chờ trung vị (phút)',
         'Chờ P90 (phút)', 'Phục vụ trung vị (phút)', 'Phục vụ P90 (phút)', 'Số lượt đánh giá',
-        'Điểm hài lòng trung bình (1-4)']
-    assert cells(services) == [
+        'Điểm hài lòng trung bình (1-4)', 'Đã lấy số (kỳ trước)', 'Đã gọi (kỳ trước)', 'Đã phục vụ (kỳ trước)',
+        'Vắng mặt (kỳ trước)', 'Đã chuyển (kỳ trước)', 'Chờ trung vị (phút) (kỳ trước)', 'Chờ P90 (phút) (kỳ trước)',
+        'Phục vụ trung vị (phút) (kỳ trước)', 'Phục vụ P90 (phút) (kỳ trước)', 'Số lượt đánh giá (kỳ trước)',
+        'Điểm hài lòng trung bình (1-4) (kỳ trước)']
+    # Each figure, then the same figures of the day before (one CT ticket: waited 30, served 10, rated 1).
+    assert [row[13:] for row in cells(services)] == [[1, 1, 1, 0, 0, 30.0, 30.0, 10.0, 10.0, 1, 1.0],
+                                                    [0, 0, 0, 0, 0, None, None, None, None, 0, None],
+                                                    [1, 1, 1, 0, 0, 30.0, 30.0, 10.0, 10.0, 1, 1.0]]
+    assert services['N4'].number_format == '#,##0' and services['S4'].number_format == '0.0'
+    assert [row[:13] for row in cells(services)] == [
         ['CT', 'Chứng thực', 4, 3, 3, 0, 1, 5.0, 10.0, 10.0, 12.0, 3, 3.67],
         ['HT', 'Hộ tịch', 2, 2, 1, 1, 0, 11.0, 12.0, 20.0, 20.0, 1, 2.0],
         [None, 'Tổng cộng', 6, 5, 4, 1, 1, 10.0, 12.0, 11.0, 20.0, 4, 3.25]]
     assert services['C4'].number_format == '#,##0' and services['H4'].number_format == '0.0'
     assert services['M4'].number_format == '0.00'
-    assert cells(book['Quầy'])[1] == [2, 'Quầy 2', 1, 1, 0, 1, 3.0, 3.0, 12.0, 12.0, 1, 4.0]
-    assert cells(book['Cán bộ']) == [
-        ['lan', 'Nguyễn Thị Lan', 3, 3, 0, 0, 5.0, 10.0, 10.0, 12.0, 3, 3.67],
-        ['minh', 'Trần Văn Minh', 2, 1, 1, 1, 11.0, 12.0, 20.0, 20.0, 1, 2.0]]
+    assert cells(book['Quầy'])[1][:12] == [2, 'Quầy 2', 1, 1, 0, 1, 3.0, 3.0, 12.0, 12.0, 1, 4.0]
+    assert cells(book['Quầy'])[0][12:] == [1, 1, 0, 0, 30.0, 30.0, 10.0, 10.0, 1, 1.0]
+    assert cells(book['Cán bộ']) == [   # minh worked only on DAY: 0 and nothing the day before
+        ['lan', 'Nguyễn Thị Lan', 3, 3, 0, 0, 5.0, 10.0, 10.0, 12.0, 3, 3.67,
+         1, 1, 0, 0, 30.0, 30.0, 10.0, 10.0, 1, 1.0],
+        ['minh', 'Trần Văn Minh', 2, 1, 1, 1, 11.0, 12.0, 20.0, 20.0, 1, 2.0,
+         0, 0, 0, 0, None, None, None, None, 0, None]]
     hours = book['Theo giờ']
     assert [c.value for c in hours[3]] == ['Giờ', 'Lượt đến', 'Kỳ trước']
     assert cells(hours)[8:11] == [[8, 3, 0], [9, 1, 1], [10, 2, 0]] and len(cells(hours)) == 24
     assert hours['A12'].number_format == '00":00"'
-    assert cells(book['Lịch hẹn']) == [['CT', 'Chứng thực', 2, 1, 0], ['HT', 'Hộ tịch', 1, 0, 1],
-                                       [None, 'Tổng cộng', 3, 1, 1]]
+    assert cells(book['Lịch hẹn']) == [['CT', 'Chứng thực', 2, 1, 0, 0, 0, 0], ['HT', 'Hộ tịch', 1, 0, 1, 1, 1, 0],
+                                       [None, 'Tổng cộng', 3, 1, 1, 1, 1, 0]]
     assert cells(book['Mức độ hài lòng']) == [['Rất hài lòng', 4, 2, 0.5, 0], ['Hài lòng', 3, 1, 0.25, 0],
                                               ['Bình thường', 2, 1, 0.25, 0], ['Không hài lòng', 1, 0, 0, 1]]
     assert book['Mức độ hài lòng']['D4'].number_format == '0.0%'
@@ -229,13 +240,14 @@ def test_the_csv_has_every_table_with_a_bom(app, client, office, tokens):
     assert list(sections) == ['', 'Tổng hợp', 'Lĩnh vực', 'Quầy', 'Cán bộ', 'Theo giờ', 'Lịch hẹn',
                               'Mức độ hài lòng']
     assert ['Đã phục vụ', '4', '1'] in sections['Tổng hợp']
-    assert sections['Lĩnh vực'][1:] == [
+    assert [row[:13] for row in sections['Lĩnh vực'][1:]] == [
         ['CT', 'Chứng thực', '4', '3', '3', '0', '1', '5.0', '10.0', '10.0', '12.0', '3', '3.67'],
         ['HT', 'Hộ tịch', '2', '2', '1', '1', '0', '11.0', '12.0', '20.0', '20.0', '1', '2.0'],
         ['', 'Tổng cộng', '6', '5', '4', '1', '1', '10.0', '12.0', '11.0', '20.0', '4', '3.25']]
     assert sections['Cán bộ'][0][:3] == ['Tài khoản', 'Họ tên', 'Đã gọi'] and len(sections['Cán bộ']) == 3
     assert sections['Theo giờ'][9] == ['8', '3', '0'] and len(sections['Theo giờ']) == 25
-    assert sections['Lịch hẹn'][-1] == ['', 'Tổng cộng', '3', '1', '1']
+    assert sections['Lĩnh vực'][-1][13:] == ['1', '1', '1', '0', '0', '30.0', '30.0', '10.0', '10.0', '1', '1.0']
+    assert sections['Lịch hẹn'][-1] == ['', 'Tổng cộng', '3', '1', '1', '1', '1', '0']
     assert sections['Mức độ hài lòng'][1] == ['Rất hài lòng', '4', '2', '0.5', '0']
 
 

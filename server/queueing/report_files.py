@@ -33,6 +33,18 @@ def _table(title, columns, rows):
             [[row.get(key) for _header, key, _format in columns] for row in rows])
 
 
+def _beside_previous(columns, rows, previous_rows, key):
+    """The columns, then each figure's column for the period before ("... (kỳ trước)"), rows matched by `key`."""
+    figures = columns[2:]   # after the key and the name
+    before = {row[key]: row for row in previous_rows}
+    # Someone absent from the period before counts 0 there; a time or a mean has no value.
+    merged = [dict(row, **{'before_' + figure: before[row[key]].get(figure) if row[key] in before else
+                           (0 if number_format == COUNT else None)
+                           for _header, figure, number_format in figures}) for row in rows]
+    return columns + [(_('%(column)s (kỳ trước)', column=header), 'before_' + figure, number_format)
+                      for header, figure, number_format in figures], merged
+
+
 def satisfaction_rows(report):
     """One row per score, best first: its words, the score, this period's count and share, the period before's."""
     now, before = report['satisfaction'], report['previous']['satisfaction']
@@ -43,23 +55,26 @@ def satisfaction_rows(report):
 
 def tables(report):
     """Every table of the report: Lĩnh vực, Quầy, Cán bộ, Theo giờ, Lịch hẹn, Mức độ hài lòng."""
-    total = report['total']
-    services = _table(_('Lĩnh vực'), [(_('Mã'), 'code', None), (_('Tên'), 'name', None),
-                                       (_('Đã lấy số'), 'issued', COUNT)] + _timing_columns(),
-                      report['services'] + [total])
-    counters = _table(_('Quầy'), [(_('Quầy'), 'number', COUNT), (_('Tên'), 'name', None)] + _timing_columns(),
-                      report['counters'])
-    staff = _table(_('Cán bộ'), [(_('Tài khoản'), 'username', None), (_('Họ tên'), 'name', None)]
-                   + _timing_columns(), report['staff'])
-    previous = {row['hour']: row['arrivals'] for row in report['previous']['hours']}
+    previous = report['previous']
+    services = _table(_('Lĩnh vực'), *_beside_previous(
+        [(_('Mã'), 'code', None), (_('Tên'), 'name', None), (_('Đã lấy số'), 'issued', COUNT)] + _timing_columns(),
+        report['services'] + [report['total']], previous['services'] + [previous['total']], 'code'))
+    counters = _table(_('Quầy'), *_beside_previous(
+        [(_('Quầy'), 'number', COUNT), (_('Tên'), 'name', None)] + _timing_columns(), report['counters'],
+        previous['counters'], 'number'))
+    staff = _table(_('Cán bộ'), *_beside_previous(
+        [(_('Tài khoản'), 'username', None), (_('Họ tên'), 'name', None)] + _timing_columns(), report['staff'],
+        previous['staff'], 'username'))
+    arrivals_before = {row['hour']: row['arrivals'] for row in previous['hours']}
     hours = _table(_('Theo giờ'), [(_('Giờ'), 'hour', HOUR), (_('Lượt đến'), 'arrivals', COUNT),
                                    (_('Kỳ trước'), 'previous', COUNT)],
-                   [dict(row, previous=previous[row['hour']]) for row in report['hours']])
-    booked = report['appointments']
-    appointments = _table(_('Lịch hẹn'), [(_('Mã'), 'code', None), (_('Lĩnh vực'), 'name', None),
-                                          (_('Đã đặt'), 'booked', COUNT), (_('Đến đúng hẹn'), 'kept', COUNT),
-                                          (_('Không đến'), 'missed', COUNT)],
-                          booked['services'] + [dict(booked, code='', name=_('Tổng cộng'))])
+                   [dict(row, previous=arrivals_before[row['hour']]) for row in report['hours']])
+    booked, booked_before = report['appointments'], previous['appointments']
+    appointments = _table(_('Lịch hẹn'), *_beside_previous(
+        [(_('Mã'), 'code', None), (_('Lĩnh vực'), 'name', None), (_('Đã đặt'), 'booked', COUNT),
+         (_('Đến đúng hẹn'), 'kept', COUNT), (_('Không đến'), 'missed', COUNT)],
+        booked['services'] + [dict(booked, code='', name=_('Tổng cộng'))],
+        booked_before['services'] + [dict(booked_before, code='')], 'code'))
     satisfaction = _table(_('Mức độ hài lòng'), [(_('Mức độ'), 'name', None), (_('Điểm'), 'score', COUNT),
                                                  (_('Số lượt'), 'count', COUNT), (_('Tỉ lệ'), 'share', PERCENT),
                                                  (_('Kỳ trước'), 'previous', COUNT)], satisfaction_rows(report))
