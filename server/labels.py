@@ -131,6 +131,8 @@ FIELD_LABELS = {
     'aliases': lazy_gettext('Tên gọi ngắn'), 'guide_url': lazy_gettext('Đường dẫn hướng dẫn'),
     'due_on': lazy_gettext('Ngày hẹn trả'), 'pickup_code': lazy_gettext('Mã nhận kết quả'),
     'checked_id': lazy_gettext('Đã đối chiếu CCCD'), 'reason': lazy_gettext('Lý do'),
+    'title': lazy_gettext('Tiêu đề'), 'seconds': lazy_gettext('Thời gian hiện ảnh (giây)'),
+    'boards': lazy_gettext('Màn hình'), 'file': lazy_gettext('Tệp'),
     # The office's settings, named as the console's Thiết lập section names them.
     'office_name': lazy_gettext('Tên đơn vị'), 'office_address': lazy_gettext('Địa chỉ'),
     'ticket_footer': lazy_gettext('Dòng chân phiếu'),

@@ -1,9 +1,10 @@
 // The TV board: rendered only from the /display events (snapshot on every connect, then
-// ticket_called, queue_changed, counter_changed). No polling: Socket.IO reconnects by itself.
+// ticket_called, queue_changed, counter_changed, media_changed). No polling: Socket.IO reconnects by itself.
 import {connect} from '../../static/socket.js';
 import {reportSound} from './sound_report.js';
 import {fill, strings as S} from '../../static/strings.js';
 import {startVoice} from './sound.js';
+import {startMedia} from './media_panel.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
 const FLASH_MS = 6000;
@@ -182,6 +183,7 @@ function flash(counterNumber) {
   void hero.offsetWidth;  // a reflow, so a call within the last flash starts its own
   clearTimeout(flashTimer);
   flashTimer = setTimeout(render, FLASH_MS + 50);
+  media.calling(FLASH_MS);
 }
 
 // ---- events
@@ -211,6 +213,7 @@ function onSnapshot(snapshot) {
   const missed = missedCalls(state.recent);
   remember(state.recent.slice().reverse());
   firstSnapshot = false;
+  media.show(state.media);
   if (missed.length) flash(missed[missed.length - 1].counter.number);
   render();
   missed.forEach((call) => announcer.enqueue(call.announcement));
@@ -270,6 +273,7 @@ function tick() {
 // ---- sound and connection
 
 const announcer = startVoice(config);
+const media = startMedia($('media'), render);   // images and videos between calls, in a box of their own
 
 function offline(isOffline) {
   $('offline').hidden = !isOffline;
@@ -284,7 +288,8 @@ const socket = connect('/display', {
   rejoin: true,
   retryRefusedMs: 2000,
   onLink: (up) => offline(!up),
-  handlers: {snapshot: onSnapshot, ticket_called: onCalled, queue_changed: onQueue, counter_changed: onCounter},
+  handlers: {snapshot: onSnapshot, ticket_called: onCalled, queue_changed: onQueue, counter_changed: onCounter,
+    media_changed: (event) => media.show(event.media)},
 });
 
 // Back on the network: ask for a fresh snapshot in case events were lost while it was down.

@@ -30,14 +30,16 @@ function refusal(response, error) {
   return strings.http_failed ? fill(strings.http_failed, {status: response.status}) : strings.network_error;
 }
 
-/** Call the server with a JSON body (or a Blob: a file as it is); resolves to its JSON answer (a Blob with
- * {blob: true}); rejects with an ApiError. */
+/** Call the server with a JSON body (or a Blob: a file as it is; or a FormData: a form with files); resolves
+ * to its JSON answer (a Blob with {blob: true}); rejects with an ApiError. */
 export async function api(method, path, body, {blob = false} = {}) {
   const headers = blob ? {} : {'Accept': 'application/json'};
   if (csrf) headers['X-CSRFToken'] = csrf.content;
   if (language) headers['Accept-Language'] = language;
   const options = {method, headers, credentials: 'same-origin', cache: 'no-store'};
-  if (body instanceof Blob) {   // a file the user chose, sent as it is (the server reads its bytes)
+  if (body instanceof FormData) {
+    options.body = body;   // a form with files: the browser writes the multipart type and its boundary
+  } else if (body instanceof Blob) {   // a file the user chose, sent as it is (the server reads its bytes)
     headers['Content-Type'] = 'application/octet-stream';
     options.body = body;
   } else if (body !== undefined) {
