@@ -239,3 +239,17 @@ def test_boards_get_their_media_in_the_snapshot_and_when_it_changes(app, client,
         for board in boards.values():
             if board.is_connected('/display'):
                 board.disconnect('/display')
+
+
+def test_an_item_for_a_removed_board_alone_is_paused_not_shown_everywhere(app, client, tokens):
+    admin = bearer(tokens['admin'])
+    hall = make_board(client, tokens['admin'], 'Sảnh')
+    upstairs = make_board(client, tokens['admin'], 'Tầng 2')
+    alone = upload(client, tokens['admin'], image_bytes('PNG'), title='Chỉ sảnh', boards=str(hall)).get_json()
+    shared = client.patch(API + '/media/%d' % upload(client, tokens['admin'], image_bytes('PNG'), title='Hai nơi')
+                          .get_json()['id'], headers=admin, json={'boards': [hall, upstairs]}).get_json()
+    assert client.delete(API + '/boards/%d' % hall, headers=admin).status_code == 200
+    listed = {m['title']: m for m in client.get(API + '/media', headers=admin).get_json()}
+    assert (listed['Chỉ sảnh']['active'], listed['Chỉ sảnh']['boards']) == (False, [])
+    assert (listed['Hai nơi']['active'], listed['Hai nơi']['boards']) == (True, [upstairs])
+    assert shared['boards'] == [hall, upstairs] and alone['active']

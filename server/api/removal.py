@@ -14,6 +14,7 @@ from server.auth import requires
 from server.errors import Conflict, NotFound
 from server.extensions import db
 from server.live import connections, events
+from server.media import items as media_items
 from server.models import Appointment, Board, Dossier, Procedure, Service, Ticket
 from server.queueing.tickets import find_counter
 
@@ -90,8 +91,9 @@ def delete_board(board_id):
     """Remove a board: it holds no history; a TV still showing it falls back to every line."""
     with db.atomic():
         board = find_board(board_id)
+        paused = media_items.board_removed(board.id)   # its own media would otherwise play on every board
         board.delete_instance()
-        audit(None, 'board_deleted', actor(), id=board_id, name=board.name)
+        audit(None, 'board_deleted', actor(), id=board_id, name=board.name, media_paused=paused)
         _office_changed()
     return jsonify({'id': board_id, 'deleted': True})
 

@@ -120,6 +120,18 @@ def update(item, fields, boards, actor):
     return concerned(before, before if boards is None else boards)
 
 
+def board_removed(board_id):
+    """Before a board is removed (in its transaction): the items chosen for it alone are paused, so that they do
+    not turn into items for every board; the ids of those paused."""
+    placed = [placement.media_id for placement in MediaBoard.select().where(MediaBoard.board == board_id)]
+    alone = [media_id for media_id in placed
+             if MediaBoard.select().where(MediaBoard.media == media_id).count() == 1]
+    if alone:
+        Media.update(active=False).where(Media.id.in_(alone)).execute()
+    MediaBoard.delete().where(MediaBoard.board == board_id).execute()
+    return alone
+
+
 def delete(item, actor):
     """Remove an item and, once that is committed, its file; the boards concerned."""
     before = boards_of(item)
