@@ -67,7 +67,8 @@ def paths(op, path_param, query, array):
         '/reports.xlsx': download(
             'The same as an Excel workbook', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
             'Vietnamese headers: a summary sheet (Tổng hợp) with both periods, then Lĩnh vực, Quầy, Cán bộ, Theo '
-            'giờ, Lịch hẹn, Mức độ hài lòng; numbers and dates are real cells with formats (dd/mm/yyyy).'),
+            'giờ, Lịch hẹn, Mức độ hài lòng, each figure followed by the period before\'s ("... (kỳ trước)"); numbers '
+            'and dates are real cells with formats (dd/mm/yyyy).'),
         '/reports.csv': download(
             'The same as CSV', 'text/csv',
             'UTF-8 with a byte order mark, comma-separated: the periods, then one section per table (its title, '

@@ -1,5 +1,6 @@
 """The report as files: an .xlsx workbook (a summary sheet, then one sheet per table) and a CSV of the same
-tables, both with Vietnamese headers (the user's language) built from one description of the tables.
+tables, both with Vietnamese headers (the user's language) built from one description of the tables; each table
+gives this period's figures, then the same figures of the period before.
 
 CSV: UTF-8 with a byte order mark (so Excel on Windows reads the diacritics), comma-separated, one section
 per table: its title on a line, its header, its rows, then an empty line. Numbers use a dot for decimals,
