@@ -17,13 +17,15 @@ def test_the_desk_page_has_the_results_section(client, office):
     make_staff('letan', 'desk')
     log_in_client(client, 'letan')
     html = client.get('/desk').get_data(as_text=True)
-    for text in ('Trả kết quả', 'Báo hồ sơ đã có kết quả', 'Mã hồ sơ', 'Họ tên người nộp', 'Hồ sơ chờ trả',
-                 'Hạn nhận', 'Báo có kết quả'):
+    for text in ('Hồ sơ: tiếp nhận và trả kết quả', 'Tiếp nhận hồ sơ', 'Mã hồ sơ', 'Họ tên người nộp', 'Ngày hẹn trả',
+                 'Hồ sơ chờ trả', 'Hồ sơ đang giải quyết', 'Hạn nhận', 'Báo có kết quả', 'Mã nhận kết quả',
+                 'Công dân không có mã: đối chiếu CCCD', 'Mất hoặc không nhận được tin nhắn'):
         assert text in html, text
     assert 'id="dossier-form"' in html and 'name="dossier_code" required maxlength="32"' in html
+    assert 'id="handover-dialog"' in html
     strings = embedded_json(html, 'strings')
-    assert strings['collected'] == 'Đã trả' and strings['overdue'] == 'Quá hạn'
-    assert strings['dossier_collected'] == 'Đã trả kết quả hồ sơ {code}.'
+    assert strings['handover'] == 'Trả kết quả' and strings['make_ready'] == 'Có kết quả'
+    assert strings['overdue'] == 'Quá hạn' and strings['dossier_collected'] == 'Đã trả kết quả hồ sơ {code}.'
 
 
 def test_the_api_the_section_uses(app, client, office):
@@ -76,8 +78,13 @@ def test_desks_are_told_when_a_result_changes_and_boards_are_not(app, client, of
     assert events(desk) == []                   # nothing changed, nothing sent
 
 
+def stored_pickup_code(server, code):
+    with closing(sqlite3.connect(str(server.data_dir / 'luot.db'))) as connection:
+        return connection.execute('SELECT pickup_code FROM dossier WHERE code = ?', (code,)).fetchone()[0]
+
+
 @pytest.mark.browser
-def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
+def test_desk_receives_marks_ready_and_hands_over_against_the_code(live_server, page_in):
     expect = expect_page()
     server = live_server(demo=True)
     page = page_in(1920, 1080)
@@ -85,56 +92,99 @@ def test_desk_marks_a_result_ready_and_hands_it_over(live_server, page_in):
     page.on('pageerror', lambda error: errors.append(str(error)))
     log_in_page(page, server, '/desk', 'letan', server.password('letan'))
     expect(page.locator('#dossiers-empty')).to_be_visible()
-    other_desk = page_in(1280, 800)                 # a second desk sees the same list without reloading
+    expect(page.locator('#processing-empty')).to_be_visible()
+    other_desk = page_in(1280, 800)                 # a second desk sees the same lists without reloading
     log_in_page(other_desk, server, '/desk', 'letan', server.password('letan'))
     expect(other_desk.locator('#dossiers-empty')).to_be_visible()
 
     form = page.locator('#dossier-form')
-    form.locator('[name=dossier_code]').fill('HS-2026-0153')
+    form.locator('[name=dossier_code]').fill('000.00.20.H57-231205-0001')
     form.locator('[name=dossier_name]').fill('Nguyễn Thị Hoa')
     form.locator('[name=dossier_phone]').fill('0905 123 456')
     form.locator('[name=dossier_service]').select_option('HT')
+    form.locator('.receive-button').click()
+    expect(page.locator('#message')).to_have_text('Hãy nhập ngày hẹn trả (dd/mm/yyyy) để tiếp nhận hồ sơ.')
+    due = (datetime.date.today() + datetime.timedelta(days=5)).strftime('%d/%m/%Y')
+    form.locator('[name=dossier_due_on]').fill(due)
     with page.expect_response(lambda r: r.url.endswith('/api/v1/dossiers') and r.request.method == 'POST') as answer:
-        form.locator('button[type=submit]').click()
+        form.locator('.receive-button').click()
     assert answer.value.status == 201, answer.value.text()
+    expect(page.locator('#message')).to_have_text('Đã tiếp nhận hồ sơ 000.00.20.H57-231205-0001, hẹn trả ngày %s.' % due)
+    received = page.locator('#processing tr[data-dossier="000.00.20.H57-231205-0001"]')
+    expect(received).to_contain_text('Nguyễn Thị Hoa')
+    expect(received).to_contain_text('0905 *** 456')
+    expect(received).to_contain_text(due)
+    expect(other_desk.locator('#processing tr[data-dossier="000.00.20.H57-231205-0001"]')).to_be_visible(timeout=5000)
+
+    with page.expect_response(lambda r: r.url.endswith('/ready')) as answer:
+        received.locator('[data-action=make_ready]').click()
     pickup = datetime.date.fromisoformat(answer.value.json()['pickup_by']).strftime('%d/%m/%Y')
     expect(page.locator('#message')).to_have_text(
-        'Đã báo hồ sơ HS-2026-0153 có kết quả, hạn nhận %s. Tin nhắn báo đã được xếp gửi.' % pickup)
-    row = page.locator('#dossiers tr[data-dossier="HS-2026-0153"]')
-    expect(row).to_contain_text('Nguyễn Thị Hoa')
+        'Đã báo hồ sơ 000.00.20.H57-231205-0001 có kết quả, hạn nhận %s. Tin nhắn báo đã được xếp gửi.' % pickup)
+    expect(page.locator('#pickup-note')).to_be_hidden()        # the SMS carries the code: staff do not see it
+    row = page.locator('#dossiers tr[data-dossier="000.00.20.H57-231205-0001"]')
     expect(row).to_contain_text('Hộ tịch')
-    expect(row).to_contain_text('0905 *** 456')
     expect(row).to_contain_text(pickup)
-    expect(form.locator('[name=dossier_code]')).to_have_value('')
-    expect(other_desk.locator('#dossiers tr[data-dossier="HS-2026-0153"]')).to_contain_text('Nguyễn Thị Hoa',
-                                                                                          timeout=5000)
+    expect(page.locator('#processing-empty')).to_be_visible()
 
-    form.locator('[name=dossier_code]').fill('HS-2026-0153')
-    form.locator('[name=dossier_name]').fill('Trùng mã')
-    form.locator('button[type=submit]').click()
-    expect(page.locator('#message')).to_have_text('Hồ sơ HS-2026-0153 đã được báo có kết quả.')
-
+    # A file received elsewhere, ready now, with no phone: staff are shown its code for the citizen.
     form.locator('[name=dossier_code]').fill('HS-2026-0099')
     form.locator('[name=dossier_name]').fill('Phan Văn Khải')
-    form.locator('[name=dossier_phone]').fill('')
-    form.locator('button[type=submit]').click()
+    with page.expect_response(lambda r: r.url.endswith('/api/v1/dossiers') and r.request.method == 'POST') as answer:
+        form.locator('.ready-button').click()
+    shown = answer.value.json()['pickup_code']
+    expect(page.locator('#pickup-note')).to_contain_text('mã nhận kết quả của hồ sơ HS-2026-0099 là %s' % shown)
     expect(page.locator('#dossiers tbody tr')).to_have_count(2)
-    # The older file passes its deadline (as if days went by): it comes first, marked.
     with closing(sqlite3.connect(str(server.data_dir / 'luot.db'))) as connection, connection:
         connection.execute("UPDATE dossier SET pickup_by = '2020-01-01' WHERE code = 'HS-2026-0099'")
     page.reload()
     first = page.locator('#dossiers tbody tr').first
     expect(first).to_have_attribute('data-dossier', 'HS-2026-0099')
     expect(first).to_have_class(re.compile(r'\boverdue\b'))
-    expect(first).to_contain_text('Quá hạn')
     expect(page.locator('#dossier-count')).to_have_text('(2 hồ sơ, 1 quá hạn)')
     screenshot(page, 'desk-dossiers-1920x1080', full_page=True)
 
-    page.once('dialog', lambda dialog: dialog.accept())
-    row.locator('[data-action=collected]').click()
-    expect(page.locator('#message')).to_have_text('Đã trả kết quả hồ sơ HS-2026-0153.')
+    # The hand-over asks for the SMS's code: a wrong one is refused in the dialog and changes nothing.
+    secret = stored_pickup_code(server, '000.00.20.H57-231205-0001')
+    row.locator('[data-action=handover]').click()
+    dialog = page.locator('#handover-dialog')
+    expect(dialog).to_be_visible()
+    expect(dialog.locator('.handover-name')).to_have_text('Nguyễn Thị Hoa')
+    dialog.locator('[name=pickup_code]').fill('%06d' % ((int(secret) + 1) % 10 ** 6))
+    dialog.locator('button[value=code]').click()
+    expect(dialog.locator('.handover-error')).to_have_text('Mã nhận kết quả không đúng.')
+    expect(dialog).to_be_visible()
+    screenshot(page, 'desk-handover-1920x1080')
+    dialog.locator('[name=pickup_code]').fill(secret[:3] + ' ' + secret[3:])
+    dialog.locator('button[value=code]').click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator('#message')).to_have_text('Đã trả kết quả hồ sơ 000.00.20.H57-231205-0001.')
     expect(page.locator('#dossiers tbody tr')).to_have_count(1)
     expect(other_desk.locator('#dossiers tbody tr')).to_have_count(1, timeout=5000)
+
+    # The citizen without the code: a CCCD check, with its reason.
+    first.locator('[data-action=handover]').click()
+    dialog.locator('[name=reason]').select_option('no_phone')
+    dialog.locator('button[value=checked_id]').click()
+    expect(page.locator('#message')).to_have_text('Đã trả kết quả hồ sơ HS-2026-0099.')
+    expect(page.locator('#dossiers-empty')).to_be_visible()
     status, collected = call_api(server, 'GET', '/dossiers?status=collected', server.token('desk'))
-    assert status == 200 and [d['code'] for d in collected] == ['HS-2026-0153']
+    assert status == 200 and sorted(d['code'] for d in collected) == ['000.00.20.H57-231205-0001', 'HS-2026-0099']
     assert errors == []
+
+
+@pytest.mark.browser
+def test_desk_dossiers_at_laptop_size(live_server, page_in):
+    expect = expect_page()
+    server = live_server(demo=True)
+    due = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    status, _made = call_api(server, 'POST', '/dossiers', server.token('desk'), {
+        'code': 'HS-2026-0153', 'name': 'Lê Văn Tám', 'status': 'processing', 'due_on': due})
+    assert status == 201
+    page = page_in(1366, 768)
+    log_in_page(page, server, '/desk', 'letan', server.password('letan'))
+    expect(page.locator('#processing tr[data-dossier="HS-2026-0153"]')).to_be_visible()
+    page.locator('#dossier-form').scroll_into_view_if_needed()
+    screenshot(page, 'desk-dossiers-1366x768')
+    box = page.locator('#dossier-form .receive-button').bounding_box()
+    assert box and box['x'] + box['width'] <= 1366

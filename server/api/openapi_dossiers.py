@@ -14,7 +14,8 @@ def schemas():
                    status={'enum': list(DOSSIER_STATUSES)}, ready_at=nullable(TIME), pickup_by=nullable(DAY),
                    overdue={'type': 'boolean', 'description': 'Ready and past its pickup deadline.'},
                    collected_at=nullable(TIME), received_at=nullable(TIME),
-                   due_on=nullable({**DAY, 'description': 'The promised result date (giấy hẹn), when received.'}))
+                   due_on=nullable({**DAY, 'description': 'The promised result date (giấy hẹn), when received.'}),
+                   late={'type': 'boolean', 'description': 'Still processing after its promised date.'})
     return {
         'Dossier': obj(list(dossier), **dossier),
         'DossierMadeReady': obj(list(dossier), **dossier, pickup_code={

@@ -38,7 +38,8 @@ def dossier_dict(dossier, today=None, pickup_code=False):
               'pickup_by': dossier.pickup_by.isoformat() if dossier.pickup_by else None,
               'overdue': dossier.status == 'ready' and bool(dossier.pickup_by) and dossier.pickup_by < today,
               'collected_at': iso(dossier.collected_at), 'received_at': iso(dossier.received_at),
-              'due_on': dossier.due_on.isoformat() if dossier.due_on else None}
+              'due_on': dossier.due_on.isoformat() if dossier.due_on else None,
+              'late': dossier.status == 'processing' and bool(dossier.due_on) and dossier.due_on < today}
     if pickup_code:
         answer['pickup_code'] = dossier.pickup_code
     return answer

@@ -12,3 +12,5 @@ def register(app):
     app.register_blueprint(guides.bp)
     from server.pages import rating
     app.register_blueprint(rating.bp)
+    from server.pages import lookup
+    app.register_blueprint(lookup.bp)

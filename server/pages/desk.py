@@ -2,6 +2,7 @@
 from flask import Blueprint, g, render_template
 from flask_babel import gettext as _
 
+from server import labels
 from server.auth import page
 from server.pages.counter import staff_context
 from server.queueing import printing
@@ -41,10 +42,15 @@ def desk_strings():
         'not_given': '—',   # an empty field shows as a dash, as in every table
         'dossier_ready': _('Đã báo hồ sơ %(code)s có kết quả, hạn nhận %(date)s.', code='{code}', date='{date}'),
         'dossier_sms': _('Tin nhắn báo đã được xếp gửi.'),
+        'dossier_received': _('Đã tiếp nhận hồ sơ %(code)s, hẹn trả ngày %(date)s.', code='{code}', date='{date}'),
+        'pickup_shown': _('Công dân không có số điện thoại: mã nhận kết quả của hồ sơ %(code)s là %(pickup)s. Hãy '
+                          'báo hoặc ghi mã này cho công dân; khi trả có thể đối chiếu CCCD.', code='{code}',
+                          pickup='{pickup}'),
+        'due_required': _('Hãy nhập ngày hẹn trả (dd/mm/yyyy) để tiếp nhận hồ sơ.'),
         'dossier_collected': _('Đã trả kết quả hồ sơ %(code)s.', code='{code}'),
-        'confirm_collected': _('Xác nhận công dân đã nhận kết quả hồ sơ %(code)s?', code='{code}'),
-        'collected': _('Đã trả'), 'overdue': _('Quá hạn'),
+        'handover': _('Trả kết quả'), 'make_ready': _('Có kết quả'), 'overdue': _('Quá hạn'), 'late': _('Quá hẹn'),
         'dossiers_n': _('(%(n)s hồ sơ, %(late)s quá hạn)', n='{n}', late='{late}'),
+        'processing_n': _('(%(n)s hồ sơ, %(late)s quá hẹn)', n='{n}', late='{late}'),
     }
 
 
@@ -54,4 +60,4 @@ def index():
     """The front desk: issue tickets for citizens, find, reprint, cancel and move them, watch the lines."""
     # Without a printer for this desk "In phiếu" starts unticked, and says why.
     return render_template('desk/index.html', has_printer=printing.printer_for(g.principal) is not None,
-                           **staff_context(desk_strings()))
+                           handover_reasons=labels.texts(labels.HANDOVER_REASON), **staff_context(desk_strings()))

@@ -15,6 +15,8 @@ bp = Blueprint('kiosk', __name__)
 SPEECH_RULE = '/display/speech.wav'
 # The booking-code keyboard: every digit (a phone number works too), then the letters a code may hold.
 CODE_KEYS = '1234567890' + ''.join(c for c in CODE_ALPHABET if c.isalpha())
+# A receipt's file code ("000.00.20.H57-231205-0001"): every digit and letter, the dot and the dash.
+LOOKUP_KEYS = '1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ.-'
 # The reasons a citizen may choose on the kiosk, in this order; their words are the desk's too (labels.py).
 PRIORITY_CHOICES = ('elderly', 'disabled', 'pregnant', 'child')
 RESET_SECONDS = 30   # back to Vietnamese and the start screen after a ticket or when left alone this long
@@ -84,6 +86,7 @@ def kiosk_strings():
         'notice_paper_out': _('Máy in hết giấy. Ông/bà vẫn lấy số được, xin ghi nhớ số hiện trên màn hình.'),
         'notice_no_printer': _('Máy lấy số này không in phiếu: xin ghi nhớ số hiện trên màn hình.'),
         'countdown': _('Tự quay lại sau {n} giây'),
+        'lookup_empty': _('Xin nhập mã hồ sơ trên giấy biên nhận.'),
     }
 
 
@@ -93,6 +96,6 @@ def index():
     """The kiosk's single page; kiosk.js switches its screens and listens on /display."""
     return render_template('kiosk/index.html', services=kiosk_services(), printer=kiosk_printer(),
                            strings=kiosk_strings(), speech_url=speech_url(),
-                           office_name=settings.get('office_name'), code_keys=CODE_KEYS,
+                           office_name=settings.get('office_name'), code_keys=CODE_KEYS, lookup_keys=LOOKUP_KEYS,
                            privacy=retention_notice(), reset_seconds=reset_seconds(),
                            priorities=priority_choices())

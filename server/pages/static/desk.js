@@ -1,5 +1,6 @@
 // The front desk: issue tickets for citizens; find, reprint, cancel, return and move them; every line live.
 import {api} from './api.js';
+import {dossiersSoon, startDossiers} from './desk_dossiers.js';
 import {chooseService, clockTime, connectLive, debounce, el, maskPhone, printerLine, priorityLabel, say,
         statusLabel} from './staff.js';
 import {fill, strings} from './strings.js';
@@ -105,8 +106,7 @@ async function act(action, ticket, button) {
     say(message, error.message, 'error');
   } finally {
     button.disabled = false;
-    if (action === collect) dossiersSoon();
-    else searchSoon();
+    searchSoon();
   }
 }
 
@@ -182,64 +182,9 @@ async function refreshWaiting() {
   renderLines();
 }
 
-/* Results to collect: mark a file ready (the citizen gets an SMS), hand it over; overdue ones first. */
-
-const dayMonthYear = date => date ? date.slice(0, 10).split('-').reverse().join('/') : '';
-
-function dossierRow(dossier) {
-  const service = state.services.find(s => s.code === dossier.service);
-  return el('tr', {'data-dossier': dossier.code, class: dossier.overdue ? 'overdue' : ''},
-            el('td', {class: 'number'}, dossier.code), el('td', {}, dossier.name),
-            el('td', {}, maskPhone(dossier.phone)), el('td', {}, service ? service.name : dossier.service || ''),
-            el('td', {}, dayMonthYear(dossier.ready_at)),
-            el('td', {}, dayMonthYear(dossier.pickup_by),
-               dossier.overdue ? el('span', {class: 'pill overdue-pill'}, strings.overdue) : ''),
-            el('td', {class: 'row-actions'}, el('button', {
-              type: 'button', class: 'row-action', 'data-action': 'collected',
-              onclick: event => act(collect, dossier, event.currentTarget)}, strings.collected)));
-}
-
-async function refreshDossiers() {
-  const ready = await api('GET', '/api/v1/dossiers?status=ready');
-  ready.sort((a, b) => (b.overdue - a.overdue) || a.pickup_by.localeCompare(b.pickup_by) || a.code.localeCompare(b.code));
-  $('dossiers').tBodies[0].replaceChildren(...ready.map(dossierRow));
-  $('dossiers').hidden = !ready.length;
-  $('dossiers-empty').hidden = ready.length > 0;
-  $('dossier-count').textContent = ready.length
-    ? fill(strings.dossiers_n, {n: ready.length, late: ready.filter(d => d.overdue).length}) : '';
-}
-
-async function collect(dossier) {
-  if (!confirm(fill(strings.confirm_collected, dossier))) return null;
-  await api('POST', `/api/v1/dossiers/${encodeURIComponent(dossier.code)}/collected`);
-  return fill(strings.dossier_collected, dossier);
-}
-
-async function markReady(event) {
-  event.preventDefault();
-  const form = event.target, data = new FormData(form);
-  const body = {code: data.get('dossier_code').trim(), name: data.get('dossier_name').trim(),
-                phone: data.get('dossier_phone').trim() || null, service: data.get('dossier_service') || null};
-  const button = form.querySelector('button[type=submit]');
-  button.disabled = true;
-  try {
-    const dossier = await api('POST', '/api/v1/dossiers', body);
-    say(message, fill(strings.dossier_ready, {code: dossier.code, date: dayMonthYear(dossier.pickup_by)}) +
-        (dossier.phone ? ' ' + strings.dossier_sms : ''), 'ok');
-    form.reset();
-  } catch (error) {
-    say(message, error.message, 'error');
-    if (/phone/.test(error.code)) form.elements.dossier_phone.focus();
-  } finally {
-    button.disabled = false;
-    dossiersSoon();
-  }
-}
-
 const guarded = fn => () => fn().catch(error => say(message, error.message, 'error'));
 const searchSoon = debounce(guarded(search), 200);
 const waitingSoon = debounce(guarded(refreshWaiting));
-const dossiersSoon = debounce(guarded(refreshDossiers));
 
 function setLines(services) {
   if (services) state.lines = services;
@@ -260,14 +205,10 @@ async function start() {
   });
   $('issued-reprint').addEventListener('click', event => act(reprint, state.issued, event.currentTarget));
   const updatePrinter = printerLine($('printers'), JSON.parse($('printer-states').textContent));
-  $('dossier-form').addEventListener('submit', markReady);
   try {
     state.services = await api('GET', '/api/v1/services');
     renderServiceChoices();
-    $('dossier-service').append(...state.services.map(s => el('option', {value: s.code}, s.name)));
-    dossiersSoon();
-    // Other desks' changes arrive as dossiers_changed; this only moves files past their deadline.
-    setInterval(dossiersSoon, 3600000);
+    startDossiers(state.services);
   } catch (error) {
     say(message, error.message, 'error');
   }
