@@ -200,3 +200,25 @@ def test_the_guide_link_follows_the_public_url(app, client, office, tokens):
     app.config['PUBLIC_URL'] = 'https://luot.haichau.example/'
     made = client.post(API + '/procedures', headers=admin_of(tokens), json={'service': 'HT', 'name': 'Khai tử'})
     assert made.get_json()['guide'] == 'https://luot.haichau.example/thu-tuc/%d' % made.get_json()['id']
+
+
+def test_an_existing_service_takes_the_catalogue_procedures_it_lacks(client, office, tokens):
+    admin = admin_of(tokens)
+    client.post(API + '/procedures', headers=admin, json={'service': 'HT', 'name': 'ĐĂNG KÝ KHAI SINH'})
+    answer = client.post(API + '/procedures/catalogue', headers=admin, json={'service': 'HT'})
+    assert answer.status_code == 201
+    entries = catalogue.entries_of('ho-tich')
+    assert answer.get_json()['added'] == len(entries) - 1     # its own khai sinh is kept, not doubled
+    names = [row['name'] for row in procedures_of(client, tokens, 'HT')]
+    assert names[0] == 'ĐĂNG KÝ KHAI SINH' and len(names) == len(entries)
+    again = client.post(API + '/procedures/catalogue', headers=admin, json={'service': 'HT'})
+    assert again.get_json()['added'] == 0
+    # a service that covers another field, or two, names the field
+    land = client.post(API + '/procedures/catalogue', headers=admin, json={'service': 'CT', 'field': 'dat-dai'})
+    assert land.get_json()['added'] == len(catalogue.entries_of('dat-dai'))
+    for body in ({'service': 'CT', 'field': 'khong-co'},):
+        refused = client.post(API + '/procedures/catalogue', headers=admin, json=body)
+        assert refused.status_code == 400 and refused.get_json()['error']['code'] == 'unknown_field'
+    client.post(API + '/services', headers=admin, json={'code': 'KD', 'name': 'Kinh doanh', 'prefix': 'K'})
+    refused = client.post(API + '/procedures/catalogue', headers=admin, json={'service': 'KD'})
+    assert refused.status_code == 400 and 'Kinh doanh' in refused.get_json()['error']['message']

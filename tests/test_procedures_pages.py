@@ -122,8 +122,21 @@ def test_the_console_imports_a_list_and_prints_an_a4_sheet(live_server, page_in,
     dialog.locator('[name="aliases"]').fill('kết hôn; cưới')
     dialog.locator('button[type="submit"]').click()
     expect(marriage).to_contain_text('kết hôn; cưới')
+    form = page.locator('#catalogue-procedures')
+    form.locator('[name="service"]').select_option('CS')
+    form.locator('[name="field"]').select_option('van-hoa')
+    form.locator('button[type="submit"]').click()
+    expect(page.locator('#notice')).to_have_text('Đã thêm 8 thủ tục từ danh mục.')
+    expect(page.locator('#procedures-CS')).to_contain_text('Xét tặng danh hiệu Gia đình văn hóa hằng năm')
     page.set_viewport_size({'width': 1366, 'height': 768})
     screenshot(page, 'admin-procedures-1366x768', full_page=False)
+    guide = page.locator('#procedures-TP a', has_text='Trang của bộ phận').first
+    with page.expect_popup() as opened:
+        guide.click()
+    public = opened.value
+    expect(public.locator('#guide h1')).to_be_visible()
+    public.set_viewport_size({'width': 390, 'height': 844})   # the phone that scanned the code
+    screenshot(public, 'guide-page-390x844', full_page=True)
 
     page.goto(server.url + '/admin/procedures/sheet?service=HT')
     count = len(procedures_of(server, 'HT'))

@@ -46,6 +46,12 @@ def paths(op, path_param, query, array):
                                     'begins with an apostrophe.'),
         '/procedures.xlsx': download('The procedures as an Excel workbook', XLSX, 'Every cell is a text.'),
         '/procedures/import': {'post': upload},
+        '/procedures/catalogue': {'post': op(
+            'Add the catalogue\'s procedures of a standard field to a service', ('admin',), ref('CatalogueAdded'),
+            'CatalogueChoice', 201, (404,), tag, description=(
+                'The field is the one the service is named after unless "field" names one (for a service covering '
+                'two, such as Đất đai - Xây dựng); the procedures the service already has (by name, any case) are '
+                'left as they are. 400 unknown_field.'))},
     }
 
 
@@ -62,5 +68,10 @@ def schemas():
                             aliases=ALIASES, guide_url=GUIDE_URL, sort_order=INTEGER),
         'ProcedureChange': obj((), name=string(200, minLength=1), active=BOOLEAN, aliases=ALIASES,
                                guide_url=GUIDE_URL, sort_order=INTEGER),
+        'CatalogueChoice': obj(['service'], service=string(16, minLength=1), field=string(
+            64, description='A catalogue field key: ho-tich, chung-thuc, dat-dai, xay-dung, tu-phap, '
+                            'lao-dong-thuong-binh-va-xa-hoi, van-hoa.')),
+        'CatalogueAdded': obj(['field', 'added'], field=string(64), added=INTEGER,
+                              rows=INTEGER),
         'ProceduresImported': obj(['rows', 'added', 'updated'], rows=INTEGER, added=INTEGER, updated=INTEGER),
     }

@@ -196,3 +196,22 @@ def import_rows(rows):
             Procedure.update(name=values['name'], **fields).where(Procedure.id == existing.id).execute()
             updated += 1
     return added, updated
+
+
+@bp.post('/procedures/catalogue')
+@requires('admin')
+def add_catalogue_procedures():
+    """The catalogue's procedures of a field that the service lacks (by name): its own field by default."""
+    body = json_body()
+    service = open_service(text(body, 'service', 16, required=True))
+    key = text(body, 'field', 64)
+    field = catalogue.field_by_key(key) if key else catalogue.field_for_service(service.name)
+    if field is None:
+        raise Invalid(_('Hãy chọn lĩnh vực chuẩn: tên lĩnh vực "%(name)s" không phải tên một lĩnh vực chuẩn.',
+                        name=service.name) if not key else _('Không có lĩnh vực chuẩn "%(key)s".', key=key),
+                      'unknown_field')
+    with db.atomic():
+        added = procedures.add_entries(service, catalogue.entries_of(field.key))
+        audit(None, 'procedures_added_from_catalogue', actor(), service=service.code, field=field.key,
+              added=len(added))
+    return jsonify({'field': field.key, 'added': len(added), 'rows': len(added)}), 201

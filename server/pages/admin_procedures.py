@@ -30,7 +30,9 @@ def procedure_list():
     services = _service_choices()
     rows = [procedure_dict(p) for p in procedures.ordered()]
     fields = {s['code']: catalogue.field_for_service(s['name']) for s in services}
-    return render_template('admin/procedures.html', services=services, procedures=rows, fields=fields)
+    choices = [(field, len(catalogue.entries_of(field.key))) for field in catalogue.FIELDS]
+    return render_template('admin/procedures.html', services=services, procedures=rows, fields=fields,
+                           catalogue_fields=choices)
 
 
 @bp.get('/admin/procedures/sheet')
