@@ -17,6 +17,7 @@ def _parser():
                              '(LUOT_DATABASE_URL) and Redis (LUOT_MESSAGE_QUEUE), on Linux')
     parser.add_argument('--certfile', default=None, help='serve HTTPS with this certificate (PEM), with --keyfile')
     parser.add_argument('--keyfile', default=None, help="the certificate's private key (PEM)")
+    parser.add_argument('--version', action='version', version='Lượt %s' % _version())
     sub = parser.add_subparsers(dest='command')
     token = sub.add_parser('token', help='device and API tokens')
     token_sub = token.add_subparsers(dest='token_command', required=True)
@@ -27,8 +28,18 @@ def _parser():
     create.add_argument('--data-dir', dest='token_data_dir', default=None)
     from server.access.staff_command import add_parser as add_staff_parser
     add_staff_parser(sub)
+    from server.desktop import add_options as add_desktop_options
+    add_desktop_options(sub.add_parser('desktop', help="the office PC's window: starts the server, shows its state"))
     _add_records_commands(sub)
     return parser
+
+
+def _version():
+    from importlib import metadata
+    try:
+        return metadata.version('luot')
+    except metadata.PackageNotFoundError:
+        return '?'
 
 
 def _add_records_commands(sub):
@@ -93,6 +104,8 @@ def _serve(args):
             print('  %s/%s' % (base, page))
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop_on_signal)
+    if hasattr(signal, 'SIGBREAK'):     # Windows: how the office PC's window stops its server child
+        signal.signal(signal.SIGBREAK, _stop_on_signal)
 
     from server.host.duties import start_process
 
@@ -135,6 +148,10 @@ def run(argv=None):
         elif args.command == 'staff':
             from server.access.staff_command import create as create_staff
             sys.exit(create_staff(args))
+        elif args.command == 'desktop':
+            from server.desktop.app import run as open_window
+            sys.exit(open_window(args.desktop_host or args.host, args.desktop_port or args.port,
+                                 args.desktop_data_dir or args.data_dir))
         elif args.command in ('backup', 'restore', 'purge'):
             _records_command(args)
         else:

@@ -10,5 +10,6 @@ def register(app):
     from server.api import media  # noqa: F401
     from server.api import dossiers  # noqa: F401
     from server.api import procedures  # noqa: F401
+    from server.api import overview  # noqa: F401
     from server.api.blueprint import bp
     app.register_blueprint(bp)
