@@ -3,14 +3,16 @@ phone page or the counter's tablet; each row records the line, counter and staff
 ticket; the tablet hears of the tickets its counter finishes over /display; the comment is erased with the
 rest of the personal data."""
 import datetime
+import threading
 
 import pytest
+import socketio as socketio_client
 
 from server.db import personal_data
 from server.extensions import db, socketio
 from server.models import AuditEvent, Counter, Rating, Service, Staff, Ticket
 from tests.conftest import bearer, make_staff
-from tests.helpers import API, csrf_of, issue, log_in_client
+from tests.helpers import API, api, call_api, csrf_of, issue, log_in_client, wait_for
 
 NOW = datetime.datetime(2026, 6, 1, 3, 0)      # naive UTC, 10:00 in the office
 
@@ -248,7 +250,7 @@ def test_the_tablet_page_is_for_a_paired_device_and_a_known_counter(app, client,
     page = client.get('/rate?counter=1')
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'Mời ông/bà đánh giá sau khi được phục vụ' in html and 'Quầy 1' in html
-    for bad in ('9', 'x', '0', ''):
+    for bad in ('9', 'x', '0', '1000'):
         missing = client.get('/rate?counter=' + bad)
         assert missing.status_code == 404 and 'Không có quầy số' in missing.get_data(as_text=True)
     board = app.test_client()
@@ -287,3 +289,40 @@ def test_a_citizens_erasure_takes_their_comments_too(app, client, office, tokens
     assert answer.status_code == 200 and answer.get_json()['erased']['ratings'] == 1
     with app.app_context(), db.connection_context():
         assert Rating.get_by_id(mine).comment == '' and Rating.get_by_id(other).comment == 'Tốt'
+
+
+def test_a_real_tablet_client_hears_its_counter_over_the_network(live_server):
+    server = live_server(demo=True)
+    kiosk, counter = server.token('kiosk'), server.token('counter')
+    heard, connected = [], threading.Event()
+    device = socketio_client.Client(reconnection=False)
+    device.on('connect', connected.set, namespace=NS)
+    for name in ('rating_asked', 'rating_recorded', 'snapshot', 'queue_changed', 'ticket_called'):
+        device.on(name, lambda data, name=name: heard.append((name, data)), namespace=NS)
+    device.connect(server.url, namespaces=[NS], auth={'token': kiosk, 'rating_counter': 3},
+                   transports=['websocket'], wait_timeout=10)
+    try:
+        assert connected.wait(10)
+        ticket = api(server, 'POST', '/tickets', kiosk, {'service': 'HT', 'print': False, 'name': 'Lê Văn Cường'})
+        api(server, 'POST', '/counters/3/call-next', counter)
+        api(server, 'POST', '/tickets/%d/complete' % ticket['id'], counter)
+        assert wait_for(lambda: heard)
+        assert heard == [('rating_asked', {'ticket': {'number': ticket['number'], 'track_id': track_id(ticket)}})]
+        assert call_api(server, 'POST', '/ratings', kiosk, {'track_id': track_id(ticket), 'score': 4,
+                                                            'source': 'tablet'})[0] == 201
+        assert wait_for(lambda: len(heard) == 2)
+        assert heard[1] == ('rating_recorded', {'ticket': {'number': ticket['number'],
+                                                           'track_id': track_id(ticket)}})
+    finally:
+        device.disconnect()
+    refused = socketio_client.Client(reconnection=False)
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        refused.connect(server.url, namespaces=[NS], auth={'token': server.token('display'), 'rating_counter': 3},
+                        transports=['websocket'], wait_timeout=10)
+
+
+def test_the_tablet_page_opened_bare_offers_the_counters(app, client, office, tokens):
+    client.get('/rate?token=' + tokens['kiosk'])
+    html = client.get('/rate').get_data(as_text=True)
+    assert 'Máy đánh giá này đặt ở quầy nào?' in html and 'rate.js' not in html
+    assert all('/rate?counter=%d' % n in html for n in (1, 2, 3))

@@ -38,6 +38,9 @@ def tablet_strings():
 @page('kiosk')
 def tablet():
     """The tablet's one page; rate.js listens on /display for the tickets this counter finishes."""
+    if not request.args.get('counter'):   # opened bare (paired by ?token=): choose the counter it stands at
+        return render_template('rating/rate.html', counter=None, counters=Counter.ordered(),
+                               office_name=settings.get('office_name'))
     number = request.args.get('counter', type=int)
     counter = Counter.get_or_none(Counter.number == number) if number and 1 <= number <= 999 else None
     if counter is None:
