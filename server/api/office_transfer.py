@@ -44,7 +44,8 @@ def office_document(identity=True):
         services.append({field: getattr(service, field) for field in (
             'code', 'name', 'prefix', 'description', 'active', 'sort_order', 'bookable', 'slot_minutes',
             'slot_capacity')})
-    procedures = [{'service': codes[p.service_id], 'name': p.name, 'aliases': _lines(p.aliases),
+    procedures = [{'service': codes[p.service_id], 'name': p.name,
+                   'aliases': [line for line in (p.aliases or '').splitlines() if line.strip()],
                    'guide_url': p.guide_url, 'active': p.active, 'sort_order': p.sort_order}
                   for p in Procedure.select().order_by(Procedure.service, Procedure.sort_order, Procedure.name)]
     served = {}
@@ -61,10 +62,6 @@ def office_document(identity=True):
             'holidays': [{'date': h.day.isoformat(), 'name': h.name} for h in Holiday.select().order_by(Holiday.day)],
             'settings': {key: value for key, value in sorted(stored.items())
                          if key in settings.DEFAULTS and (identity or key not in IDENTITY_SETTINGS)}}
-
-
-def _lines(value):
-    return [line for line in (value or '').splitlines() if line.strip()]
 
 
 @bp.get('/office-export')
