@@ -25,8 +25,11 @@ CATALOGUE = tuple(Candidate(('service', 'HT'), name, 'HT') for name in (
     'Hộ tịch', 'Đăng ký khai sinh', 'khai sinh', 'Đăng ký kết hôn', 'kết hôn', 'Đăng ký khai tử', 'khai tử'))
 
 
+OFFICE_NAMES = ('UBND phường Hòa Cường Bắc', 'Hòa Cường Bắc')   # as inbound.office_names() gives them
+
+
 def parse(text, own=OWN, fallback=CATALOGUE):
-    return parse_message(text, candidates=own, fallback=fallback, today=TODAY, office_names=())
+    return parse_message(text, candidates=own, fallback=fallback, today=TODAY, office_names=OFFICE_NAMES)
 
 
 def read(text):
@@ -60,6 +63,12 @@ SHAPES = [
     ('HG. Nguyen V. A. Chung thuc. 8h30. 25/12', ('Nguyen V. A', CT, '08:30', XMAS)),
     ('HG, Nguyen V. A, chung thuc, 8h, 25/12', ('Nguyen V. A', CT, '08:00', XMAS)),
     ('HG.Tran T.B.Chung thuc.9h.25/12', ('Tran T. B', CT, '09:00', XMAS)),
+    ('hg, nguyen v. an, chung thuc, 8h, 25/12', ('Nguyen V. An', CT, '08:00', XMAS)),
+    ('hg.pham v. an mai.chung thuc.15h30.25/12', ('Pham V. An Mai', CT, '15:30', XMAS)),
+    ('hg.nguyen v. a.chung thuc.8h.25/12', ('Nguyen V. A', CT, '08:00', XMAS)),
+    ('HG Nguyen Van A chung thuc 8h30.25/12', (A, CT, '08:30', XMAS)),
+    ('HG Nguyen V. An chung thuc 8h30 25/12', ('Nguyen V. An', CT, '08:30', XMAS)),
+    ('HG.Nguyen Van A.Chung thuc.12 giờ 30.25.12', (A, CT, '12:30', XMAS)),
     # times
     ('HG, Nguyen Van A, chung thuc, 8h, 25/12', (A, CT, '08:00', XMAS)),
     ('HG, Nguyen Van A, chung thuc, 8:30, 25/12', (A, CT, '08:30', XMAS)),
@@ -145,6 +154,9 @@ def test_there_are_many_shapes():
     ('An.CT.25.12.2026.8.30', ['An', 'CT', '25.12.2026', '8.30']),
     ('Nguyen V. A, UBND P. Hoa Cuong, TP. Da Nang', ['Nguyen V. A', 'UBND P. Hoa Cuong', 'TP. Da Nang']),
     ('An; CT - 8h\n25/12', ['An', 'CT', '8h', '25/12']),
+    ('An. CT 8h30 25/12', ['An. CT 8h30 25/12']),   # one stray full stop: spaces separate
+    ('An CT 8h30.25/12', ['An CT 8h30 25/12']),
+    ('sao y.chieu 4h.25/12', ['sao y', 'chieu 4h', '25/12']),
 ])
 def test_fields_are_cut_by_the_shape_of_each_full_stop(text, fields):
     assert split_fields(text) == fields

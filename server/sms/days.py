@@ -1,14 +1,16 @@
-"""Days and sessions said in words in an SMS: a weekday before a date ("thứ 6 25/12", "T6", "CN"), a day without
-a date ("mai", "ngày mai", "thứ 2 tuần sau") and a session without a time ("sáng", "buổi chiều").
+"""The time and the day of an SMS: those text.py finds by form ("8h30", "25/12"), and those said in words: a
+weekday beside a date ("thứ 6 25/12", "T6", "CN"), a day without a date ("mai", "ngày mai", "thứ 2 tuần sau"),
+a session with or without a time ("chiều 2h", "sáng", "buổi chiều").
 
-They work on the folded words of a message beside the times and dates text.py finds by form. Words that can be
+They work on the folded words of a message. Words that can be
 a name ("Mai", "Sang", "Thu Ba") count only where a name cannot be: alone in their field, or next to the time
 or the date."""
 import datetime
 import re
 from dataclasses import dataclass
 
-from server.sms.text import date_of, time_of
+from server.sms.fields import BadField
+from server.sms.text import date_of, find_time_and_date, time_of
 
 WEEKDAY_NAMES = ('hai', 'ba', 'tu', 'nam', 'sau', 'bay')
 # thứ 2 .. thứ 7 are Monday .. Saturday (weekday() 0 .. 5), chủ nhật Sunday.
@@ -157,3 +159,56 @@ def read_day(match, today):
     if match.next_week:
         return today + datetime.timedelta(days=7 - today.weekday() + match.value)
     return today + datetime.timedelta(days=(match.value - today.weekday() - 1) % 7 + 1)   # 1 to 7 days ahead
+
+
+def locate_time_and_date(words, fields, expected_fields):
+    """The word spans (first, end, match) of the time, of the date and of a weekday beside the date (or None);
+    a missing time or date is a BadField naming a stray number, or the field where it was due when the
+    message has expected_fields fields."""
+    folded, numbers = [word[1] for word in words], _pieces(words)
+    time, date = find_time_and_date([[word[1] for word in words if word[2] == number]
+                                     for number in sorted({word[2] for word in words})])
+    date = date or day_in_words(folded, numbers, [time])
+    weekday = weekday_beside(folded, numbers, date) if date and not isinstance(date[2], Said) else None
+    time = session_before_time(folded, numbers, time) if time else session_in_words(folded, numbers, [date, weekday])
+    for field, span, other, due in (('time', time, date, -2), ('date', date, time, -1)):
+        if span is None:
+            stray = [word[0] for index, word in enumerate(words)
+                     if not inside(index, other) and any(ch.isdigit() for ch in word[0])]
+            if stray or len(fields) >= expected_fields:
+                raise BadField(field, stray[0] if stray else fields[due])
+            raise BadField('format', ', '.join(fields))
+    return time, date, weekday
+
+
+def _pieces(words):
+    """A piece number for each word, for days and sessions said in words: the fields, each also ended by a
+    word with a full stop kept as an initial's ("sao y. chiều 4h" is two pieces)."""
+    numbers = []
+    for index, word in enumerate(words):
+        ends = index > 0 and (word[2] != words[index - 1][2] or words[index - 1][0].endswith('.'))
+        numbers.append((numbers[-1] if numbers else 0) + ends)
+    return numbers
+
+
+def read_spans(words, time_span, date_span, weekday_span, today):
+    """(start, day, session) the spans mean; a BadField quoting the words of one that means nothing, or
+    saying that the weekday said is not the date's ("thứ 5 25/12" when 25/12 is a Friday)."""
+    start, day = read_time(time_span[2]), read_day(date_span[2], today)
+    session = time_span[2].value if isinstance(time_span[2], Said) and time_span[2].kind == 'session' else None
+    for field, span, value in (('time', time_span, start or session), ('date', date_span, day)):
+        if value is None:
+            raise BadField(field, _raw(words, span[0], span[1]))
+    if weekday_span is not None and day.weekday() != weekday_span[2].value:
+        raise BadField('weekday', _raw(words, min(weekday_span[0], date_span[0]), max(weekday_span[1], date_span[1])),
+                        day=day, weekday=weekday_span[2].value)
+    return start, day, session
+
+
+def _raw(words, first, end):
+    return ' '.join(word[0] for word in words[first:end])
+
+
+def inside(index, span):
+    """Whether the word at index is in the span (None: in no span)."""
+    return span is not None and span[0] <= index < span[1]

@@ -9,12 +9,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from server.sms.days import (Said, day_in_words, read_day, read_time, session_before_time, session_in_words,
-                             weekday_beside)
-from server.sms.fields import split_fields
+from server.sms.days import inside, locate_time_and_date, read_spans
+from server.sms.fields import BadField, field_splits
 from server.sms.matching import (OFFICE_MATCH, PROCEDURE_MATCH, Candidate, folded_label, in_a_name, match_office,
                                  match_procedure, procedure_score)
-from server.sms.text import find_time_and_date, fold, incoming_text
+from server.sms.text import fold, incoming_text
 
 CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'  # no 0/O or 1/I: they are misread when typed back
 CODE_LENGTH = 6
@@ -78,14 +77,6 @@ class Invalid:
     weekday: int | None = None
 
 
-class _BadField(Exception):
-    """A wrong field found deep in the parser; parse_message answers it as Invalid."""
-
-    def __init__(self, field, value, suggestions=(), **said):
-        super().__init__(field)
-        self.field, self.value, self.suggestions, self.said = field, value, tuple(suggestions), said
-
-
 def parse_message(text, *, candidates, today, office_names=(), fallback=()):
     """What an SMS asks for: Book, Cancel, Move or Query; Invalid naming the wrong field; else Unknown.
     fallback: candidates tried only when none of candidates is close (the shipped catalogue's names)."""
@@ -94,19 +85,19 @@ def parse_message(text, *, candidates, today, office_names=(), fallback=()):
     command = COMMANDS.get(fold(found[1])) if found else None
     if command is None:
         return Unknown(text.strip())
-    fields = split_fields(text[found.end():])
+    splits = field_splits(text[found.end():])
     try:
         if command == 'HG':
-            return _read_booking(fields, (tuple(candidates), tuple(fallback)), today, tuple(office_names))
-        code, fields = _take_code(fields)
+            return _first_booking(splits, (tuple(candidates), tuple(fallback)), today, tuple(office_names))
+        code, fields = _take_code(splits[0])
         if command == 'DOI':
             words = _to_words(fields)
-            start, day, session = _read_spans(words, *_locate_time_and_date(words, fields, expected_fields=2), today)
+            start, day, session = read_spans(words, *locate_time_and_date(words, fields, expected_fields=2), today)
             if session:   # a move names its time: the citizen already has a slot to keep or leave
-                raise _BadField('time', session)
+                raise BadField('time', session)
             return Move(code, start, day)
         return Cancel(code) if command == 'HUY' else Query(code)
-    except _BadField as error:
+    except BadField as error:
         return Invalid(command, error.field, error.value, error.suggestions, **error.said)
 
 
@@ -121,31 +112,42 @@ def normalise_code(text):
 def _take_code(fields):
     """The booking code at the start of the fields ("ABC 234" or "ABC234 9h 26/11"), and the fields after it."""
     if not fields:
-        raise _BadField('format', '')
+        raise BadField('format', '')
     code = normalise_code(fields[0])
     if code:
         return code, fields[1:]
     first, _, after = fields[0].partition(' ')
     code = normalise_code(first)
     if code is None:
-        raise _BadField('code', first)
+        raise BadField('code', first)
     return code, ([after.strip()] if after.strip() else []) + fields[1:]
+
+
+def _first_booking(splits, tiers, today, office_names):
+    """The booking of the first way of cutting the fields that reads as one; else the first's wrong field."""
+    errors = []
+    for fields in splits:
+        try:
+            return _read_booking(fields, tiers, today, office_names)
+        except BadField as error:
+            errors.append(error)
+    raise errors[0]
 
 
 def _read_booking(fields, tiers, today, office_names):
     """A Book from the fields after HG: the time and the date found by form, then the rest read by field."""
     words = _to_words(fields)
-    found = _locate_time_and_date(words, fields, expected_fields=4)
+    found = locate_time_and_date(words, fields, expected_fields=4)
     spans = [span for span in found if span is not None]
-    left = [word for index, word in enumerate(words) if not any(_inside(index, span) for span in spans)]
+    left = [word for index, word in enumerate(words) if not any(inside(index, span) for span in spans)]
     # words after the time and the date are chatter ("cam on") when those before make a booking by themselves
     before = [word for index, word in enumerate(words) if index < min(span[0] for span in spans)]
     first_error = None
     for attempt in ([before, left] if 2 <= len(before) < len(left) else [left]):
         try:
             return Book(*_read_name_office_procedure(attempt, tiers, office_names),
-                        *_read_spans(words, *found, today))
-        except _BadField as error:
+                        *read_spans(words, *found, today))
+        except BadField as error:
             first_error = first_error or error
     raise first_error
 
@@ -161,7 +163,7 @@ def _read_name_office_procedure(words, tiers, office_names):
     office = _read_office(office_raw, office_names)
     procedure, suggestions = _match_in_tiers(procedure_raw, tiers)
     if procedure is None:
-        raise _BadField('procedure', procedure_raw.strip(), suggestions)
+        raise BadField('procedure', procedure_raw.strip(), suggestions)
     return name, office, procedure
 
 
@@ -183,7 +185,7 @@ def _cut_by_procedure(words, candidates, office_names):
     the office (recognisable only from office_names) the best-matching run just before it."""
     raws = [word[0] for word in words]
     if len(raws) < 2:
-        raise _BadField('format', ' '.join(raws))
+        raise BadField('format', ' '.join(raws))
     score, cut, named = -1, len(raws) - 1, None
     for start in range(len(raws) - 1, max(1, len(raws) - MAX_RUN_WORDS) - 1, -1):
         # a longer tail must do clearly better, so that "Nguyễn Văn Khai khai sinh" keeps "Khai" in the name...
@@ -217,7 +219,7 @@ def _read_name(raw):
     text = ' '.join(words)
     allowed = all(ch.isalpha() or ch in " .'-" or unicodedata.category(ch).startswith('M') for ch in text)
     if not (NAME_LENGTH[0] <= len(text) <= NAME_LENGTH[1] and allowed and any(ch.isalpha() for ch in text)):
-        raise _BadField('name', raw.strip())
+        raise BadField('name', raw.strip())
     return ' '.join(word[:1].upper() + word[1:].lower() for word in words)
 
 
@@ -229,7 +231,7 @@ def _read_office(raw, office_names):
         return ' '.join(raw.split())
     score, name = match_office(raw, office_names)
     if score < OFFICE_MATCH:
-        raise _BadField('office', raw.strip())
+        raise BadField('office', raw.strip())
     return name
 
 
@@ -237,55 +239,3 @@ def _to_words(fields):
     """(raw word, folded word, field number) for every word of the fields."""
     return [(raw, folded, number) for number, field in enumerate(fields)
             for raw in field.split() if (folded := fold(raw))]
-
-
-def _locate_time_and_date(words, fields, expected_fields):
-    """The word spans (first, end, match) of the time, of the date and of a weekday beside the date (or None);
-    a missing time or date is a _BadField naming a stray number, or the field where it was due when the
-    message has expected_fields fields."""
-    folded, numbers = [word[1] for word in words], _pieces(words)
-    time, date = find_time_and_date([[word[1] for word in words if word[2] == number]
-                                     for number in sorted({word[2] for word in words})])
-    date = date or day_in_words(folded, numbers, [time])
-    weekday = weekday_beside(folded, numbers, date) if date and not isinstance(date[2], Said) else None
-    time = session_before_time(folded, numbers, time) if time else session_in_words(folded, numbers, [date, weekday])
-    for field, span, other, due in (('time', time, date, -2), ('date', date, time, -1)):
-        if span is None:
-            stray = [word[0] for index, word in enumerate(words)
-                     if not _inside(index, other) and any(ch.isdigit() for ch in word[0])]
-            if stray or len(fields) >= expected_fields:
-                raise _BadField(field, stray[0] if stray else fields[due])
-            raise _BadField('format', ', '.join(fields))
-    return time, date, weekday
-
-
-def _pieces(words):
-    """A piece number for each word, for days and sessions said in words: the fields, each also ended by a
-    word with a full stop kept as an initial's ("sao y. chiều 4h" is two pieces)."""
-    numbers = []
-    for index, word in enumerate(words):
-        ends = index > 0 and (word[2] != words[index - 1][2] or words[index - 1][0].endswith('.'))
-        numbers.append((numbers[-1] if numbers else 0) + ends)
-    return numbers
-
-
-def _read_spans(words, time_span, date_span, weekday_span, today):
-    """(start, day, session) the spans mean; a _BadField quoting the words of one that means nothing, or
-    saying that the weekday said is not the date's ("thứ 5 25/12" when 25/12 is a Friday)."""
-    start, day = read_time(time_span[2]), read_day(date_span[2], today)
-    session = time_span[2].value if isinstance(time_span[2], Said) and time_span[2].kind == 'session' else None
-    for field, span, value in (('time', time_span, start or session), ('date', date_span, day)):
-        if value is None:
-            raise _BadField(field, _raw(words, span[0], span[1]))
-    if weekday_span is not None and day.weekday() != weekday_span[2].value:
-        raise _BadField('weekday', _raw(words, min(weekday_span[0], date_span[0]), max(weekday_span[1], date_span[1])),
-                        day=day, weekday=weekday_span[2].value)
-    return start, day, session
-
-
-def _raw(words, first, end):
-    return ' '.join(word[0] for word in words[first:end])
-
-
-def _inside(index, span):
-    return span is not None and span[0] <= index < span[1]
