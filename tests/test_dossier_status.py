@@ -141,3 +141,34 @@ def test_a_flood_from_one_address_is_refused(app, client, office, tokens):
         from server.models import utcnow
         later = utcnow() + datetime.timedelta(seconds=61)
         assert dossier_lookup.look_up(CODE, '10.0.0.7', now=later)['code'] == CODE
+
+
+def test_the_public_page_answers_refuses_and_slows_a_flood(app, client, office, tokens):
+    receive(client, tokens['desk'])
+    empty = client.get('/tra-cuu', environ_base={'REMOTE_ADDR': '10.0.0.9'})
+    assert empty.status_code == 200 and 'Mã hồ sơ trên giấy biên nhận' in empty.get_data(as_text=True)
+    found = client.get('/tra-cuu?code=000.00.20.h57-231205-0001', environ_base={'REMOTE_ADDR': '10.0.0.9'})
+    page = found.get_data(as_text=True)
+    assert found.status_code == 200 and 'Đang giải quyết, hẹn trả kết quả ngày' in page
+    assert NAME not in page and PHONE not in page and found.headers['Cache-Control'] == 'no-store'
+    unknown = client.get('/tra-cuu?code=HS-404', environ_base={'REMOTE_ADDR': '10.0.0.9'})
+    assert unknown.status_code == 404 and 'Không tìm thấy hồ sơ HS-404.' in unknown.get_data(as_text=True)
+    for n in range(28):   # the page and the API count together, per address
+        status(client, 'HS-%d' % n, address='10.0.0.9')
+    flooded = client.get('/tra-cuu?code=000.00.20.H57-231205-0001', environ_base={'REMOTE_ADDR': '10.0.0.9'})
+    assert flooded.status_code == 429 and 'Tra cứu quá nhiều lần.' in flooded.get_data(as_text=True)
+    assert 'id="code"' in flooded.get_data(as_text=True)                        # the form stays
+
+
+def test_the_retention_purge_keeps_files_in_progress_and_clears_old_ones(app, client, office, tokens):
+    from server.db import personal_data
+    from server.models import utcnow
+    receive(client, tokens['desk'])
+    with app.app_context(), db.connection_context():
+        old = utcnow() - datetime.timedelta(days=400)
+        Dossier.update(received_at=old, due_on=old.date()).execute()     # processing for more than a year
+        Dossier.create(code='HS-OLD', name=NAME, phone=PHONE, status='collected', ready_at=old,
+                       pickup_by=old.date(), collected_at=old)
+        assert personal_data.purge()['dossiers'] == 1
+        erased, kept = Dossier.get(Dossier.code == 'HS-OLD'), Dossier.get(Dossier.code == CODE)
+        assert (erased.name, erased.phone) == ('', None) and (kept.name, kept.phone) == (NAME, PHONE)
