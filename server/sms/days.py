@@ -2,9 +2,8 @@
 weekday beside a date ("thứ 6 25/12", "T6", "CN"), a day without a date ("mai", "ngày mai", "thứ 2 tuần sau"),
 a session with or without a time ("chiều 2h", "sáng", "buổi chiều").
 
-They work on the folded words of a message. Words that can be
-a name ("Mai", "Sang", "Thu Ba") count only where a name cannot be: alone in their field, or next to the time
-or the date."""
+They work on the folded words of a message. Words that can be a name ("Mai", "Sang", "Thu Ba") count only
+where a name cannot be: alone in their field, or next to the time or the date."""
 import datetime
 import re
 from dataclasses import dataclass
@@ -25,8 +24,9 @@ VAO = ('vao',)   # "vào thứ 6", "vào buổi sáng"
 
 @dataclass(frozen=True)
 class Said:
-    """A day or session said in words: kind 'weekday' (value 0-6, Monday first), 'relative' (days from today)
-    or 'session' ('sang' or 'chieu'); next_week for "thứ 2 tuần sau"."""
+    """A day or session said in words: kind 'weekday' (value 0-6, Monday first), 'relative' (days from today),
+    'session' ('sang' or 'chieu') or 'timed' (a TIME_RE match and the session said before it); next_week for
+    "thứ 2 tuần sau"."""
     kind: str
     value: object
     next_week: bool = False
@@ -200,8 +200,8 @@ def read_spans(words, time_span, date_span, weekday_span, today):
         if value is None:
             raise BadField(field, _raw(words, span[0], span[1]))
     if weekday_span is not None and day.weekday() != weekday_span[2].value:
-        raise BadField('weekday', _raw(words, min(weekday_span[0], date_span[0]), max(weekday_span[1], date_span[1])),
-                        day=day, weekday=weekday_span[2].value)
+        typed = _raw(words, min(weekday_span[0], date_span[0]), max(weekday_span[1], date_span[1]))
+        raise BadField('weekday', typed, day=day, weekday=weekday_span[2].value)
     return start, day, session
 
 

@@ -7,9 +7,9 @@ import re
 STRONG_SEPARATOR = re.compile(r'[,;|+\n\r\t]|\s-+\s')
 # Digits joined by full stops, not inside a word, a time or a date ("7:00.08.12" is 7:00 then 08.12).
 DOTTED_NUMBER = re.compile(r'(?<![\w:/-])\d{1,4}(?:\.\d{1,4})+(?![\w:/-])')
-# Abbreviations that end in a full stop inside a field ("TP. Đà Nẵng"); a single letter is an initial anyway.
+# Abbreviations that end in a full stop inside a field ("TP. Đà Nẵng"); a single capital is an initial anyway.
 ABBREVIATIONS = frozenset({'tp', 'tx', 'tt'})
-DOT = '\x00'          # a full stop read as a separator (incoming text has no NUL: incoming_text drops it)
+DOT = '\x00'           # a full stop read as a separator (incoming_text turns a NUL into a space)
 MIN_DOT_FIELDS = 3     # one or two "fields" cut by full stops alone are rather a stray stop ("An. CT 8h 25/12")
 HOUR_WORD = re.compile(r'(?:^|\s)(?:giờ|gio|h|g)\s*$', re.IGNORECASE)   # "15 giờ 15.22.12": minutes come first
 SINGLE_LETTER = re.compile(r'[^\W\d_](?![^\W\d_])')
@@ -17,7 +17,7 @@ YEAR_DIGITS = 4
 
 
 class BadField(Exception):
-    """A wrong field found deep in the parser (a field's name, its value as typed); the parser answers it as Invalid."""
+    """A wrong field (its name, its value as typed) found deep in the parser, which answers it as Invalid."""
 
     def __init__(self, field, value, suggestions=(), **said):
         super().__init__(field)
