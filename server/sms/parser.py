@@ -1,9 +1,10 @@
 """Reading a citizen's SMS: HG books ("HG, họ tên, [cơ quan,] thủ tục, giờ, ngày"), HUY cancels, DOI moves, KT asks.
 
-Pure functions: the caller passes the office's services and procedures as candidates, the names the office
-answers to and today's date. The answer says what the citizen asked for, or exactly which field is wrong.
-Fields may be separated by punctuation or by spaces only: the time and the date are found by their form
-wherever they are, and what is left is read by field, or cut where the best-matching procedure name starts."""
+Pure functions: the caller passes the office's services and procedures as candidates (and the shipped
+catalogue's names as fallback), the names the office answers to and today's date. The answer says what the
+citizen asked for, or exactly which field is wrong. Fields may be separated by punctuation (fields.py) or by
+spaces only: the time and the date are found by their form or words wherever they are (days.py), and what is
+left is read by field, or cut where the best-matching procedure name starts."""
 import datetime
 import re
 import unicodedata
