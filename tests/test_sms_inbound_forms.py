@@ -3,6 +3,7 @@ catalogue books "khai sinh" as the service Hộ tịch with no set-up, an office
 come first, a session alone books its first free slot, a weekday is checked against the date, and what cannot
 be read is answered with the field's name and the syntax."""
 import datetime
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -106,6 +107,9 @@ def test_a_session_on_a_closed_half_day_is_refused_with_free_slots(send):
     saturday = day + datetime.timedelta(days=5 - day.weekday())
     body = send('HG, Tran Van B, chung thuc, chieu, %s' % short(saturday)).get_json()
     assert body['appointment'] is None and 'Con cho' in body['reply']
+    # the free slots offered instead carry their dates in full
+    offered = body['reply'].split('Con cho: ')[1].split('.')[0].split(', ')
+    assert offered and all(re.fullmatch(r'\d\d:\d\d \d\d/\d\d/\d{4}', slot) for slot in offered), offered
 
 
 def test_tomorrow_in_words(app, office):

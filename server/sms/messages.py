@@ -2,8 +2,12 @@
 
 Each stays under 160 characters once stripped, so it goes as one SMS. The README documents them for the office.
 """
+import re
+
 from server import settings
 from server.sms.text import outgoing_text, sms_parts
+
+PICKUP_CODE = re.compile(r'((?:Mã nhận kết quả|Ma nhan ket qua): )\d+')
 
 
 def _day(date):
@@ -56,9 +60,14 @@ def result_ready(dossier):
     return next((form for form in forms if sms_parts(outgoing_text(form)) == 1), forms[-1])
 
 
+def shown_text(message):
+    """An outgoing message's text as staff screens list it: a pickup code hidden (the desk checks it at hand-over)."""
+    return PICKUP_CODE.sub(r'\1******', message.text) if message.kind == 'result_ready' else message.text
+
+
 def slot_list(moments):
-    """"08:30 25/11, 09:00 25/11" — a few free slots to offer instead."""
-    return ', '.join(moment.strftime('%H:%M %d/%m') for moment in moments)
+    """"08:30 25/11/2026, 09:00 25/11/2026" — a few free slots to offer instead, dates in full as everywhere."""
+    return ', '.join(moment.strftime('%H:%M %d/%m/%Y') for moment in moments)
 
 
 def office_closed(appointments, holiday_name):
