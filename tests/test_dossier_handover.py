@@ -10,8 +10,9 @@ from server.clock import local_naive
 from server.extensions import db
 from server.models import AuditEvent, Dossier, LoginFailure, OutboxMessage
 from server.sms.text import outgoing_text, sms_parts
-from tests.conftest import bearer
+from tests.conftest import bearer, make_staff
 from tests.contract import Contract
+from tests.helpers import log_in_client
 
 API = '/api/v1'
 NAME, PHONE = 'Lê Văn Tám', '0905123456'
@@ -177,3 +178,18 @@ def test_devices_may_not_hand_over(client, office, tokens):
     ready(client, tokens['desk'])
     for role in ('kiosk', 'display', 'hotline'):
         assert collect(client, tokens[role], checked_id=True, reason='no_phone').status_code == 403
+
+
+def test_staff_screens_list_the_sms_without_its_pickup_code(app, client, office, tokens):
+    ready(client, tokens['desk'])
+    secret = stored(app).pickup_code
+    [listed] = [m for m in client.get(API + '/sms/outbox', headers=bearer(tokens['admin'])).get_json()
+                if m['kind'] == 'result_ready']
+    assert listed['text'].endswith('Ma nhan ket qua: ******.') and secret not in listed['text']
+    make_staff('quantri', 'admin')
+    log_in_client(client, 'quantri')
+    page = client.get('/admin/sms')
+    assert page.status_code == 200 and 'HS-1' in page.get_data(as_text=True)
+    with app.app_context(), db.connection_context():
+        assert secret in OutboxMessage.get(OutboxMessage.kind == 'result_ready').text   # what is sent keeps it
+    assert secret not in page.get_data(as_text=True)

@@ -13,7 +13,7 @@ from server.errors import Invalid, NotFound
 from server.labels import field_label
 from server.models import InboundMessage, OutboxMessage, Procedure
 from server.queueing import printing
-from server.sms import inbound, outbox
+from server.sms import inbound, messages, outbox
 from server.sms.text import is_gsm7
 from server.validation import MAX_NAME, boolean, json_body, mask_phone, parse_day, phone_number, text
 
@@ -169,7 +169,8 @@ def sms_delivery():
 
 
 def outbox_dict(message):
-    return {'id': message.id, 'kind': message.kind, 'phone': mask_phone(message.phone), 'text': message.text,
+    return {'id': message.id, 'kind': message.kind, 'phone': mask_phone(message.phone),
+            'text': messages.shown_text(message),
             'state': message.state, 'attempts': message.attempts, 'last_error': message.last_error,
             'send_after': iso(message.send_after), 'sent_at': iso(message.sent_at),
             'appointment': message.appointment.code if message.appointment_id else None}

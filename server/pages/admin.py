@@ -25,6 +25,7 @@ from server.models import (OUTBOX_STATES, STAFF_ROLES, TOKEN_ROLES, ApiToken, Bo
                            OutboxMessage, Printer, Service, Staff, utcnow)
 from server.queueing import reports
 from server.queueing.lines import counter_dict, services_state
+from server.sms.messages import shown_text
 from server.validation import mask_phone
 
 bp = Blueprint('admin', __name__)
@@ -223,7 +224,7 @@ def outbox_rows(state=None):
     query = OutboxMessage.select().order_by(OutboxMessage.id.desc())
     if state:
         query = query.where(OutboxMessage.state == state)
-    return [{'id': m.id, 'kind': m.kind, 'phone': mask_phone(m.phone), 'text': m.text, 'state': m.state,
+    return [{'id': m.id, 'kind': m.kind, 'phone': mask_phone(m.phone), 'text': shown_text(m), 'state': m.state,
              'attempts': m.attempts, 'last_error': m.last_error, 'send_after': day_month_year(m.send_after),
              'sent_at': day_month_year(m.sent_at), 'appointment': m.appointment.code if m.appointment_id else None}
             for m in query.limit(200)]
