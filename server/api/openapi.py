@@ -3,7 +3,8 @@ import copy
 import re
 from importlib import metadata
 
-from server.api import openapi_overview, openapi_procedures, openapi_ratings, openapi_reports, openapi_transfer
+from server.api import (openapi_media, openapi_overview, openapi_procedures, openapi_ratings, openapi_reports,
+                        openapi_transfer)
 from server.api.openapi_appointments import appointment_paths, appointment_schemas
 from server.api.openapi_counters import counter_call_paths, counter_call_schemas
 from server.api.openapi_devices import device_paths, device_schemas
@@ -13,7 +14,7 @@ from server.api.openapi_setup import setup_paths, setup_schemas
 
 # Descriptions kept in modules of their own, each with paths(op, path_param, query, array) and schemas(): add a
 # feature's module here rather than growing this one.
-PARTS = (openapi_transfer, openapi_reports, openapi_ratings, openapi_procedures, openapi_overview)
+PARTS = (openapi_transfer, openapi_reports, openapi_ratings, openapi_media, openapi_overview, openapi_procedures)
 from server.models import STATUSES, TOKEN_ROLES
 
 API = '/api/v1'
