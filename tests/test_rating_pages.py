@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers import api, call_api
+from tests.helpers import api, call_api, log_in_new_admin
 from tests.pages import WAIT, screenshot
 
 expect = pytest.importorskip('playwright.sync_api').expect
@@ -143,3 +143,46 @@ def test_an_unanswered_question_goes_away_and_a_late_answer_is_refused_kindly(li
     expect(page.locator('#screen-ask')).to_be_visible()
     page.clock.run_for(2_000)
     expect(page.locator('#screen-idle')).to_be_visible(timeout=WAIT)
+
+
+def test_an_admin_pairs_a_tablet_for_a_counter_by_its_code(live_server, page_in):
+    server = live_server(demo=True)
+    admin = page_in(1920, 1080)
+    log_in_new_admin(admin, server)
+    admin.goto(server.url + '/admin/devices')
+    device = page_in(1280, 800)
+    device.goto(server.url + '/pair')
+    expect(device.locator('#code')).to_have_attribute('data-code', re.compile(r'^[0-9]{6}$'), timeout=WAIT)
+    code = device.locator('#code').get_attribute('data-code')
+
+    admin.fill('#pair-device input[name=code]', code)
+    admin.select_option('#pair-device select[name=role]', 'kiosk')
+    use = admin.locator('#pair-device select[name=counter]')
+    expect(use).to_be_visible()
+    expect(use.locator('option')).to_have_count(1 + len(api(server, 'GET', '/counters', server.token('admin'))))
+    use.select_option('3')
+    admin.fill('#pair-device input[name=name]', 'Máy đánh giá quầy 3')
+    screenshot(admin, 'rating-devices-1920x1080-pairing')
+    admin.click('#pair-device button[type=submit]')
+    expect(admin.locator('#device-list tr', has_text='Máy đánh giá quầy 3')).to_be_visible(timeout=WAIT)
+
+    device.wait_for_url(server.url + '/rate?counter=3', timeout=WAIT)   # the /pair page asks every 2 s
+    expect(device.locator('#screen-idle')).to_be_visible(timeout=WAIT)
+    expect(device.locator('#offline')).to_be_hidden(timeout=WAIT)
+    admin.reload()   # as the server counts it (the live update of the list is test_pairing_page's)
+    expect(admin.locator('#device-list tr', has_text='Máy đánh giá quầy 3').locator('[data-link]')).to_have_text(
+        'Đang kết nối', timeout=WAIT)
+    kiosk, counter = server.token('kiosk'), server.token('counter')
+    ticket = api(server, 'POST', '/tickets', kiosk, {'service': 'HT', 'print': False})
+    api(server, 'POST', '/counters/3/call-next', counter)
+    api(server, 'POST', '/tickets/%d/complete' % ticket['id'], counter)
+    expect(device.locator('#ask-number')).to_have_text('Số ' + ticket['number'], timeout=WAIT)
+    admin.set_viewport_size({'width': 1366, 'height': 768})
+    admin.select_option('#pair-device select[name=role]', 'kiosk')
+    screenshot(admin, 'rating-devices-1366x768-pairing')
+    device.goto(server.url + '/rate')                               # opened bare: choose the counter
+    screenshot(device, 'rating-tablet-1280x800-choose')
+    no_scrolling(device)
+    device.locator('.tablet-choose a', has_text='Quầy 1').click()
+    device.wait_for_url(server.url + '/rate?counter=1', timeout=WAIT)
+    expect(device.locator('#screen-idle')).to_be_visible(timeout=WAIT)
