@@ -2,6 +2,7 @@
 goes out and back in as CSV or XLSX (all or nothing, refusals naming the row), and each has a public guide page."""
 import csv
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -89,6 +90,14 @@ def xlsx_file(rows, header=HEADER):
     return out.getvalue()
 
 
+def bomb():
+    """A small zip that unpacks to 25 MB, dressed as a workbook."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr('xl/sharedStrings.xml', b'0' * (25 * 1024 * 1024))
+    return out.getvalue()
+
+
 def upload(client, tokens, data):
     return client.post(API + '/procedures/import', headers=admin_of(tokens), data=data,
                        content_type='application/octet-stream')
@@ -148,6 +157,7 @@ def with_row(index, row, count=133):
     (b'Linh vuc,Ten thu tuc\nHT,Kh\xe0i sinh\n', 'invalid_encoding', ['UTF-8']),
     (csv_file(ward_rows(3)) + b'#' * (600 * 1024), 'file_too_large', ['512 KB']),
     (b'', 'missing_file', ['tệp']),
+    (bomb(), 'file_too_large', ['KB']),
 ])
 def test_a_bad_file_is_refused_whole_naming_the_row(client, office, tokens, data, code, words):
     answer = upload(client, tokens, data)
@@ -222,3 +232,12 @@ def test_an_existing_service_takes_the_catalogue_procedures_it_lacks(client, off
     client.post(API + '/services', headers=admin, json={'code': 'KD', 'name': 'Kinh doanh', 'prefix': 'K'})
     refused = client.post(API + '/procedures/catalogue', headers=admin, json={'service': 'KD'})
     assert refused.status_code == 400 and 'Kinh doanh' in refused.get_json()['error']['message']
+
+
+def test_a_title_above_the_header_is_skipped(client, office, tokens):
+    """A list copied from the portal often begins with its title; the header row is found below it."""
+    data = csv_file(ward_rows(3), header=['DANH MỤC THỦ TỤC HÀNH CHÍNH CẤP PHƯỜNG'])
+    data = data.replace(b'\r\n', b'\r\n,,,\r\n' + ','.join(HEADER).encode('utf-8') + b'\r\n', 1)
+    answer = upload(client, tokens, data)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()['added'] == 3

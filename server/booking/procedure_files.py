@@ -22,6 +22,8 @@ HEADER_NAMES = {'linh vuc': 'service', 'ma linh vuc': 'service', 'service': 'ser
                 'guide_url': 'guide_url', 'stt': None, 'so thu tu': None}
 MAX_BYTES = 512 * 1024
 MAX_ROWS = 1000
+MAX_UNPACKED = 20 * 1024 * 1024   # a workbook's parts unpacked: a small file must not unpack to gigabytes
+HEADER_SEARCH_ROWS = 10
 LIMITS = {'service': 100, 'name': 200, 'aliases': 2000, 'guide_url': 500}
 XLSX_MAGIC = b'PK\x03\x04'
 FORMULA_MARKS = ('=', '+', '-', '@')   # what is left of FORMULA_STARTS once a cell is trimmed
@@ -63,9 +65,7 @@ def read_rows(data):
     if len(data) > MAX_BYTES:
         raise Invalid(_('Tệp quá lớn (tối đa %(size)s KB).', size=MAX_BYTES // 1024), 'file_too_large')
     table = _xlsx_table(data) if data.startswith(XLSX_MAGIC) else _csv_table(data)
-    header_row = next(((number, cells) for number, cells in table if any(cells)), None)
-    if header_row is None:
-        raise Invalid(_('Tệp không có dòng nào.'), 'empty_file')
+    header_row = _header_row(table)
     keys = _header_keys(*header_row)
     rows = []
     for number, cells in table:
@@ -86,6 +86,19 @@ def refusal(number, column_key, message, code='invalid_row'):
                     code)
     error.details = {'row': number, 'column': header}
     return error
+
+
+def _header_row(table):
+    """(number, cells) of the header: the first row naming the required columns among the first few (a list
+    copied from elsewhere often has a title above it), else the first row that is not empty."""
+    filled = [(number, cells) for number, cells in table[:HEADER_SEARCH_ROWS] if any(cells)]
+    if not filled:
+        raise Invalid(_('Tệp không có dòng nào.'), 'empty_file')
+    for number, cells in filled:
+        named = {HEADER_NAMES.get(fold((cell or '').replace('*', ''))) for cell in cells}
+        if all(key in named for key in REQUIRED):
+            return number, cells
+    return filled[0]
 
 
 def _header_keys(number, cells):
@@ -142,6 +155,9 @@ def _csv_table(data):
 def _xlsx_table(data):
     """(row number, cells as text) of the first sheet of an .xlsx workbook; a formula cell is refused."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+                raise Invalid(_('Tệp quá lớn (tối đa %(size)s KB).', size=MAX_BYTES // 1024), 'file_too_large')
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise _not_a_table()
