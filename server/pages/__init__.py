@@ -4,9 +4,9 @@ Their scripts and styles are in static/ beside them (the app's /static)."""
 
 def register(app):
     """The pages' blueprints, on the app."""
-    from server.pages import (account, admin, admin_records, admin_reports, counter, desk, hotline, kiosk,  # noqa: F401
-                              pairing, public)
-    from server.pages import admin_procedures, guides, kiosk_search  # noqa: F401
+    from server.pages import admin_media  # noqa: F401
+    from server.pages import (account, admin, admin_procedures, admin_records, admin_reports, counter,  # noqa: F401
+                              desk, guides, hotline, kiosk, kiosk_search, pairing, public)
     for module in (public, kiosk, desk, counter, admin, hotline, account, pairing):
         app.register_blueprint(module.bp)
     app.register_blueprint(guides.bp)

@@ -37,6 +37,7 @@ SECTIONS = [
     ('admin.procedure_list', lazy_gettext('Thủ tục')),
     ('admin.counters', lazy_gettext('Quầy')),
     ('admin.boards', lazy_gettext('Màn hình hiển thị')),
+    ('admin.media', lazy_gettext('Trình chiếu')),
     ('admin.devices', lazy_gettext('Thiết bị và mã truy cập')),
     ('admin.printers', lazy_gettext('Máy in')),
     ('admin.staff', lazy_gettext('Tài khoản cán bộ')),
