@@ -30,6 +30,17 @@ def test_the_kiosk_knows_the_catalogue_names_with_no_set_up(client, office, toke
     index = embedded_json(client.get('/kiosk').get_data(as_text=True), 'procedure-index')
     assert index[0]['name'] == 'đăng ký KHAI SINH'
     assert [entry['name'].casefold() for entry in index].count('đăng ký khai sinh') == 1
+    # a procedure taken from the catalogue and renamed is not found twice
+    client.post(API + '/services', headers=bearer(tokens['admin']),
+                json={'code': 'VH', 'name': 'Văn hóa', 'prefix': 'V'})
+    festival = next(p for p in client.get(API + '/procedures', headers=bearer(tokens['admin'])).get_json()
+                    if p['catalogue_key'] == 'vh-dang-ky-le-hoi')
+    client.patch(API + '/procedures/%d' % festival['id'], headers=bearer(tokens['admin']),
+                 json={'name': 'Đăng ký tổ chức lễ hội'})
+    names = [entry['name'] for entry in embedded_json(client.get('/kiosk').get_data(as_text=True), 'procedure-index')
+             if entry['code'] == 'VH']
+    assert 'Đăng ký tổ chức lễ hội' in names and 'Thủ tục đăng ký tổ chức lễ hội cấp xã' not in names
+    assert len(names) == len(catalogue.entries_of('van-hoa'))
 
 
 @pytest.mark.browser
@@ -135,7 +146,8 @@ def test_the_console_imports_a_list_and_prints_an_a4_sheet(live_server, page_in,
     form.locator('[name="service"]').select_option('CS')
     form.locator('[name="field"]').select_option('van-hoa')
     form.locator('button[type="submit"]').click()
-    expect(page.locator('#notice')).to_have_text('Đã thêm %d thủ tục từ danh mục.' % len(catalogue.entries_of('van-hoa')))
+    culture = len(catalogue.entries_of('van-hoa'))
+    expect(page.locator('#notice')).to_have_text('Đã thêm %d thủ tục từ danh mục.' % culture)
     expect(page.locator('#procedures-CS')).to_contain_text('Xét tặng danh hiệu Gia đình văn hóa hằng năm')
     page.set_viewport_size({'width': 1366, 'height': 768})
     screenshot(page, 'admin-procedures-1366x768', full_page=False)

@@ -23,10 +23,11 @@ def procedure_index():
     taken = set()
     for procedure in rows:
         found.append(_entry(procedure.service, procedure.name, procedures.aliases_of(procedure)))
-        taken.add((procedure.service_id, fold(procedure.name)))
+        # a procedure taken from the catalogue and renamed since is still that entry
+        taken.update({(procedure.service_id, fold(procedure.name)), (procedure.service_id, procedure.catalogue_key)})
     for service in services:
         field = catalogue.field_for_service(service.name)
         for entry in catalogue.entries_of(field.key) if field else ():
-            if (service.id, fold(entry.name)) not in taken:
+            if not {(service.id, fold(entry.name)), (service.id, entry.key)} & taken:
                 found.append(_entry(service, entry.name, entry.aliases))
     return found
