@@ -64,6 +64,17 @@ def test_khai_sinh_books_ho_tich_through_the_kannel_form(send):
         assert Appointment.get().code in answer.get_data(as_text=True)
 
 
+def test_the_issues_own_message_with_the_clock_set(app, office):
+    """"HG, Nguyen Van A, khai sinh, 8h, 25/12" as written, a few days before a Christmas on a Wednesday."""
+    before = utc_from_local(datetime.datetime(2030, 12, 20, 9, 0))
+    with app.app_context(), db.connection_context():
+        assert datetime.date(2030, 12, 25).weekday() == 2
+        reply, appointment, _row = inbound.handle('0905123456', 'HG, Nguyen Van A, khai sinh, 8h, 25/12', now=before)
+        assert (appointment.service.code, appointment.procedure, appointment.date, appointment.start) == \
+            ('HT', None, datetime.date(2030, 12, 25), '08:00')
+        assert 'Ho tich' in reply and '25/12/2030' in reply
+
+
 def test_the_offices_own_procedure_and_short_names_come_first(send):
     with db.connection_context():
         Procedure.create(service=Service.by_code('HT'), name='Khai sinh cho trẻ em')
