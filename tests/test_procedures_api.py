@@ -113,9 +113,11 @@ def test_a_wards_133_procedures_go_in_by_csv_and_come_back_out_as_both_files(cli
     assert table[0] == HEADER and len(table) == 134
     assert ['HT', 'Thủ tục số 001 của phường', 'thu tuc 1; tt 1', ''] in table
     assert ['CT', 'Thủ tục số 000 của phường', 'thu tuc 0; tt 0', 'https://example.org/tt/0'] in table
-    book = load_workbook(io.BytesIO(client.get(API + '/procedures.xlsx', headers=admin_of(tokens)).data))
-    sheet_rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    workbook = client.get(API + '/procedures.xlsx', headers=admin_of(tokens)).data
+    sheet_rows = [list(row) for row in load_workbook(io.BytesIO(workbook)).active.iter_rows(values_only=True)]
     assert sheet_rows[0] == HEADER and len(sheet_rows) == 134
+    assert ['HT', 'Thủ tục số 001 của phường', 'thu tuc 1; tt 1', None] in sheet_rows
+    assert upload(client, tokens, workbook).get_json() == {'rows': 133, 'added': 0, 'updated': 133}
     # the file taken back in updates by name: nothing doubles
     again = upload(client, tokens, exported.data)
     assert again.get_json() == {'rows': 133, 'added': 0, 'updated': 133}
