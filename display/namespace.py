@@ -9,6 +9,7 @@ from server.extensions import db, socketio
 from server.live import connections, devices, events, relay
 from server.live.events import ALL_ROOM, KIOSK_ROOM, STAFF_ROOM, board_room
 from server.models import Counter
+from server.queueing import ratings
 from server.queueing.lines import board_for, snapshot
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ def _join_rating(role, token_id, number):
         connections.forget(request.sid, request.namespace)
         raise ConnectionRefusedError('unknown_counter' if counter is None else 'unauthorized')
     join_room(events.rating_room(counter.id))
+    waiting = ratings.waiting_at(counter.id)
+    if waiting is not None:   # finished a moment ago (this tablet was reconnecting): ask now, to it alone
+        emit('rating_asked', events.rating_payload(waiting), to=request.sid, ignore_queue=True)
     if role in devices.DEVICE_ROLES:
         _device_seen(token_id)
 

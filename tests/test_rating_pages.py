@@ -130,15 +130,22 @@ def test_the_tablet_asks_for_each_ticket_its_counter_finishes(live_server, page_
     expect(other.locator('#screen-idle')).to_be_visible()
 
 
-def test_an_unanswered_question_goes_away_and_a_late_answer_is_refused_kindly(live_server, page_in):
-    server = live_server(demo=True, env={})
+def test_an_unanswered_question_comes_back_after_a_reload_and_goes_away_after_a_minute(live_server, page_in):
+    server = live_server(demo=True)
     kiosk, counter = server.token('kiosk'), server.token('counter')
     page = open_tablet(page_in, server, 3, (1280, 800))
-    page.clock.install()
-    ticket = api(server, 'POST', '/tickets', kiosk, {'service': 'HT', 'print': False})
+    first, second = (api(server, 'POST', '/tickets', kiosk, {'service': 'HT', 'print': False}) for _ in range(2))
     api(server, 'POST', '/counters/3/call-next', counter)
-    api(server, 'POST', '/tickets/%d/complete' % ticket['id'], counter)
-    expect(page.locator('#screen-ask')).to_be_visible(timeout=WAIT)
+    api(server, 'POST', '/tickets/%d/complete' % first['id'], counter)
+    expect(page.locator('#ask-number')).to_have_text('Số ' + first['number'], timeout=WAIT)
+    page.reload()                   # its link drops a moment: it asks about the same citizen when it is back
+    expect(page.locator('#ask-number')).to_have_text('Số ' + first['number'], timeout=WAIT)
+    expect(page.locator('#screen-ask')).to_be_visible()
+
+    page.clock.install()            # the next citizen leaves without answering
+    api(server, 'POST', '/counters/3/call-next', counter)
+    api(server, 'POST', '/tickets/%d/complete' % second['id'], counter)
+    expect(page.locator('#ask-number')).to_have_text('Số ' + second['number'], timeout=WAIT)
     page.clock.run_for(59_000)
     expect(page.locator('#screen-ask')).to_be_visible()
     page.clock.run_for(2_000)

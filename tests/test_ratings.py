@@ -326,3 +326,18 @@ def test_the_tablet_page_opened_bare_offers_the_counters(app, client, office, to
     html = client.get('/rate').get_data(as_text=True)
     assert 'Máy đánh giá này đặt ở quầy nào?' in html and 'rate.js' not in html
     assert all('/rate?counter=%d' % n in html for n in (1, 2, 3))
+
+
+def test_a_tablet_that_connects_just_after_its_counter_finished_asks_at_once(app, client, office, tokens):
+    ticket = served(client, tokens, counter=1)
+    late = tablet(app, tokens['kiosk'], 1)      # its link came back a moment after the counter finished
+    assert events_of(late) == [('rating_asked', {'ticket': {'number': ticket['number'],
+                                                            'track_id': track_id(ticket)}})]
+    assert events_of(tablet(app, tokens['kiosk'], 2)) == []              # not the other counters' tablets
+    assert rate(client, {'track_id': track_id(ticket), 'score': 4}).status_code == 201
+    assert events_of(tablet(app, tokens['kiosk'], 1)) == []              # rated: nothing to ask
+    older = served(client, tokens, counter=1)
+    with app.app_context(), db.connection_context():
+        finished = Ticket.get_by_id(older['id']).finished_at
+        Ticket.update(finished_at=finished - datetime.timedelta(seconds=61)).where(Ticket.id == older['id']).execute()
+    assert events_of(tablet(app, tokens['kiosk'], 1)) == []              # a minute ago: that citizen has gone

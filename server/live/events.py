@@ -82,13 +82,17 @@ def _ticket_changed(ticket):
     _to_phone(ticket)
     if ticket.status == 'done' and ticket.counter_id:
         # The rating tablet of the counter that finished it asks the citizen there (number and track id only).
-        _emit('rating_asked', {'ticket': {'number': ticket.number, 'track_id': ticket.track_id}},
-              [rating_room(ticket.counter_id)])
+        _emit('rating_asked', rating_payload(ticket), [rating_room(ticket.counter_id)])
 
 
 def rating_room(counter_id):
     """The room of the rating tablets of one counter (by the counter's id)."""
     return 'rating:%s' % counter_id
+
+
+def rating_payload(ticket):
+    """What a counter's tablet is told of a ticket: its number and track id, never a name or phone."""
+    return {'ticket': {'number': ticket.number, 'track_id': ticket.track_id}}
 
 
 def rating_recorded(ticket):
@@ -99,8 +103,7 @@ def rating_recorded(ticket):
 def _rating_recorded(ticket):
     _to_phone(ticket)
     if ticket.counter_id:
-        _emit('rating_recorded', {'ticket': {'number': ticket.number, 'track_id': ticket.track_id}},
-              [rating_room(ticket.counter_id)])
+        _emit('rating_recorded', rating_payload(ticket), [rating_room(ticket.counter_id)])
 
 
 def _line_changed(service_codes):

@@ -7,10 +7,11 @@ from server import labels, settings
 from server.auth import page
 from server.errors import NotFound
 from server.models import Counter
+from server.queueing import ratings
 
 bp = Blueprint('rating', __name__)
 THANKS_SECONDS = 6     # the thanks stays this long, then the tablet waits for the next citizen
-ANSWER_SECONDS = 60    # a question nobody answers goes away after this long
+ANSWER_SECONDS = ratings.ASK_SECONDS   # a question nobody answers goes away after this long
 
 
 def rating_strings():

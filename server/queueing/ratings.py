@@ -5,6 +5,8 @@ The track id is the credential, as for the phone page itself. A rating records t
 staff member as they were when it was finished, so a transferred ticket counts once, for the counter that
 finished it (a transfer puts it back to waiting; only the last counter marks it done).
 """
+import datetime
+
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
@@ -18,6 +20,7 @@ from server.models import RATING_SCORES, Rating, Ticket, utcnow
 SOURCES = ('phone', 'tablet')
 MAX_COMMENT = Rating.comment.max_length
 TRACK_ID_LENGTH = Ticket.track_id.max_length
+ASK_SECONDS = 60   # as long as the tablet shows a question nobody answers (server/pages/rating.py)
 
 
 def ticket_by_track_id(track_id):
@@ -40,6 +43,17 @@ def rating_state(ticket):
     if ticket.status != 'done':
         return None
     return 'rated' if Rating.select().where(Rating.ticket == ticket.id).exists() else 'open'
+
+
+def waiting_at(counter_id, now=None):
+    """The ticket a counter finished within ASK_SECONDS and nobody has rated yet, or None: what its tablet asks
+    when it (re)connects, so a tablet whose link dropped a moment does not miss the citizen in front of it."""
+    since = (now or utcnow()) - datetime.timedelta(seconds=ASK_SECONDS)
+    ticket = (Ticket.select().where(Ticket.counter == counter_id, Ticket.status == 'done', Ticket.finished_at >= since)
+              .order_by(Ticket.finished_at.desc(), Ticket.id.desc()).first())
+    if ticket is None or Rating.select().where(Rating.ticket == ticket.id).exists():
+        return None
+    return ticket
 
 
 def _checked(score, comment, source):

@@ -38,7 +38,7 @@ const question = ratingForm(document.querySelector('#screen-ask [data-rating]'),
 /** The counter finished a citizen: ask them (a newer one replaces a question left unanswered). */
 function ask(event) {
   const ticket = event && event.ticket;
-  if (!ticket || !ticket.track_id) return;
+  if (!ticket || !ticket.track_id || ticket.track_id === current) return;   // asked again on a reconnect
   current = ticket.track_id;
   $('ask-number').textContent = fill(S.number, {number: ticket.number});
   question.ask(ticket.track_id);
