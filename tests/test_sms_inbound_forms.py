@@ -113,6 +113,13 @@ def test_a_session_alone_books_its_first_free_slot(send, client, tokens):
     assert [row[4] for row in booked()] == ['13:30', '14:00', '07:30']
 
 
+def test_a_move_to_a_session_takes_its_first_free_slot(send):
+    day = open_weekday(3)
+    code = send('HG, Tran Van B, chung thuc, 9h, %s' % short(day)).get_json()['appointment']['code']
+    moved = send('DOI %s, buoi chieu, %s' % (code, short(day))).get_json()['appointment']
+    assert (moved['code'], moved['date'], moved['start']) == (code, day.isoformat(), '13:30')
+
+
 def test_a_session_on_a_closed_half_day_is_refused_with_free_slots(send):
     day = open_weekday(3)
     saturday = day + datetime.timedelta(days=5 - day.weekday())

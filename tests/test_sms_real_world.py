@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.sms.fields import split_fields
-from server.sms.parser import Book, Candidate, Invalid, parse_message
+from server.sms.parser import Book, Candidate, Invalid, Move, parse_message
 
 TODAY = datetime.date(2026, 12, 7)   # a Monday: 25/12/2026 is a Friday, 27/12/2026 a Sunday
 CHUNG_THUC = Candidate(('service', 'CT'), 'Chứng thực', 'CT')
@@ -181,12 +181,17 @@ def test_a_weekday_that_is_not_the_dates_is_refused_not_guessed():
     ('HG, Nguyen Van A, chung thuc, sáng 14h, 25/12', 'time', 'sáng 14h'),
     ('HG, Nguyen Thi Mai, chung thuc, 8h', 'format', 'Nguyen Thi Mai, chung thuc, 8h'),
     ('HG, Nguyen Van Sang, chung thuc, 25/12', 'format', 'Nguyen Van Sang, chung thuc, 25/12'),
-    ('DOI ABC234, sang, 26/12', 'time', 'sang'),
 ])
 def test_what_cannot_be_read_names_its_field(text, field, value):
     result = parse(text)
     assert isinstance(result, Invalid), result
     assert (result.field, result.value) == (field, value)
+
+
+def test_a_move_may_name_a_session_or_a_day_in_words():
+    assert parse('DOI ABC234, chieu, 26/12') == Move('ABC234', None, datetime.date(2026, 12, 26), 'chieu')
+    assert parse('đổi abc234 9h ngày mai') == Move('ABC234', datetime.time(9), datetime.date(2026, 12, 8))
+    assert parse('DOI ABC234, 9h, thu 5 25/12').field == 'weekday'
 
 
 def test_the_offices_own_procedure_comes_before_the_catalogue():

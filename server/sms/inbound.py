@@ -109,7 +109,8 @@ def _act(command, phone, now):
         return 'cancelled', messages.cancelled(appointment), appointment
     if isinstance(command, Move):
         appointment = _own(command.code, phone)
-        appointment = appointments.move(appointment.code, command.date, command.start, 'sms', now, confirm=False)
+        start = command.start or session_start(appointment.service.code, command.date, command.session, now)
+        appointment = appointments.move(appointment.code, command.date, start, 'sms', now, confirm=False)
         return 'moved', messages.moved(appointment), appointment
     appointment = _own(command.code, phone)
     label = strip_diacritics(labels.label(labels.APPOINTMENT_STATUS, appointment.status))

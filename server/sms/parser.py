@@ -50,9 +50,11 @@ class Cancel:
 
 @dataclass(frozen=True)
 class Move:
+    """A move to another slot; start is None when only a session was named, as for Book."""
     code: str
-    start: datetime.time
+    start: datetime.time | None
     date: datetime.date
+    session: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,7 @@ def parse_message(text, *, candidates, today, office_names=(), fallback=()):
         code, fields = _take_code(splits[0])
         if command == 'DOI':
             words = _to_words(fields)
-            start, day, session = read_spans(words, *locate_time_and_date(words, fields, expected_fields=2), today)
-            if session:   # a move names its time: the citizen already has a slot to keep or leave
-                raise BadField('time', session)
-            return Move(code, start, day)
+            return Move(code, *read_spans(words, *locate_time_and_date(words, fields, expected_fields=2), today))
         return Cancel(code) if command == 'HUY' else Query(code)
     except BadField as error:
         return Invalid(command, error.field, error.value, error.suggestions, **error.said)
