@@ -8,10 +8,12 @@ import threading
 import pytest
 import socketio as socketio_client
 
+from server.api.openapi import spec
 from server.db import personal_data
 from server.extensions import db, socketio
 from server.models import AuditEvent, Counter, Rating, Service, Staff, Ticket
 from tests.conftest import bearer, make_staff
+from tests.contract import Contract
 from tests.helpers import API, api, call_api, csrf_of, issue, log_in_client, wait_for
 
 NOW = datetime.datetime(2026, 6, 1, 3, 0)      # naive UTC, 10:00 in the office
@@ -41,14 +43,19 @@ def row_of(app, ticket):
 
 
 def test_a_served_ticket_is_rated_once_without_a_token(app, client, office, tokens):
+    contract = Contract(spec(app))
     ticket = served(client, tokens)
     answer = rate(client, {'track_id': track_id(ticket), 'score': 4, 'comment': '  Cán bộ nhiệt tình  '})
     assert answer.status_code == 201, answer.get_json()
+    contract.check('POST', '/ratings', answer)               # as the OpenAPI document describes it
     assert answer.get_json() == {'number': ticket['number'], 'score': 4, 'label': 'Rất hài lòng',
                                  'comment': 'Cán bộ nhiệt tình', 'source': 'phone',
                                  'created_at': answer.get_json()['created_at']}
     again = rate(client, {'track_id': track_id(ticket), 'score': 1, 'source': 'tablet'})
     assert again.status_code == 409 and again.get_json()['error']['code'] == 'already_rated'
+    contract.check('POST', '/ratings', again)
+    contract.check('POST', '/ratings', rate(client, {'track_id': 'khong-co-phieu-nay', 'score': 4}))
+    contract.check('POST', '/ratings', rate(client, {'track_id': track_id(ticket), 'score': 9}))
     assert 'đã được đánh giá' in again.get_json()['error']['message']
     row = row_of(app, ticket)
     assert (row.score, row.comment, row.source) == (4, 'Cán bộ nhiệt tình', 'phone')   # the first one stays
