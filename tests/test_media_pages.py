@@ -180,15 +180,25 @@ def test_the_console_reorders_and_deletes_after_asking(live_server, page_in, tmp
     console.locator('#media-list tr[data-media]').first.locator('button[data-move="1"]').click()
     expect(titles).to_have_text(['Thứ hai', 'Thứ nhất'])
     assert [m['title'] for m in api(server, 'GET', '/media', admin)] == ['Thứ hai', 'Thứ nhất']
+    console.locator('#media-list tr[data-media]').nth(1).locator('button[data-edit]').click()
+    dialog = console.locator('#edit-media')
+    dialog.locator('input[name=seconds]').fill('1')
+    dialog.locator('button[type=submit]').click()
+    expect(dialog.locator('.form-error')).to_contain_text('Thời gian hiện ảnh (giây)')   # the page's own words
+    dialog.locator('input[name=seconds]').fill('25')
+    dialog.locator('input[name=title]').fill('Thứ nhất, sửa')
+    dialog.locator('button[type=submit]').click()
+    expect(titles).to_have_text(['Thứ hai', 'Thứ nhất, sửa'])
+    assert api(server, 'GET', '/media', admin)[1]['seconds'] == 25
     console.locator('#media-list tr[data-media]').first.locator('button[data-delete]').click()
     expect(console.locator('#confirm-dialog')).to_contain_text('Xóa “Thứ hai”? Tệp bị xóa khỏi máy chủ')
     console.locator('#confirm-dialog button[value=""]').click()                 # "Không": nothing happens
     expect(titles).to_have_count(2)
     console.locator('#media-list tr[data-media]').first.locator('button[data-delete]').click()
     console.locator('#confirm-dialog button[value="yes"]').click()
-    expect(titles).to_have_text(['Thứ nhất'])
+    expect(titles).to_have_text(['Thứ nhất, sửa'])
     screenshot(console, 'media-console-after-delete-1366x768')
-    assert [m['title'] for m in api(server, 'GET', '/media', admin)] == ['Thứ nhất']
+    assert [m['title'] for m in api(server, 'GET', '/media', admin)] == ['Thứ nhất, sửa']
     assert len(list((server.data_dir / 'media').iterdir())) == 1
 
 
