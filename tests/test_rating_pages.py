@@ -167,7 +167,9 @@ def test_an_admin_pairs_a_tablet_for_a_counter_by_its_code(live_server, page_in)
     use = admin.locator('#pair-device select[name=counter]')
     expect(use).to_be_visible()
     expect(use.locator('option')).to_have_count(1 + len(api(server, 'GET', '/counters', server.token('admin'))))
+    expect(admin.locator('#pair-device select[name=printer_id]')).to_be_visible()   # a kiosk taking tickets
     use.select_option('3')
+    expect(admin.locator('#pair-device select[name=printer_id]')).to_be_hidden()    # a tablet prints nothing
     admin.fill('#pair-device input[name=name]', 'Máy đánh giá quầy 3')
     screenshot(admin, 'rating-devices-1920x1080-pairing')
     admin.click('#pair-device button[type=submit]')

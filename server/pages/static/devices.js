@@ -1,5 +1,6 @@
 // The console's devices: each board's and kiosk's link, last sighting and sound follow live (device_changed,
-// staff room of /display); the pairing form offers the board choice for a TV and the printer for a kiosk.
+// staff room of /display); the pairing form offers the board choice for a TV, and for a kiosk what it is used
+// as (taking tickets, with its printer, or a counter's rating tablet).
 import {connect} from './socket.js';
 import {strings} from './strings.js';
 
@@ -23,8 +24,10 @@ function showDevice(device) {
 
 function followRole(form) {
   const role = form.elements.role.value;
+  const tablet = role === 'kiosk' && Boolean(form.elements.counter && form.elements.counter.value);
   form.querySelectorAll('[data-pair-role]').forEach((label) => {
-    const shown = label.dataset.pairRole === role;
+    // A kiosk used as a counter's rating tablet prints nothing: no printer to choose.
+    const shown = label.dataset.pairRole === role && !(tablet && 'ticketKiosk' in label.dataset);
     label.hidden = !shown;
     label.querySelectorAll('select').forEach((select) => { select.disabled = !shown; });
   });
@@ -33,6 +36,7 @@ function followRole(form) {
 const form = document.getElementById('pair-device');
 if (form) {
   form.elements.role.addEventListener('change', () => followRole(form));
+  if (form.elements.counter) form.elements.counter.addEventListener('change', () => followRole(form));
   followRole(form);
 }
 if (document.getElementById('device-list')) {
