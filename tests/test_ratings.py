@@ -153,9 +153,11 @@ def test_rows_record_the_staff_member_who_served(app, client, office, tokens):
     csrf = {'X-CSRFToken': csrf_of(client)}
     ticket = issue(client, tokens['kiosk'], service='HT')
     assert client.post(API + '/counters/2/call-next', headers=csrf).get_json()['id'] == ticket['id']
-    assert client.post(API + '/tickets/%d/complete' % ticket['id'], json={'counter': 2}, headers=csrf).status_code == 200
+    done = client.post(API + '/tickets/%d/complete' % ticket['id'], json={'counter': 2}, headers=csrf)
+    assert done.status_code == 200
     # The clerk's own phone (a session cookie) must send the CSRF token like any other write.
-    assert rate(client, {'track_id': track_id(ticket), 'score': 4}).status_code == 400
+    refused = rate(client, {'track_id': track_id(ticket), 'score': 4})
+    assert refused.status_code == 400 and refused.get_json()['error']['code'] == 'csrf_failed'
     assert rate(client, {'track_id': track_id(ticket), 'score': 4}, **csrf).status_code == 201
     with app.app_context(), db.connection_context():
         row = Rating.get(Rating.ticket == ticket['id'])
