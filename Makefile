@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench translations constraints clean
+.PHONY: run test bench translations constraints clean package
 
 $(STAMP): setup.cfg setup.py constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,15 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations
 	$(BIN)/pybabel compile -d server/translations
 
+# The office PC's program in one folder, dist/luot (luot.exe on Windows, built there the same way: see the
+# README), with a zip of it beside; server/desktop/luot.spec says what goes in.
+package: $(STAMP)
+	$(BIN)/python -m server.desktop.package --zip
+
 # After upgrading the venv on purpose and running the whole suite: pin what it passed with.
 constraints: $(STAMP)
 	{ sed -n '/^#/p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

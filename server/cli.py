@@ -104,8 +104,9 @@ def _serve(args):
             print('  %s/%s' % (base, page))
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop_on_signal)
-    if hasattr(signal, 'SIGBREAK'):     # Windows: how the office PC's window stops its server child
-        signal.signal(signal.SIGBREAK, _stop_on_signal)
+    if os.environ.get('LUOT_STOP_ON_EOF'):   # started by the office PC's window on Windows (server/desktop/)
+        from server.desktop.server_process import stop_when_stdin_closes
+        stop_when_stdin_closes()
 
     from server.host.duties import start_process
 

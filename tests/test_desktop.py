@@ -2,7 +2,6 @@
 import importlib.util
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -27,21 +26,38 @@ def tk_missing():
 
 
 @pytest.fixture(scope='module')
-def xserver():
-    """Debian's Xvfb on a display number it picks itself (-displayfd), ready when it writes that number."""
+def xserver(tmp_path_factory):
+    """Debian's Xvfb on a free display number, ready when a client's connection is accepted."""
     need(shutil.which('Xvfb') is not None, 'Xvfb is not installed (apt-get install xvfb)')
     need(not tk_missing(), 'tkinter is not installed (apt-get install python3-tk)')
-    read, write = os.pipe()
-    process = subprocess.Popen(['Xvfb', '-displayfd', str(write), '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
-                               pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    ready, _w, _x = select.select([read], [], [], 20)
-    number = os.read(read, 16).decode().strip() if ready else ''
-    os.close(read)
-    assert number.isdigit(), 'Xvfb did not start'
-    yield ':' + number
+    log_path = tmp_path_factory.mktemp('xvfb') / 'xvfb.log'
+    first = 40 + int(os.environ.get('LUOT_TEST_PORT_BASE', '20000')) % 50     # two test runs, two ranges
+    for number in range(first, first + 50):
+        if os.path.exists('/tmp/.X%d-lock' % number) or os.path.exists('/tmp/.X11-unix/X%d' % number):
+            continue
+        with open(log_path, 'ab') as log:
+            process = subprocess.Popen(['Xvfb', ':%d' % number, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
+                                       stdout=log, stderr=log)
+        if wait_for(lambda: process.poll() is not None or _accepts(number), 20, step=0.1) and process.poll() is None:
+            break
+        process.kill()
+        process.wait(timeout=10)
+    else:
+        pytest.fail('Xvfb did not start: ' + log_path.read_text(errors='replace')[-2000:])
+    yield ':%d' % number
     process.terminate()
     process.wait(timeout=10)
+
+
+def _accepts(number):
+    """Whether the X server of display :number accepts a connection on its socket."""
+    import socket
+    with socket.socket(socket.AF_UNIX) as client:
+        try:
+            client.connect('/tmp/.X11-unix/X%d' % number)
+        except OSError:
+            return False
+    return True
 
 
 class Desktop:
@@ -314,6 +330,25 @@ def test_a_second_launch_without_a_window_to_answer_is_refused(tmp_path):
     assert not (tmp_path / 'office' / 'luot.db').exists()
 
 
+@pytest.mark.slow
+def test_the_windows_way_of_stopping_the_server_finishes_cleanly(tmp_path, monkeypatch):
+    """On Windows the window closes its child's stdin (it cannot send Ctrl+Break to a console it does not share):
+    the server (Werkzeug, as there) stops as Ctrl+C stops it, and is not killed."""
+    from server.desktop.server_process import ServerProcess
+    monkeypatch.setenv('LUOT_SERVER', 'werkzeug')
+    server = ServerProcess('127.0.0.1', free_port(), tmp_path / 'office', stop_by_eof=True)
+    (tmp_path / 'office').mkdir()
+    server.start()
+    try:
+        assert wait_for(lambda: server.poll() or server.state() == 'running', 60, step=0.3), server.last_words(20)
+        server.stop(timeout=20)
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+    assert server.process.returncode == 0 and server.state() == 'stopped'
+    assert server.overview is not None and server.overview['today']['issued'] == 0   # read with its own token
+
+
 def test_overview_shows_the_office_without_personal_data(app, client, office, tokens):
     issue(client, tokens['kiosk'], name='Nguyễn Văn An', phone='0905123456', print=False)
     issue(client, tokens['kiosk'], print=False)
@@ -332,3 +367,47 @@ def test_overview_shows_the_office_without_personal_data(app, client, office, to
         board.disconnect(namespace='/display')
     assert client.get('/api/v1/overview', headers=bearer(tokens['kiosk'])).status_code == 403
     assert client.get('/api/v1/overview').status_code == 401
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)   # PyInstaller's analysis of every library: about 5 minutes on two shared cores
+def test_the_package_builds_from_its_spec_and_serves(tmp_path):
+    """PyInstaller's one-folder program from server/desktop/luot.spec (Linux here, Windows the same way): it
+    knows its version, serves the pages (templates and static files inside) and answers its OpenAPI document."""
+    need(importlib.util.find_spec('PyInstaller') is not None, 'PyInstaller is not installed (pip install -e .[test])')
+    started = time.monotonic()
+    subprocess.run([sys.executable, '-m', 'server.desktop.package', '--dist', str(tmp_path / 'dist'), '--work',
+                    str(tmp_path / 'work')], cwd=str(ROOT), check=True, timeout=1200, capture_output=True)
+    sys.stderr.write('package built in %.0f s\n' % (time.monotonic() - started))
+    folder = tmp_path / 'dist' / 'luot'
+    version = subprocess.run([str(folder / 'luot-cli'), '--version'], capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and version.stdout.strip().startswith('Lượt 0.'), version
+    port, office = free_port(), str(tmp_path / 'office')
+    # No system espeak-ng on the PATH (a Windows PC has none): the voice must come from inside the package.
+    env = dict(os.environ, PATH=str(folder))
+    token = subprocess.run([str(folder / 'luot-cli'), 'token', 'create', '--role', 'display', '--name', 'TV',
+                            '--data-dir', office], capture_output=True, text=True, timeout=120, env=env, check=True)
+    with open(tmp_path / 'packaged.log', 'wb') as log:
+        server = subprocess.Popen([str(folder / 'luot'), '--host', '127.0.0.1', '--port', str(port), '--data-dir',
+                                   office], stdout=log, stderr=log, cwd=str(tmp_path), env=env)
+    try:
+        url = 'http://127.0.0.1:%d' % port
+
+        def answers(path):
+            try:
+                with urllib.request.urlopen(url + path, timeout=2) as answer:
+                    return answer.status == 200 and answer.read()
+            except OSError:
+                return False
+        assert wait_for(lambda: answers('/api/v1/openapi.json'), 90, step=0.5), (tmp_path / 'packaged.log').read_text()
+        assert b'/overview' in answers('/api/v1/openapi.json')
+        assert 'Lượt'.encode() in answers('/') and answers('/display')
+        spoken = urllib.request.Request(url + '/display/speech.wav?text=M%E1%BB%9Di%20s%E1%BB%91%20A025',
+                                        headers={'Authorization': 'Bearer ' + token.stdout.strip()})
+        with urllib.request.urlopen(spoken, timeout=60) as answer:
+            assert answer.status == 200 and answer.read(4) == b'RIFF'
+        time.sleep(2)   # the start-up jobs (the calendar's holidays by name) have run
+        assert 'Traceback' not in (tmp_path / 'packaged.log').read_text(errors='replace')
+    finally:
+        server.terminate()
+        assert server.wait(timeout=30) == 0

@@ -18,14 +18,11 @@ DESKTOP_FILE = 'luot.desktop'
 def launch_command(port, data_dir, host=None):
     """The command that opens this window again: the packaged executable, or this Python with the window
     (pythonw on Windows, so that no console opens)."""
+    from server.desktop.server_process import command_line
     options = ['--port', str(port), '--data-dir', str(Path(data_dir).resolve())] + (['--host', host] if host else [])
-    if getattr(sys, 'frozen', False):
-        return [sys.executable, 'desktop', *options]
-    python = Path(sys.executable)
-    quiet = python.with_name('pythonw.exe')
-    if os.name == 'nt' and quiet.exists():
-        python = quiet
-    return [str(python), '-c', 'from server.desktop import main; main()', *options]
+    quiet = Path(sys.executable).with_name('pythonw.exe')
+    python = str(quiet) if os.name == 'nt' and quiet.exists() else sys.executable
+    return command_line('desktop', *options, python=python)
 
 
 def linux_file(environ=None):

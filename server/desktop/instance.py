@@ -7,7 +7,6 @@ The same socket takes the buttons' commands and "status" (the tests drive the wi
 """
 import json
 import logging
-import os
 import secrets
 import socket
 import threading

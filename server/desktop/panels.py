@@ -11,6 +11,7 @@ STATES = {   # state -> (words, colour): colours a clerk tells apart at a glance
     'stopped': ('Đã dừng', '#5f6368'),
     'failed': ('Máy chủ đã dừng bất ngờ', '#c5221f'),
 }
+TROUBLE = ('offline', 'paper_out', 'cover_open', 'error')
 TODAY = (('issued', 'Đã lấy số'), ('waiting', 'Đang chờ'), ('serving', 'Đang phục vụ tại quầy'),
          ('served', 'Đã xong'), ('no_show', 'Vắng mặt'))
 
@@ -30,14 +31,15 @@ def device_lines(overview, words):
 
 
 def printer_lines(overview, words):
-    """Each printer and its last known state; the default printer (LUOT_PRINTER) when one is set."""
+    """[(text, colour)]: each printer and its last known state, red when it needs someone (offline, out of
+    paper, cover open, an error); the default printer (LUOT_PRINTER) when one is set."""
     if overview is None:
-        return ['—']
-    lines = ['%s: %s' % (p['name'], words(PRINTER_STATE.get(p['status'], 'chưa rõ trạng thái')))
-             for p in overview['printers']]
+        return [('—', None)]
+    lines = [('%s: %s' % (p['name'], words(PRINTER_STATE.get(p['status'], 'chưa rõ trạng thái'))),
+              '#c5221f' if p['status'] in TROUBLE else None) for p in overview['printers']]
     if overview['default_printer']:
-        lines.append(words('máy in mặc định'))
-    return lines or [words('chưa có')]
+        lines.append((words('máy in mặc định'), None))
+    return lines or [(words('chưa có'), None)]
 
 
 def sms_line(overview, words):
@@ -50,7 +52,7 @@ def sms_line(overview, words):
     if sms['ok']:
         text = '%s (%s)' % (words('hoạt động'), sms['scheme'])
     else:
-        text = '%s: %s' % (words('lỗi'), sms['reason'] or sms['scheme'])
+        text = '%s: %s' % (words('Lỗi'), sms['reason'] or sms['scheme'])
     if sms['pending']:
         text += ' · %d %s' % (sms['pending'], words('tin chờ gửi'))
     return text, '#1b7f3b' if sms['ok'] else '#c5221f'

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,21 +22,28 @@ log = logging.getLogger(__name__)
 TOKEN_NAME = 'desktop-token'
 LOG_NAME = 'desktop-server.log'
 TOKEN_LABEL = 'Cửa sổ máy chủ (máy tính văn phòng)'
+STOP_ON_EOF = 'LUOT_STOP_ON_EOF'
 NO_WINDOW = getattr(subprocess, 'CREATE_NO_WINDOW', 0) | getattr(subprocess, 'CREATE_NEW_PROCESS_GROUP', 0)
 
 
-def command_line(*arguments):
-    """This program's command line with the arguments: the packaged executable, or Python running `server`."""
+def command_line(*arguments, python=None):
+    """This program's command line with the arguments: the packaged executable, or Python running run.py (from
+    a source folder, whatever the current folder) or the installed `server` package."""
     if getattr(sys, 'frozen', False):
         return [sys.executable, *arguments]
-    return [sys.executable, '-c', 'from server import main; main()', *arguments]
+    run_py = Path(__file__).resolve().parents[2] / 'run.py'
+    program = [str(run_py)] if run_py.is_file() else ['-c', 'from server import main; main()']
+    return [python or sys.executable, *program, *arguments]
 
 
 class ServerProcess:
     """`run.py --host H --port P --data-dir D` as a child, and what it answers."""
 
-    def __init__(self, host, port, data_dir):
+    def __init__(self, host, port, data_dir, stop_by_eof=None):
         self.host, self.port, self.data_dir = host, port, Path(data_dir)
+        # Windows: a window without a console cannot send Ctrl+Break to its child's, so the child is asked
+        # to stop by closing its stdin (stop_when_stdin_closes); elsewhere SIGTERM, as from the command line.
+        self.stop_by_eof = os.name == 'nt' if stop_by_eof is None else stop_by_eof
         self.process = None
         self.wanted = False     # the clerk wants it serving: a child that ended on its own has failed
         self.ready = False
@@ -66,20 +72,25 @@ class ServerProcess:
                 return
             self.wanted, self.ready, self.overview = True, False, None
             arguments = command_line('--host', self.host, '--port', str(self.port), '--data-dir', str(self.data_dir))
+            env = dict(os.environ, **({STOP_ON_EOF: '1'} if self.stop_by_eof else {}))
             with _private_log(self.data_dir / LOG_NAME) as output:
-                self.process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=output,
-                                                stderr=subprocess.STDOUT, creationflags=NO_WINDOW)
+                self.process = subprocess.Popen(arguments, stdin=subprocess.PIPE if self.stop_by_eof else
+                                                subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                                                env=env, creationflags=NO_WINDOW)
             log.info('server started (pid %d) on %s', self.process.pid, self.local_url)
 
     def stop(self, timeout=20):
-        """Stop serving: SIGTERM (CTRL_BREAK on Windows) as the command line is stopped, killed if it hangs."""
+        """Stop serving: SIGTERM, or stdin closed on Windows, so the server finishes cleanly; killed if it hangs."""
         with self.lock:
             self.wanted = False
             process = self.process
         if process is None or process.poll() is not None:
             return
         try:
-            process.send_signal(signal.CTRL_BREAK_EVENT if os.name == 'nt' else signal.SIGTERM)
+            if self.stop_by_eof:
+                process.stdin.close()
+            else:
+                process.send_signal(signal.SIGTERM)
             process.wait(timeout=timeout)
         except (OSError, subprocess.TimeoutExpired):
             process.kill()
@@ -139,6 +150,20 @@ class ServerProcess:
             except Exception:   # noqa: BLE001 — the watcher must outlive any one bad answer
                 log.exception('watching the server failed')
             stopped.wait(0.3 if self.state() == 'starting' else every)
+
+
+def stop_when_stdin_closes():
+    """In the server child of a window that stops it by closing stdin: then stop as Ctrl+C would."""
+    import _thread
+
+    def watch():
+        try:
+            while sys.stdin.buffer.read(1024):
+                pass
+        except (AttributeError, OSError, ValueError):     # no stdin at all: nothing to watch
+            return
+        _thread.interrupt_main()
+    threading.Thread(target=watch, name='stop-on-eof', daemon=True).start()
 
 
 def _private_log(path):

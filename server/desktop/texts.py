@@ -41,7 +41,7 @@ ENGLISH = {
     'không có': 'none',
     'chưa cài đặt (chỉ ghi nhật ký)': 'not set up (log only)',
     'hoạt động': 'working',
-    'lỗi': 'error',
+    'Lỗi': 'Error',
     'tin chờ gửi': 'waiting to be sent',
     'máy in mặc định': 'default printer',
     'đang kết nối': 'connected',
