@@ -14,8 +14,9 @@ def main(argv=None):
 
 def add_options(parser):
     """The window's options, for run.py's `desktop` and for luot-desktop."""
-    parser.add_argument('--host', dest='desktop_host', default=None,
+    parser.add_argument('--host', dest='desktop_host', default=None, metavar='HOST',
                         help='address to listen on (default 0.0.0.0: the whole LAN)')
-    parser.add_argument('--port', dest='desktop_port', type=int, default=None, help='port (default 5000)')
-    parser.add_argument('--data-dir', dest='desktop_data_dir', default=None,
+    parser.add_argument('--port', dest='desktop_port', type=int, default=None, metavar='PORT',
+                        help='port (default 5000)')
+    parser.add_argument('--data-dir', dest='desktop_data_dir', default=None, metavar='DIR',
                         help='folder of the database and settings')

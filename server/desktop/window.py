@@ -58,7 +58,13 @@ class Window:
         self.address_font = base.copy()
         self.address_font.configure(size=16, weight='bold')
         style = ttk.Style(self.root)
+        if style.theme_use() == 'default':    # X11's plain theme draws a tiny checkbox; Windows keeps its own
+            style.theme_use('clam')
+        background = style.lookup('TFrame', 'background')     # plain Tk labels on the theme's own colour
+        self.root.option_add('*Label.background', background)
+        self.root.option_add('*Frame.background', background)
         style.configure('TButton', padding=(10, 6))
+        style.configure('TCheckbutton', indicatorsize=18, indicatormargin=(0, 0, 8, 0))     # a box a clerk sees
         style.configure('Heading.TLabel', font=self.heading)
 
     def _text(self, widget, msgid):
