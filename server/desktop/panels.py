@@ -17,7 +17,7 @@ TODAY = (('issued', 'Đã lấy số'), ('waiting', 'Đang chờ'), ('serving', 
 
 
 def device_lines(overview, words):
-    """'Màn hình: 2/3 đang kết nối (TV sảnh, TV tầng 2)', the same for kiosks, then the counters open."""
+    """'Màn hình: 2/3 đang kết nối (TV sảnh, TV tầng 2)', the same for kiosks, then the staff pages open."""
     if overview is None:
         return ['—']
     lines = []
@@ -26,7 +26,7 @@ def device_lines(overview, words):
         online = [d['name'] for d in devices if d['connected']]
         line = '%s: %d/%d %s' % (words(title), len(online), len(devices), words('đang kết nối'))
         lines.append(line + (' (%s)' % ', '.join(online[:4]) + ('…' if len(online) > 4 else '') if online else ''))
-    lines.append('%s: %d %s' % (words('Quầy'), overview['counters_connected'], words('đang kết nối')))
+    lines.append('%s: %d %s' % (words('Quầy và cán bộ'), overview['counters_connected'], words('đang kết nối')))
     return lines
 
 

@@ -21,7 +21,7 @@ ENGLISH = {
     'Thiết bị đang kết nối': 'Devices connected',
     'Màn hình': 'Boards',
     'Máy lấy số': 'Kiosks',
-    'Quầy': 'Counters',
+    'Quầy và cán bộ': 'Counters and staff',
     'Máy in': 'Printers',
     'Cổng SMS': 'SMS gateway',
     'Hôm nay': 'Today',
