@@ -4,12 +4,8 @@ Each stays under 160 characters once stripped, so it goes as one SMS. The README
 """
 import re
 
-import re
-
 from server import settings
 from server.sms.text import outgoing_text, sms_parts
-
-PICKUP_CODE = re.compile(r'((?:Mã nhận kết quả|Ma nhan ket qua): )\d+')
 
 PICKUP_CODE = re.compile(r'((?:Mã nhận kết quả|Ma nhan ket qua): )\d+')
 
@@ -62,11 +58,6 @@ def result_ready(dossier):
              % (code, _office(), day, pickup),
              'Hồ sơ %s đã có kết quả. Mời đến nhận trước ngày %s. Mã nhận kết quả: %s.' % (code, day, pickup)]
     return next((form for form in forms if sms_parts(outgoing_text(form)) == 1), forms[-1])
-
-
-def shown_text(message):
-    """An outgoing message's text as staff screens list it: a pickup code hidden (the desk checks it at hand-over)."""
-    return PICKUP_CODE.sub(r'\1******', message.text) if message.kind == 'result_ready' else message.text
 
 
 def shown_text(message):
