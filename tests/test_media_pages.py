@@ -100,6 +100,7 @@ def test_an_image_uploaded_in_the_console_plays_beside_a_call(live_server, page_
     expect(row.locator('td.strong')).to_have_text('Lịch tiếp công dân')
     console.wait_for_function("document.querySelector('#media-list td.thumb img').naturalWidth > 0", timeout=WAIT)
     screenshot(console, 'media-console-1366x768')
+    assert console.evaluate('document.documentElement.scrollWidth <= innerWidth')   # every button in view
 
     screen = page_in(1920, 1080)
     screen.goto(server.url + '/display?token=%s&board=%d' % (server.token('display'), board))

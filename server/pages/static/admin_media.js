@@ -67,6 +67,11 @@ async function move(button) {
 }
 
 const form = document.getElementById('add-media');
+const fileName = document.getElementById('file-name');
+form.elements.file.addEventListener('change', () => {
+  const file = form.elements.file.files[0];
+  fileName.textContent = file ? file.name : fileName.dataset.none;
+});
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   upload(form);
