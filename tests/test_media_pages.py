@@ -83,6 +83,8 @@ def test_an_image_uploaded_in_the_console_plays_beside_a_call(live_server, page_
     console = page_in(1366, 768)
     log_in_new_admin(console, server)
     console.goto(server.url + '/admin/media')
+    console.click('#add-media button[type=submit]')
+    expect(console.locator('#add-media .form-error')).to_have_text('Hãy chọn một tệp ảnh hoặc video.')
     fake = tmp_path / 'anh-gia.jpg'
     fake.write_text('đây không phải là ảnh')
     console.set_input_files('#add-media input[type=file]', str(fake))

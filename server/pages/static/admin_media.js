@@ -25,7 +25,7 @@ async function upload(form) {
   const box = form.querySelector('.form-error');
   const button = form.querySelector('[type="submit"]');
   const file = form.elements.file.files[0];
-  box.textContent = checkForm(form) || fileProblem(form, file);
+  box.textContent = fileProblem(form, file) || checkForm(form);
   if (box.textContent) return;
   const body = new FormData(form);
   button.disabled = true;
