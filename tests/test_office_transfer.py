@@ -211,3 +211,23 @@ def test_the_console_downloads_the_file_and_imports_it_after_asking(live_server,
     other.get_by_role('button', name='Nhập thiết lập').click()
     expect(other.locator('#office-import-error')).to_have_text(
         'Tệp "ghi-chu.json" không phải tệp thiết lập của Lượt (không đọc được JSON).')
+
+
+def test_media_shown_on_a_board_the_file_lacks_are_paused_not_shown_everywhere(model_ward, client, tokens):
+    """A board the document lacks is removed; what played on it alone would otherwise play on every board."""
+    from server.models import Board, Media, MediaBoard
+    admin = tokens['admin']
+    assert send(client, admin, 'POST', '/boards', {'name': 'Màn hình tầng 2'})[0] == 201
+    with db.connection_context():
+        upstairs, lobby = Board.named('Màn hình tầng 2'), Board.named('Màn hình sảnh')
+        alone = Media.create(title='Chỉ tầng 2', kind='image', filename='a.png', content_type='image/png', size=1)
+        shared = Media.create(title='Cả hai', kind='image', filename='b.png', content_type='image/png', size=1)
+        MediaBoard.create(media=alone, board=upstairs)
+        MediaBoard.create(media=shared, board=upstairs)
+        MediaBoard.create(media=shared, board=lobby)
+    status, answer = send(client, admin, 'POST', '/office-import', model_ward)
+    assert status == 200 and answer['imported']['boards'] == {'rows': 1, 'removed': 1}
+    with db.connection_context():
+        assert Board.named('Màn hình tầng 2') is None
+        assert (Media.get_by_id(alone.id).active, Media.get_by_id(shared.id).active) == (False, True)
+        assert [p.board_id for p in MediaBoard.select().where(MediaBoard.media == shared)] == [lobby.id]

@@ -1,12 +1,9 @@
-"""One office's set-up as one file, and that file put in place in another office: a district sets up ten wards
-alike (GET /office-export, POST /office-import).
-
-The document holds services, procedures, counters, boards, opening hours, holidays and settings; never staff,
-passwords, tokens, printers (each office's own machines), the SMS gateway (it holds a password) or citizens.
-An import is all or nothing: it runs in one transaction through the same checks as the API's own forms, and
-the first refusal names the section and the row. What the office has and the document lacks is removed when
-nothing refers to it, else closed (kept for the reports), as the console's "Xóa" does.
-"""
+"""One office's set-up as one file, put in place in another: a district sets up ten wards alike (GET
+/office-export, POST /office-import). Services, procedures, counters, boards, opening hours, holidays and
+settings; never staff, passwords, tokens, printers (each office's own), the SMS gateway (it holds a password) or
+citizens. An import is all or nothing, in one transaction, through the API's own checks, and a refusal names the
+section and the row. What the office has and the document lacks is removed when nothing refers to it, else closed
+(kept for the reports), as the console's "Xóa" does."""
 import json
 
 from flask import Response, jsonify, request
@@ -25,6 +22,7 @@ from server.clock import local_naive
 from server.errors import Conflict, Invalid, QueueError
 from server.extensions import db
 from server.live import events
+from server.media import items as media_items
 from server.models import Board, Counter, CounterService, Holiday, Procedure, Service
 from server.validation import boolean, integer, json_body, parse_day, parse_time, string_list, text
 
@@ -259,8 +257,11 @@ def _import_boards(document):
             else:
                 Board.update(**fields).where(Board.id == existing.id).execute()
             seen.append(existing.id)
-    removed = Board.delete().where(Board.id.not_in(seen) if seen else True).execute()
-    return {'rows': len(seen), 'removed': removed}
+    leaving = [board.id for board in Board.select() if board.id not in seen]
+    for board_id in leaving:   # the media shown on that board alone are paused, not moved to every board
+        media_items.board_removed(board_id)
+    Board.delete().where(Board.id.in_(leaving)).execute()
+    return {'rows': len(seen), 'removed': len(leaving)}
 
 
 def _import_hours(document):
