@@ -10,7 +10,9 @@ from tests.helpers import csrf_from, csrf_of, log_in_client
 PUBLIC = {'static', 'display.static', 'pages.index', 'pages.login', 'pages.logout', 'pages.language',
           'pages.track', 'pages.track_json', 'api.openapi',
           'pairing.pair', 'pairing.check',   # a new device's page: its own secret, never the code, pairs it
-          'api.create_rating'}   # a citizen's rating: the ticket's track id is the credential
+          'api.create_rating',   # a citizen's rating: the ticket's track id is the credential
+          'api.dossier_status', 'lookup.index',   # a file's status by its code, without personal data
+          'guides.guide'}   # a procedure's guide page, where the QR codes on the walls lead
 
 
 def concrete(rule):
