@@ -134,6 +134,7 @@ def test_the_console_imports_a_list_and_prints_an_a4_sheet(live_server, page_in,
     bad = tmp_path / 'sai.csv'
     bad.write_text('Lĩnh vực,Tên thủ tục\nHT,Khai sinh\nZZ,Khai tử\n', encoding='utf-8')
     page.set_input_files('#import-procedures input[type=file]', str(bad))
+    expect(page.locator('#import-procedures [data-file-name]')).to_have_text('sai.csv')   # not "Choose File"
     page.click('#import-procedures button[type=submit]')
     expect(page.locator('#import-procedures .form-error')).to_contain_text('Dòng 3, cột “Lĩnh vực”')
     marriage = page.locator('#procedures-HT tr').filter(has=page.get_by_text('Đăng ký kết hôn', exact=True))

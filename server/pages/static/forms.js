@@ -58,3 +58,14 @@ export function ask(text) {
     dialog.showModal();
   });
 }
+
+/** File choosers in the page's words (a label.file-pick around a hidden file input, whose own button would say
+ * "Choose File" in the browser's language): each shows the name of the file chosen. */
+export function showChosenFiles(root = document) {
+  root.querySelectorAll('.file-pick input[type=file]').forEach((input) => {
+    const shown = input.closest('.file-pick').querySelector('[data-file-name]');
+    input.addEventListener('change', () => {
+      if (input.files[0]) shown.textContent = input.files[0].name;
+    });
+  });
+}

@@ -1,7 +1,7 @@
 // Copying the set-up to another office (the settings page): the downloaded file is a plain link; importing
 // reads the chosen file, asks first, then sends it to POST /api/v1/office-import and says what happened.
 import {api} from './api.js';
-import {ask} from './forms.js';
+import {ask, showChosenFiles} from './forms.js';
 import {fill, strings} from './strings.js';
 
 const form = document.getElementById('office-import');
@@ -33,11 +33,7 @@ async function importFile(file) {
 
 if (form) {
   form.noValidate = true;
-  const picked = form.querySelector('[data-file-name]');
-  form.elements.file.addEventListener('change', () => {
-    const file = form.elements.file.files[0];
-    if (file) picked.textContent = file.name;
-  });
+  showChosenFiles(form);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const file = form.elements.file.files[0];

@@ -1,7 +1,7 @@
 // The console's procedures section: a CSV or Excel list goes to the server as it is (all or nothing); the
 // server's answer says how many rows were added and updated, or which row and column it refused.
 import {api} from './api.js';
-import {checkForm} from './forms.js';
+import {checkForm, showChosenFiles} from './forms.js';
 import {fill} from './strings.js';
 
 const NOTICE_KEY = 'luot-admin-notice';   // admin.js shows it after the reload
@@ -28,4 +28,7 @@ async function importFile(event) {
   }
 }
 
-if (form) form.addEventListener('submit', importFile);
+if (form) {
+  showChosenFiles(form);
+  form.addEventListener('submit', importFile);
+}
