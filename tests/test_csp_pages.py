@@ -14,7 +14,7 @@ from tests.conftest import csp_violations
 from tests.helpers import call_api, log_in_new_admin
 from tests.pages import expect_page, open_board, open_kiosk, take_ticket
 
-NOT_PAGES = ('.xlsx', '.png', '.wav', '.json')
+NOT_PAGES = ('.xlsx', '.csv', '.png', '.wav', '.json')
 DEVICE_PAGES = {'/kiosk': 'kiosk', '/display': 'display'}
 PASSWORD = 'kiem-tra-csp-1'
 

@@ -102,6 +102,11 @@ def test_the_qr_sheet_holds_each_active_procedures_code(app, client, office, tok
                                                              lineclass=None)
         assert expected in html, link
     assert client.get('/admin/procedures/sheet?service=XX', headers=admin).status_code == 404
+    # Without a service: every open service's sheet, one after the other (each starts a printed page).
+    client.post(API + '/procedures', headers=admin, json={'service': 'CT', 'name': 'Chứng thực chữ ký'})
+    every = client.get('/admin/procedures/sheet', headers=admin).get_data(as_text=True)
+    assert every.count('<article class="qr-sheet"') == 2 and every.count('<svg') == 3
+    assert every.index('Thủ tục lĩnh vực Chứng thực') < every.index('Thủ tục lĩnh vực Hộ tịch')
     assert client.get('/admin/procedures/sheet?service=HT', headers=bearer(tokens['hotline'])).status_code == 403
 
 

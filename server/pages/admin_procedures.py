@@ -38,20 +38,27 @@ def procedure_list():
 @bp.get('/admin/procedures/sheet')
 @page()
 def procedure_sheet():
-    """An A4 sheet of one service's procedures with a QR code each, to print and put on the wall."""
+    """A4 sheets of procedures with a QR code each, to print and put on the wall: one service's (?service=HT),
+    or without it every open service's, each on its own pages."""
     code = (request.args.get('service') or '')[:16]
-    service = Service.by_code(code)
-    if service is None:
+    services = [Service.by_code(code)] if code else [s for s in Service.ordered() if s.active]
+    if services == [None]:
         raise NotFound(_('Không có lĩnh vực "%(code)s".', code=code), 'unknown_service')
     base = sheet_base()
+    sheets = [{'service': service, 'cards': _cards(service, base)} for service in services]
+    return render_template('admin/procedures_sheet.html', sheets=sheets, base=base,
+                           local_only=urlsplit(base).hostname in LOOPBACK,
+                           office_name=settings.get('office_name'))
+
+
+def _cards(service, base):
+    """The sheet's cards of one service: each open procedure's name and the QR code of its guide."""
     cards = []
     for procedure in procedures.ordered(service):
         if procedure.active:
             link = procedures.guide_link(procedure, base)
             cards.append({'name': procedure.name, 'link': link, 'qr': qr_svg(link)})
-    return render_template('admin/procedures_sheet.html', service=service, cards=cards, base=base,
-                           local_only=urlsplit(base).hostname in LOOPBACK,
-                           office_name=settings.get('office_name'))
+    return cards
 
 
 def sheet_base():
