@@ -218,6 +218,11 @@ class LiveServer:
     def token(self, role, name='test'):
         """A new API token of this server's office, stored as `run.py token create` stores it (tests/test_cli.py
         runs that command), but from this process: a command per token cost a second of CPU each."""
+        if self.process is None:   # not started yet: the command also creates the office's database
+            out = subprocess.run([sys.executable, str(ROOT / 'run.py'), 'token', 'create', '--role', role, '--name',
+                                  name, '--data-dir', str(self.data_dir)], cwd=str(ROOT), env=self.env,
+                                 capture_output=True, text=True, timeout=60, check=True)
+            return out.stdout.strip()
         from playhouse.db_url import connect
         url = self.env.get('LUOT_DATABASE_URL') or 'sqlite:///' + str((self.data_dir / 'luot.db').resolve())
         database = connect(url, **({'pragmas': {'busy_timeout': 10000}} if url.startswith('sqlite') else {}))
@@ -349,5 +354,9 @@ def page_in(browser):
         return context.new_page()
     yield open_page
     for context in contexts:
+        # Each page first, without its unload handlers: a context closed with a board still playing its media
+        # panel once hung for good in CI (tests/test_media_pages.py, 300 s).
+        for page in context.pages:
+            page.close(run_before_unload=False)
         context.close()
     assert [text for found in violations for text in found] == [], 'the Content-Security-Policy blocked something'
