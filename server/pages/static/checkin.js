@@ -24,9 +24,7 @@ function open() {
 }
 
 function press(key) {
-  if (key === 'clear') entry = '';
-  else if (key === 'back') entry = entry.slice(0, -1);
-  else if (entry.length < MAX) entry += key;
+  entry = kiosk.typed(entry, key, MAX);
   render();
   kiosk.showError('appointment-error', '');
 }

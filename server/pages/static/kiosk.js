@@ -142,13 +142,16 @@ function renderEntry(name) {
     ? [value.slice(0, 4), value.slice(4, 7), value.slice(7)].filter(Boolean).join(' ') : value;
 }
 
+/** A value typed on an on-screen keyboard after one more key: "clear" empties it, "back" takes the last
+ * character off, "space" adds a space, any other key adds itself while the value is shorter than max. */
+export function typed(value, key, max) {
+  if (key === 'clear') return '';
+  if (key === 'back') return value.slice(0, -1);
+  return value.length < max ? value + (key === 'space' ? ' ' : key) : value;
+}
+
 function pressKey(name, key) {
-  const max = 10;
-  let value = state[name];
-  if (key === 'clear') value = '';
-  else if (key === 'back') value = value.slice(0, -1);
-  else if (value.length < max) value += key;
-  state[name] = value;
+  state[name] = typed(state[name], key, 10);
   renderEntry(name);
   showError('options-error', '');
 }

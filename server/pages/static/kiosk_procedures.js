@@ -82,9 +82,7 @@ function open() {
 }
 
 function press(key) {
-  if (key === 'clear') query = '';
-  else if (key === 'back') query = query.slice(0, -1);
-  else if (query.length < MAX_LENGTH) query += key === 'space' ? ' ' : key;
+  query = kiosk.typed(query, key, MAX_LENGTH);
   render();
 }
 
