@@ -2,10 +2,11 @@
 drawn as server-side SVG charts, printable on A4, and downloadable as .xlsx and CSV."""
 import datetime
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import format_decimal
 
 from server import settings
+from server.api.reports import XLSX, download
 from server.auth import page
 from server.clock import DAY_FORMAT, office_day
 from server.errors import Invalid
@@ -97,19 +98,13 @@ def report():
                            later=typed(*next_period(first, last)), **page_context(figures))
 
 
-def _download(data, mimetype, first, last, extension):
-    filename = 'bao-cao-%s_%s.%s' % (first.isoformat(), last.isoformat(), extension)
-    return Response(data, mimetype=mimetype, headers={'Content-Disposition': 'attachment; filename="%s"' % filename,
-                                                      'Cache-Control': 'no-store'})
-
-
 @bp.get('/admin/report.xlsx')
 @page()
 def report_xlsx():
     """The same report as an Excel workbook (the range as the console types it, dd/mm/yyyy)."""
     first, last = reports.date_range(request.args)
-    data = report_files.workbook(reports.report(first, last), settings.get('office_name'))
-    return _download(data, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', first, last, 'xlsx')
+    report = reports.report(first, last)
+    return download(report_files.workbook(report, settings.get('office_name')), XLSX, report, 'xlsx')
 
 
 @bp.get('/admin/report.csv')
@@ -117,5 +112,5 @@ def report_xlsx():
 def report_csv():
     """The same report as CSV (UTF-8 with BOM)."""
     first, last = reports.date_range(request.args)
-    data = report_files.csv_bytes(reports.report(first, last), settings.get('office_name'))
-    return _download(data, 'text/csv', first, last, 'csv')
+    report = reports.report(first, last)
+    return download(report_files.csv_bytes(report, settings.get('office_name')), 'text/csv', report, 'csv')
