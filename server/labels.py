@@ -156,7 +156,7 @@ FIELD_LABELS = {
     'sms_diacritics': lazy_gettext('Gửi tin nhắn có dấu tiếng Việt'),
     'reminder_evening_time': lazy_gettext('Giờ nhắc lịch tối hôm trước'),
     'reminder_before_minutes': lazy_gettext('Nhắc trước giờ hẹn (phút)'),
-    'turn_near_ahead': lazy_gettext('Báo "sắp đến lượt" khi còn (người)'),
+    'turn_near_minutes': lazy_gettext('Báo "sắp đến lượt" trước (phút)'),
     'pickup_days': lazy_gettext('Thời hạn nhận kết quả (ngày)'),
     'sms_max_per_hour': lazy_gettext('Số tin nhắn đến tối đa mỗi giờ của một số điện thoại'),
     'personal_data_days': lazy_gettext('Thời hạn lưu họ tên, số điện thoại và tin nhắn (ngày)'),

@@ -33,7 +33,7 @@ DEFAULTS = {
     'sms_diacritics': False,         # Vietnamese with diacritics (UCS-2, 70 characters a part)
     'reminder_evening_time': '19:00',  # the day-before reminder; empty: none
     'reminder_before_minutes': 60,   # the reminder before the slot; 0: none
-    'turn_near_ahead': 3,            # "your turn is near" when this many are ahead (0: never)
+    'turn_near_minutes': 10,         # "your turn is near" when the forecast call is this near (0: never)
     'pickup_days': 3,                # days to collect a ready result
     'sms_max_per_hour': 10,          # inbound messages one phone may send an hour before it is ignored
     # Records
@@ -59,13 +59,15 @@ LIMITS = {
     'appointment_grace_minutes': (0, 240),
     'admission_cap': (0, 10000),
     'reminder_before_minutes': (0, 24 * 60),
-    'turn_near_ahead': (0, 50),
+    'turn_near_minutes': (0, 120),
     'pickup_days': (1, 60),
     'sms_max_per_hour': (1, 1000),
     'personal_data_days': (30, 3650),
     'backup_keep': (1, 365),
     'sms_replies_per_hour': (1, 10000),
 }
+# Settings of earlier versions an office's exported file may still hold: read and left out.
+RETIRED = ('turn_near_ahead',)
 CHOICES = {'number_reading': ('number', 'digits')}
 PATTERNS = {'reminder_evening_time': r'^(|([01][0-9]|2[0-3]):[0-5][0-9])$',
             'hotline_phone': r'^[0-9 +.]{0,20}$', 'sms_shortcode': r'^[0-9A-Za-z]{0,16}$'}

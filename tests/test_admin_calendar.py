@@ -91,7 +91,7 @@ def test_settings_show_the_appointment_and_sms_settings(client, office, tokens):
     html = page_html(client, tokens, '/admin/settings')
     for name in ('booking_days_ahead', 'max_bookings_per_phone', 'checkin_early_minutes', 'checkin_late_minutes',
                  'appointment_grace_minutes', 'admission_cap', 'hotline_phone', 'sms_shortcode', 'sms_diacritics',
-                 'reminder_evening_time', 'reminder_before_minutes', 'turn_near_ahead', 'pickup_days',
+                 'reminder_evening_time', 'reminder_before_minutes', 'turn_near_minutes', 'pickup_days',
                  'sms_max_per_hour', 'sms_replies_per_hour'):
         assert 'name="%s"' % name in html, name
     for text in ('Lịch hẹn', 'Khu vực chờ và trả kết quả', 'Tin nhắn SMS', 'Số người tối đa trong khu vực một cửa',

@@ -149,19 +149,26 @@ def test_diacritics_are_kept_when_the_office_chooses(gateway):
     assert message.text == 'Đã đặt lịch hẹn' and message.unicode
 
 
-def test_turn_near_is_sent_once_per_ticket(gateway, office):
+def test_turn_near_is_sent_once_per_ticket_when_the_forecast_call_is_near(gateway, office):
+    """CT is called at counters 1 and 2, each citizen 6 minutes (the setting, no history): the first two are
+    called now, the next two forecast in 6 minutes, the fifth and sixth in 12."""
     from server.queueing import tickets
     with db.atomic():
-        settings.put('turn_near_ahead', 1)
+        settings.put('turn_near_minutes', 8)
     now = local(MONDAY, 9)
-    first = tickets.issue_ticket('CT', now=now)
-    second = tickets.issue_ticket('CT', phone='0905123456', now=now)
-    third = tickets.issue_ticket('CT', phone='0912345678', now=now)
-    assert messaging.notify_turn_near(now=now) == 1          # the second has one ahead, the third two
-    assert messaging.notify_turn_near(now=now) == 0
+    issued = [tickets.issue_ticket('CT', phone='090512345%d' % n if n else None, now=now) for n in range(6)]
     tickets.call_next(1, now=now)
-    assert messaging.notify_turn_near(now=now) == 1          # now the third has one ahead
+    tickets.call_next(2, now=now)
+    assert messaging.notify_turn_near(now=now) == 2          # the third and fourth: within 8 minutes
+    assert messaging.notify_turn_near(now=now) == 0          # once per ticket
+    later = now + datetime.timedelta(minutes=5)
+    assert messaging.notify_turn_near(now=later) == 2        # the fifth and sixth are about 7 minutes away now
     keys = sorted(m.key for m in OutboxMessage.select())
-    assert keys == ['turn_near:%d' % second.id, 'turn_near:%d' % third.id]
-    assert first.phone is None
-    assert 'A003' in OutboxMessage.get(OutboxMessage.key == 'turn_near:%d' % third.id).text
+    assert keys == sorted('turn_near:%d' % t.id for t in issued[2:])
+    assert issued[0].phone is None
+    text = OutboxMessage.get(OutboxMessage.key == 'turn_near:%d' % issued[5].id).text
+    assert 'A006' in text and 'phut' in text
+    with db.atomic():
+        settings.put('turn_near_minutes', 0)
+    tickets.issue_ticket('CT', phone='0912345678', now=later)
+    assert messaging.notify_turn_near(now=later) == 0       # 0: never

@@ -140,6 +140,7 @@ def _import_settings(document):
     with _Place('settings'):
         if not isinstance(values, dict):
             raise Invalid(_('phải là một bảng "tên": giá trị.'), 'invalid_type')
+        values = {key: value for key, value in values.items() if key not in settings.RETIRED}
         unknown = sorted(set(values) - set(settings.DEFAULTS))
         if unknown:
             raise Invalid(_('Không có thiết lập: %(keys)s.', keys=', '.join(unknown)), 'unknown_setting')

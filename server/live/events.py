@@ -13,6 +13,7 @@ from server import caches, runtime, settings
 from server.extensions import socketio
 from server.live import devices, relay
 from server.models import Board
+from server.queueing import forecast
 from server.queueing.lines import counter_dict, services_state, ticket_dict
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ def _ticket_called(ticket, counter, recall=False):
 
 def queue_changed(service_codes=None):
     """A waiting line grew or shrank; boards get every line's count and filter themselves."""
+    forecast.forget()
     runtime.of().publisher.fold(_queue_changed, service_codes)
 
 
@@ -192,6 +194,7 @@ def ticket_called(ticket, counter, recall=False):
 
 def counter_changed(counter):
     """A counter's current ticket or state changed (completed, no-show, paused)."""
+    forecast.forget()
     if counter is not None:
         _publish(_counter_changed, counter)
 

@@ -1,83 +1,19 @@
-"""Reading the queue: ticket answers, people ahead, wait estimates and the board snapshot."""
+"""Reading the queue: ticket answers (with the wait forecast of server/queueing/forecast.py) and the board
+snapshot."""
 import collections
-import datetime
-import math
-import time
 
 from flask import current_app, has_request_context, url_for
 from peewee import fn
 
-from server import caches, runtime, settings
+from server import caches, settings
 from server.clock import iso, office_day
 from server.host.addresses import external_url
 from server.media.items import board_media
-from server.models import Board, Counter, CounterService, Service, Ticket, utcnow
-from server.queueing import statements
+from server.models import Board, Counter, CounterService, Service, Ticket
+from server.queueing import forecast, statements
 from server.validation import mask_name
 
 RECENT_CALLS = 8
-HISTORY = 20
-
-
-def people_ahead(ticket):
-    """How many waiting tickets of the same line will be called before this one."""
-    if ticket.status != 'waiting':
-        return 0
-    return statements.count_ahead(ticket)
-
-
-# The estimate's inputs change slowly; recomputing them for every ticket answer was a third of the
-# cost of issuing a ticket. They are kept for a few seconds per line.
-ESTIMATE_FRESH_SECONDS = 5.0
-
-
-def _estimates():
-    """The current app's kept estimates (server/runtime.py; a throwaway dict without an app)."""
-    app_runtime = runtime.current()
-    return app_runtime.cache(__name__ + '.estimates', dict) if app_runtime is not None else {}
-
-
-def forget_estimates():
-    _estimates().clear()
-
-
-def _fresh(key, compute):
-    estimates = _estimates()
-    cached = estimates.get(key)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
-    value = compute()
-    estimates[key] = (value, time.monotonic() + ESTIMATE_FRESH_SECONDS)
-    return value
-
-
-def minutes_per_citizen(service_id, now=None):
-    """The mean of the latest service times of a line, or the office's default."""
-    since = (now or utcnow()) - datetime.timedelta(days=7)
-    rows = (Ticket.select(Ticket.called_at, Ticket.finished_at)
-            .where(Ticket.service == service_id, Ticket.status == 'done', Ticket.called_at > since,
-                   Ticket.finished_at.is_null(False))
-            .order_by(Ticket.finished_at.desc()).limit(HISTORY))
-    durations = [(r.finished_at - r.called_at).total_seconds() / 60 for r in rows]
-    durations = [d for d in durations if 0 < d < 240]
-    return sum(durations) / len(durations) if durations else float(settings.get('default_service_minutes'))
-
-
-def open_counters(service_id):
-    """Counters that are open and not paused and serve a line."""
-    return (Counter.select().join(CounterService)
-            .where(CounterService.service == service_id, Counter.active == True,  # noqa: E712
-                   Counter.paused == False).count())  # noqa: E712
-
-
-def estimated_wait(ticket, ahead):
-    if ticket.status != 'waiting':
-        return 0
-    if ahead == 0:
-        return 0
-    counters = max(1, _fresh(('counters', ticket.service_id), lambda: open_counters(ticket.service_id)))
-    minutes = _fresh(('minutes', ticket.service_id), lambda: minutes_per_citizen(ticket.service_id))
-    return int(math.ceil(ahead * minutes / counters))
 
 
 def track_url(ticket):
@@ -89,14 +25,13 @@ def track_url(ticket):
     return '/t/' + ticket.track_id
 
 
-def ticket_dict(ticket, private=True):
-    """A ticket as the API answers it; public (board) copies mask the name and drop the phone."""
-    ahead = people_ahead(ticket)
+def ticket_dict(ticket, private=True, now=None):
+    """A ticket as the API answers it; public (board) copies mask the name and drop the phone. `ahead` and
+    the wait are the forecast's: the waiting tickets called before it, the minutes and their range."""
     data = {
         'id': ticket.id, 'number': ticket.number, 'service': ticket.service.code,
         'service_name': ticket.service.name, 'status': ticket.status, 'priority': ticket.priority,
-        'priority_reason': ticket.priority_reason, 'ahead': ahead,
-        'estimated_wait_min': estimated_wait(ticket, ahead),
+        'priority_reason': ticket.priority_reason, **forecast.estimate(ticket, now),
         'issued_at': iso(ticket.issued_at), 'called_at': iso(ticket.called_at),
         'serving_at': iso(ticket.serving_at), 'finished_at': iso(ticket.finished_at),
         'counter': ticket.counter.number if ticket.counter_id else None,

@@ -24,16 +24,6 @@ def next_number(service_id, day):
     return next(iter(query.execute()))[0]
 
 
-def count_ahead(ticket):
-    """Waiting tickets of the ticket's line called before it: priority first, then by place in line."""
-    earlier = (Ticket.queued_at < ticket.queued_at) | ((Ticket.queued_at == ticket.queued_at) & (Ticket.id < ticket.id))
-    ahead = earlier & (Ticket.priority == True)  # noqa: E712  (peewee builds SQL from ==)
-    if not ticket.priority:   # everyone earlier, plus the priority tickets that came later
-        ahead = earlier | (Ticket.priority == True)  # noqa: E712
-    return (Ticket.select().where(Ticket.status == 'waiting', Ticket.service == ticket.service_id,
-                                  Ticket.day == ticket.day, ahead, Ticket.id != ticket.id).count())
-
-
 def count_waiting_by_service(day):
     """{service id: tickets waiting today}, the boards' line counts."""
     query = (Ticket.select(Ticket.service, fn.COUNT(Ticket.id)).where(Ticket.status == 'waiting', Ticket.day == day)

@@ -26,8 +26,6 @@ _usable = {}   # database class: whether the precompiled texts passed their chec
 
 
 # Every fixed text, with {p} for a parameter, and the models whose tables and columns it names.
-_LINE = 'SELECT COUNT(*) FROM "ticket" WHERE "status" = {p} AND "service_id" = {p} AND "day" = {p} AND '
-_EARLIER = '"queued_at" <= {p} AND ("queued_at" < {p} OR "id" < {p})'
 _NEXT_IN_LINE = ('SELECT "t"."id" FROM "ticket" AS "t" WHERE "t"."status" = {p} AND "t"."day" = {p} AND '
                  '"t"."service_id" IN (SELECT "service_id" FROM "counter_service" WHERE "counter_id" = {p}) '
                  'ORDER BY "t"."priority" %s, "t"."queued_at", "t"."id" LIMIT {p}')
@@ -36,12 +34,6 @@ _SQL = {
     'next_number': ('INSERT INTO "daily_sequence" ("service_id", "day", "last_number") VALUES ({p}, {p}, 1) '
                     'ON CONFLICT ("service_id", "day") DO UPDATE SET "last_number" = "daily_sequence"."last_number" '
                     '+ 1 RETURNING "last_number"', (DailySequence,)),
-    # Each count is a range of the (status, service, day, queued_at) index, read without the table.
-    'ahead_priority': (_LINE + '"queued_at" <= {p} AND "priority" = {p} AND ("queued_at" < {p} OR "id" < {p})',
-                       (Ticket,)),
-    # Everyone earlier, plus the priority tickets that came later (for a new ticket, none or few).
-    'ahead': ('SELECT (' + _LINE + _EARLIER + ') + (' + _LINE +
-              '"queued_at" >= {p} AND "priority" = {p} AND ("queued_at" > {p} OR "id" >= {p}))', (Ticket,)),
     'waiting_by_service': ('SELECT "service_id", COUNT(*) FROM "ticket" WHERE "status" = {p} AND "day" = {p} '
                            'GROUP BY "service_id"', (Ticket,)),
     'next_in_line_ASC': (_NEXT_IN_LINE % 'ASC', (Ticket, CounterService)),
@@ -146,19 +138,6 @@ def insert(instance):
 def next_number(service_id, day):
     """Allocate the next number of a line for a day in one statement (an upsert), safe under concurrency."""
     return db.execute_sql(_text('next_number'), (service_id, day)).fetchone()[0]
-
-
-@_or_plain
-def count_ahead(ticket):
-    """Waiting tickets of the ticket's line called before it: priority first, then by place in line."""
-    if ticket.priority:
-        name = 'ahead_priority'
-        params = ('waiting', ticket.service_id, ticket.day, ticket.queued_at, True, ticket.queued_at, ticket.id)
-    else:
-        name = 'ahead'
-        params = ('waiting', ticket.service_id, ticket.day, ticket.queued_at, ticket.queued_at, ticket.id,
-                  'waiting', ticket.service_id, ticket.day, ticket.queued_at, True, ticket.queued_at, ticket.id)
-    return db.execute_sql(_text(name), params).fetchone()[0]
 
 
 @_or_plain

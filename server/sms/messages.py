@@ -45,9 +45,15 @@ def status(appointment, label):
     return 'Lịch hẹn %s: %s. Trạng thái: %s.' % (appointment.code, booking_line(appointment), label)
 
 
-def turn_near(ticket, ahead):
-    return ('Sắp đến lượt số %s (%s): còn %d người trước bạn. Mời đến khu vực chờ.'
-            % (ticket.number, ticket.service.name, ahead))
+def turn_near(ticket, low, high):
+    """The forecast call is near: when, as the range the ticket shows."""
+    if high <= 1:
+        when = 'sắp được gọi'
+    elif low == high:
+        when = 'dự kiến được gọi sau khoảng %d phút' % high
+    else:
+        when = 'dự kiến được gọi sau khoảng %d-%d phút' % (low, high)
+    return 'Sắp đến lượt số %s (%s): %s. Mời đến khu vực chờ.' % (ticket.number, ticket.service.name, when)
 
 
 def result_ready(dossier):

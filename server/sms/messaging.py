@@ -10,7 +10,7 @@ from server import runtime, settings
 from server.clock import office_day
 from server.extensions import db
 from server.models import OutboxMessage, Ticket, utcnow
-from server.queueing.lines import people_ahead
+from server.queueing import forecast
 from server.sms import gateway_settings, messages, outbox
 
 log = logging.getLogger(__name__)
@@ -128,20 +128,26 @@ def sms_round(app, now=None):
 
 
 def notify_turn_near(now=None):
-    """Tell citizens with a phone on their ticket that their turn is near (once per ticket)."""
-    ahead_limit = int(settings.get('turn_near_ahead'))
-    if not ahead_limit:
+    """Tell citizens who left a phone number that their turn is near, once per ticket: when the forecast
+    (server/queueing/forecast.py) says the call could come within `turn_near_minutes`."""
+    minutes = int(settings.get('turn_near_minutes'))
+    if not minutes:
         return 0
     now = now or utcnow()
     waiting = list(Ticket.select().where(Ticket.day == office_day(now), Ticket.status == 'waiting',
                                          Ticket.phone.is_null(False)))
+    if not waiting:
+        return 0
+    calls = forecast.current(now)
     sent = 0
     for ticket in waiting:
-        ahead = people_ahead(ticket)
-        if ahead <= ahead_limit:
+        if ticket.id not in calls.calls:   # issued since: the next round sees it
+            continue
+        if forecast.due_soon(calls, ticket.id, minutes, now):
+            expected = forecast.wait_range(calls.minutes(ticket.id, now), calls.calls[ticket.id].spread)
             with db.atomic():
-                sent += outbox.enqueue('turn_near:%d' % ticket.id, ticket.phone, messages.turn_near(ticket, ahead),
-                                       'turn_near', now=now)
+                sent += outbox.enqueue('turn_near:%d' % ticket.id, ticket.phone,
+                                       messages.turn_near(ticket, *expected), 'turn_near', now=now)
     return sent
 
 
