@@ -158,6 +158,6 @@ def _priority_rates(service_ids, day, now):
     since = now - datetime.timedelta(minutes=window)
     recent = collections.Counter(dict(
         Ticket.select(Ticket.origin, fn.COUNT(Ticket.id))
-        .where(Ticket.day == day, Ticket.source != 'appointment', Ticket.issued_at > since, Ticket.issued_at <= now,
+        .where(Ticket.day == day, Ticket.source != 'appointment', Ticket.issued_at >= since, Ticket.issued_at <= now,
                Ticket.origin.in_(list(service_ids))).group_by(Ticket.origin).tuples()))
     return {service_id: share * recent[service_id] / window for service_id in service_ids if recent[service_id]}
