@@ -251,3 +251,22 @@ def test_turn_near_minutes_is_checked_and_an_old_file_setting_is_read(lines3, to
     document['settings']['turn_near_ahead'] = 3          # a file from before turn_near_minutes
     assert client.post('/api/v1/office-import', json=document, headers=bearer(tokens['admin'])).status_code == 200
     assert client.get('/api/v1/settings', headers=bearer(tokens['admin'])).get_json()['turn_near_minutes'] == 15
+
+
+def test_a_ticket_that_joins_is_added_to_the_kept_forecast_as_a_replay_would_place_it(office3):
+    """Between replays a new ticket is added to the kept forecast (a queue of thousands is not replayed for each
+    ticket issued): at the first counter of its line with no one older left to call."""
+    queue('HT', 'DD', 'CT', 'HT', 'CT!', 'DD', 'HT')
+    tickets.call_next(3, now=NOW)
+    kept = forecast.current(NOW)
+    joined = [tickets.issue_ticket(code, now=NOW) for code in ('DD', 'CT', 'HT', 'HT', 'CT', 'DD')]
+    extended = [ticket_dict(t, now=NOW) for t in joined]
+    assert all(t.id in kept.calls for t in joined)
+    replayed = forecast.make(NOW)
+    assert [kept.calls[t.id].at for t in joined] == [replayed.calls[t.id].at for t in joined]
+    assert [e['estimated_wait_min'] for e in extended] == [round(replayed.minutes(t.id, NOW)) for t in joined]
+    # A priority ticket, or one put back in line, is not added: the forecast is replayed.
+    urgent = tickets.issue_ticket('DD', priority=True, now=NOW)
+    assert ticket_dict(urgent, now=NOW)['ahead'] < ticket_dict(joined[0], now=NOW)['ahead']
+    assert urgent.id not in kept.calls
+    assert not kept.extend(Ticket.get_by_id(joined[0].id))

@@ -43,6 +43,11 @@ RANGE_SPREADS = 1.0
 NOTICE_SPREADS = 1.3
 # No forecast looks further than this ahead.
 HORIZON_MINUTES = 12 * 60
+# After a change the forecast is replayed when next asked; a replay takes about 10 ms for 300 waiting and 40 µs
+# more for each one after, so a longer queue is replayed at most every few seconds (a few percent of a core).
+LONG_QUEUE = 300
+LONG_QUEUE_REPLAY_SECONDS = 2.0
+DEFAULT_CV_SQ = service_times.DEFAULT_CV ** 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,11 +60,24 @@ class Call:
 
 
 @dataclasses.dataclass
+class _Opening:
+    """When a counter could first call a citizen who joins one of its lines now (no one older left to call)."""
+    at: float                 # minutes from the forecast's moment
+    variance: float
+    lines: tuple
+
+
+@dataclasses.dataclass
 class Forecast:
     at: datetime.datetime
     day: datetime.date
     calls: dict               # ticket id -> Call
     made: float = 0.0         # time.monotonic() when made
+    cost: float = 0.0         # seconds it took to make
+    openings: dict = dataclasses.field(default_factory=dict)   # counter number -> _Opening
+    means: dict = dataclasses.field(default_factory=dict)      # line -> service minutes
+    last: dict = dataclasses.field(default_factory=dict)       # line -> the highest id of its waiting tickets
+    order: list = dataclasses.field(default_factory=list)      # the calls' minutes from `at`, sorted
 
     def minutes(self, ticket_id, now=None):
         """Minutes from `now` until the ticket's forecast call (0 when it is due)."""
@@ -68,12 +86,36 @@ class Forecast:
             return None
         return max(0.0, (call.at - (now or self.at)).total_seconds() / 60)
 
+    def extend(self, ticket):
+        """Add a citizen who joined a line after the forecast was made, without replaying: the counter of that
+        line that opens first calls them (priority citizens expected later are left to the next replay).
+        False when that would not follow the rules: a priority ticket, a line the replay did not reach, a place
+        in line before someone forecast."""
+        # A new ticket has the highest id; one put back in line (a transfer, a no-show come back) does not.
+        if ticket.priority or ticket.id <= self.last.get(ticket.service_id, 0):
+            return False
+        open_at = [(o.at, number) for number, o in self.openings.items() if ticket.service_id in o.lines]
+        if not open_at:
+            return False
+        _at, number = min(open_at)
+        opening = self.openings[number]
+        at = max(opening.at, _minutes(ticket.queued_at, self.at))
+        share = sum(1 for o in self.openings.values() if ticket.service_id in o.lines)
+        position = bisect.bisect_right(self.order, at)
+        bisect.insort(self.order, at)
+        self.calls[ticket.id] = Call(self.at + datetime.timedelta(minutes=at), math.sqrt(opening.variance / share),
+                                     position, number)
+        mean = self.means.get(ticket.service_id, 0.0)
+        self.openings[number] = _Opening(at + mean, opening.variance + (DEFAULT_CV_SQ * mean * mean), opening.lines)
+        self.last[ticket.service_id] = ticket.id
+        return True
+
 
 @dataclasses.dataclass
 class _Item:
     """A ticket in the replay: a real one (`ticket_id`) or a priority citizen expected later (None)."""
     arrives: float            # minutes from now; <= 0 for those waiting
-    order: tuple              # place in line: (queued_at minutes, id)
+    order: float              # place in line: those waiting in the order read, then those expected by arrival
     service_id: int
     ticket_id: int = None
 
@@ -93,18 +135,28 @@ def _cache():
 
 
 def forget():
-    """Drop the kept forecast (this process changed the queue)."""
-    _cache().clear()
+    """This process changed the queue: the kept forecast is replayed again when next asked (but no more often
+    than REPLAY_SHARE of the time allows, for a very long queue)."""
+    _cache()['changed'] = time.monotonic()
 
 
 def current(now=None, need=None):
-    """Today's forecast at `now`, kept for FRESH_SECONDS; made again when it lacks the ticket id `need`."""
+    """Today's forecast at `now`: the kept one while it is fresh, else replayed.
+
+    After a change in this process the forecast is replayed when next asked, for a queue longer than LONG_QUEUE
+    no more often than every LONG_QUEUE_REPLAY_SECONDS. A ticket that joined since (`need`) is added to the kept
+    forecast (Forecast.extend): a call that follows the forecast does not change it."""
     now = now or utcnow()
-    cache = _cache()
+    cache, clock = _cache(), time.monotonic()
     kept = cache.get('forecast')
-    if (kept is not None and kept.day == office_day(now) and time.monotonic() - kept.made < FRESH_SECONDS
-            and abs((now - kept.at).total_seconds()) < FRESH_SECONDS and (need is None or need in kept.calls)):
-        return kept
+    if (kept is not None and kept.day == office_day(now) and clock - kept.made < FRESH_SECONDS
+            and abs((now - kept.at).total_seconds()) < FRESH_SECONDS):
+        if need is not None and need.id not in kept.calls:
+            if kept.extend(need):
+                return kept
+        elif cache.get('changed', -math.inf) < kept.made or (
+                len(kept.calls) > LONG_QUEUE and clock - kept.made < LONG_QUEUE_REPLAY_SECONDS):
+            return kept
     made = make(now)
     cache['forecast'] = made
     return made
@@ -131,7 +183,8 @@ def _counters(now):
 
 
 def _waiting(day):
-    return list(Ticket.select(Ticket.id, Ticket.service, Ticket.priority, Ticket.queued_at)
+    """(id, line, priority) of those waiting today, in their place in line."""
+    return list(Ticket.select(Ticket.id, Ticket.service, Ticket.priority)
                 .where(Ticket.status == 'waiting', Ticket.day == day).order_by(Ticket.queued_at, Ticket.id).tuples())
 
 
@@ -156,7 +209,7 @@ def _expected_priority(day, now, lines, times, horizon):
         begins = datetime.datetime.combine(day, parse_clock(start))
         if begins + late >= here:
             arrives = max(0.0, (begins - here).total_seconds() / 60)
-            items.append(_Item(arrives, (arrives, 0), service_id))
+            items.append(_Item(arrives, arrives, service_id))
     for service_id in lines:
         rate = times.priority_rate(service_id)   # walk-ins a minute
         if rate <= 0:
@@ -165,31 +218,37 @@ def _expected_priority(day, now, lines, times, horizon):
             arrives = (i - 0.5) / rate
             if arrives > horizon:
                 break
-            items.append(_Item(arrives, (arrives, 0), service_id))
+            items.append(_Item(arrives, arrives, service_id))
     return items
 
 
 def make(now=None):
     """Replay the counters from `now` until every waiting ticket is called (see the module's rules)."""
     now = now or utcnow()
+    began = time.perf_counter()
     day = office_day(now)
     waiting = _waiting(day)
-    forecast = Forecast(now, day, {}, time.monotonic())
-    if not waiting:
-        return forecast
+    forecast = Forecast(now, day, {})
     counters = _counters(now)
     lines = sorted({s for _c, served, _b in counters for s in served} | {w[1] for w in waiting})
     times = service_times.for_lines(lines, now)
+    forecast.means = {line: times.mean(line) for line in lines}
+    for ticket_id, service_id, _priority in waiting:
+        forecast.last[service_id] = max(forecast.last.get(service_id, 0), ticket_id)
     running = [c for c in counters if not c[0].paused and c[1]]
-    reached = _replay(now, day, waiting, running, times, forecast.calls)
+    reached = _replay(now, day, waiting, running, times, forecast.calls, forecast.openings)
     missing = [w for w in waiting if w[0] not in reached]
     if missing:   # lines only paused counters serve: as if they resumed now
-        _replay(now, day, waiting, [c for c in counters if c[1]], times, forecast.calls, only=set(w[0] for w in missing))
+        _replay(now, day, waiting, [c for c in counters if c[1]], times, forecast.calls, {},
+                only=set(w[0] for w in missing))
+    forecast.order = sorted(_minutes(call.at, now) for call in forecast.calls.values())
+    forecast.made, forecast.cost = time.monotonic(), time.perf_counter() - began
     return forecast
 
 
-def _replay(now, day, waiting, counters, times, calls, only=None):
-    """Fill `calls` for the waiting tickets `counters` call (those in `only`, if given); their ids."""
+def _replay(now, day, waiting, counters, times, calls, openings, only=None):
+    """Fill `calls` for the waiting tickets `counters` call (those in `only`, if given), and `openings`: when
+    each counter could first call someone who joins now; the ids reached."""
     max_in_row = int(settings.get('priority_max_in_row'))
     served_by = collections.defaultdict(int)
     for _counter, served, _busy in counters:
@@ -197,17 +256,11 @@ def _replay(now, day, waiting, counters, times, calls, only=None):
             served_by[service_id] += 1
     queues = collections.defaultdict(lambda: ([], []))   # line -> (priority, others), each in place order
     real = 0
-    for ticket_id, service_id, priority, queued_at in waiting:
+    first = -HORIZON_MINUTES - len(waiting)   # the waiting go before anyone expected (who arrives after now)
+    for place, (ticket_id, service_id, priority) in enumerate(waiting, first):
         if served_by[service_id]:
-            queues[service_id][0 if priority else 1].append(
-                _Item(min(0.0, _minutes(queued_at, now)), (_minutes(queued_at, now), ticket_id), service_id, ticket_id))
+            queues[service_id][0 if priority else 1].append(_Item(0.0, place, service_id, ticket_id))
             real += 1
-    if not real:
-        return set()
-    horizon = _office_closes(day, now)
-    for item in _expected_priority(day, now, list(queues), times, horizon):
-        bisect.insort(queues[item.service_id][0], item, key=lambda i: i.order)
-    heads = collections.defaultdict(lambda: [0, 0])       # line -> next index into (priority, others)
     states, free = [], []
     for counter, served, busy in counters:
         free_at, variance = 0.0, 0.0
@@ -216,6 +269,13 @@ def _replay(now, day, waiting, counters, times, calls, only=None):
         state = _Counter(counter.number, served, free_at, counter.priority_streak, variance)
         states.append(state)
         heapq.heappush(free, (free_at, counter.number, len(states) - 1))
+    if not real:
+        openings.update({s.number: _Opening(s.free_at, s.variance, s.lines) for s in states})
+        return set()
+    horizon = _office_closes(day, now)
+    for item in _expected_priority(day, now, list(queues), times, horizon):
+        bisect.insort(queues[item.service_id][0], item, key=lambda i: i.order)
+    heads = collections.defaultdict(lambda: [0, 0])       # line -> next index into (priority, others)
     reached, position, guard = set(), 0, 0
     expected_before = collections.Counter()   # counter -> expected priority citizens it called so far
     while free and real and guard < 100000:
@@ -223,6 +283,10 @@ def _replay(now, day, waiting, counters, times, calls, only=None):
         t, _number, index = heapq.heappop(free)
         state = states[index]
         item, kind = _next_for(state, queues, heads, t, max_in_row)
+        if state.number not in openings and (item is None or kind == 0 and state.streak >= max_in_row):
+            # No one older to call (a priority citizen goes only because no one else waits): someone who joins
+            # now would be called here.
+            openings[state.number] = _Opening(t, state.variance, state.lines)
         if item is None:
             upcoming = [queues[s][0][heads[s][0]].arrives for s in state.lines
                         if heads[s][0] < len(queues[s][0])]
@@ -246,6 +310,11 @@ def _replay(now, day, waiting, counters, times, calls, only=None):
         state.free_at = t + mean
         state.variance += variance
         heapq.heappush(free, (state.free_at, state.number, index))
+    for at, number, index in free:
+        if number not in openings:
+            openings[number] = _Opening(at, states[index].variance, states[index].lines)
+    for state in states:   # those that retired with nothing to call
+        openings.setdefault(state.number, _Opening(state.free_at, state.variance, state.lines))
     return reached
 
 
@@ -287,7 +356,7 @@ def estimate(ticket, now=None):
     if ticket.status != 'waiting':
         return {'ahead': 0, 'estimated_wait_min': 0, 'estimated_wait_low_min': 0, 'estimated_wait_high_min': 0}
     now = now or utcnow()
-    forecast = current(now, need=ticket.id)
+    forecast = current(now, need=ticket)
     call = forecast.calls.get(ticket.id)
     if call is None:
         return {'ahead': 0, 'estimated_wait_min': 0, 'estimated_wait_low_min': 0, 'estimated_wait_high_min': 0}

@@ -71,7 +71,7 @@ def issue_ticket(service_code, priority=False, priority_reason=None, name=None, 
         ticket.number = '%s%03d' % (service.prefix, ticket.sequence)
         statements.insert(ticket)
         audit(ticket, 'issued', actor, priority_reason=ticket.priority_reason, source=source)
-        db.after_commit(lambda: events.queue_changed([service.code]))
+        db.after_commit(lambda: events.queue_changed([service.code], joined=not ticket.priority))
         if on_commit:
             db.after_commit(lambda: on_commit(ticket))
     log.info('issued %s (%s)%s', ticket.number, service.code,
