@@ -196,6 +196,20 @@ def _bind(words: str) -> str:
     return words.replace(' ', '\u00a0')
 
 
+def _wait_line(data: dict):
+    """The forecast's range as a person plans by it: "khoảng 20-30 phút", "dưới 5 phút", or the turn is near
+    (both ends 0). A job queued before tickets carried a range has only the point forecast."""
+    low, high = data.get('estimated_wait_low_min'), data.get('estimated_wait_high_min')
+    if low is None or high is None:
+        wait = data.get('estimated_wait_min')
+        return None if wait is None else f"Thời gian chờ dự kiến: {_bind(f'khoảng {max(int(wait), 1)} phút')}"
+    low, high = int(low), int(high)
+    if high <= 0:
+        return 'Sắp đến lượt ông/bà'
+    words = f'dưới {high} phút' if low <= 0 else f'khoảng {low} phút' if low == high else f'khoảng {low}-{high} phút'
+    return f'Thời gian chờ dự kiến: {_bind(words)}'
+
+
 def _info_lines(data: dict) -> list:
     lines = []
     if clean_text(data.get('issued_at')):
@@ -204,10 +218,8 @@ def _info_lines(data: dict) -> list:
     if ahead is not None:
         lines.append('Ông/bà là người tiếp theo' if int(ahead) <= 0
                      else f"Trước ông/bà còn {_bind(f'{int(ahead)} người')}")
-    wait = data.get('estimated_wait_min')
-    if wait is not None:
-        lines.append(f"Thời gian chờ dự kiến: {_bind(f'khoảng {max(int(wait), 1)} phút')}")
-    return lines
+    wait = _wait_line(data)
+    return lines + [wait] if wait else lines
 
 
 def ticket_blocks(data: dict, paper_width_mm: int = 80) -> list:

@@ -44,6 +44,7 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(demo, page_in):
     expect(number).to_have_text('A001')
     assert float(number.evaluate('el => getComputedStyle(el).fontSize')[:-2]) >= 250
     expect(page.locator('#ticket-ahead')).to_have_text('Không có ai đứng trước ông/bà')
+    expect(page.locator('#ticket-wait')).to_have_text('Sắp đến lượt ông/bà')   # counters 1 and 2 are free
     screenshot(page, 'kiosk-ticket-first-1920x1080')
 
     page.wait_for_timeout(1600)     # a double tap on "Lấy số" does not dismiss the number
@@ -54,7 +55,7 @@ def test_two_taps_give_a_large_number_and_the_people_ahead(demo, page_in):
     take_ticket(page)
     expect(page.locator('#ticket-number')).to_have_text('A002')
     expect(page.locator('#ticket-ahead')).to_have_text('Trước ông/bà còn 1 người')
-    expect(page.locator('#ticket-wait')).to_contain_text('phút')
+    expect(page.locator('#ticket-wait')).to_have_text('Sắp đến lượt ông/bà')   # counter 2 calls it now
     expect(page.locator('#ticket-print')).to_contain_text('xin ghi nhớ số của ông/bà: A002')  # no printer here
     assert page.locator('#appointment-button').count() == 1     # on the start screen, for bookings
 
@@ -206,6 +207,36 @@ def test_every_screen_fits_without_scrollbars(demo, page_in):
         take_ticket(page)
         page.locator('#ticket-number').wait_for(timeout=WAIT)
         kiosk_fits(page, 'ticket', size)
+
+
+@pytest.mark.browser
+def test_the_ticket_says_the_wait_as_a_range_on_both_kiosk_screens(demo, page_in):
+    """Đất đai has one counter (4) and no history: 5 minutes a citizen, so with 3 or more ahead the call is
+    clearly more than 10 minutes away, and the ticket says the forecast's range to plan by."""
+    from playwright.sync_api import expect
+    assert call_api(demo, 'PATCH', '/settings', demo.token('admin'), {'default_service_minutes': 5})[0] == 200
+    for _ in range(3):
+        assert call_api(demo, 'POST', '/tickets', demo.token('desk'), {'service': 'DD', 'print': False})[0] == 201
+    for (width, height), ahead in (((1080, 1920), 3), ((1920, 1080), 4)):
+        page = open_kiosk(page_in, demo, width, height)
+        page.locator('.service', has_text='Đất đai').click()
+        ticket = take_ticket(page)
+        low, high = ticket['estimated_wait_low_min'], ticket['estimated_wait_high_min']
+        assert ticket['ahead'] == ahead and 10 <= low < high and low % 5 == high % 5 == 0
+        expect(page.locator('#ticket-ahead')).to_have_text('Trước ông/bà còn %d người' % ahead)
+        expect(page.locator('#ticket-wait')).to_have_text('Thời gian chờ dự kiến: khoảng %d-%d phút' % (low, high))
+        kiosk_fits(page, 'ticket-wait', '%dx%d' % (width, height))
+    page.wait_for_timeout(1600)     # the ticket screen ignores a tap this soon (a double tap on "Lấy số")
+    page.click('#screen-ticket [data-action=start]')
+    page.click('.languages a[lang=en]')
+    expect(page.locator('html')).to_have_attribute('lang', 'en')
+    expect(page.locator('.service').first).to_be_enabled(timeout=WAIT)
+    page.locator('.service[data-code=DD]').click()
+    ticket = take_ticket(page)
+    expect(page.locator('#ticket-ahead')).to_have_text('5 people ahead of you')
+    expect(page.locator('#ticket-wait')).to_have_text('Estimated wait: about %d-%d minutes' % (
+        ticket['estimated_wait_low_min'], ticket['estimated_wait_high_min']))
+    screenshot(page, 'kiosk-ticket-wait-en-1920x1080')
 
 
 @pytest.mark.browser

@@ -110,6 +110,36 @@ def test_no_break_space_keeps_a_number_with_its_unit():
     assert lines[-1].startswith('khoảng')
 
 
+@pytest.mark.parametrize('low, high, words', [
+    (20, 30, 'Thời gian chờ dự kiến: khoảng\u00a020-30\u00a0phút'),
+    (3, 8, 'Thời gian chờ dự kiến: khoảng\u00a03-8\u00a0phút'),
+    (0, 4, 'Thời gian chờ dự kiến: dưới\u00a04\u00a0phút'),
+    (7, 7, 'Thời gian chờ dự kiến: khoảng\u00a07\u00a0phút'),
+    (0, 0, 'Sắp đến lượt ông/bà'),
+])
+def test_the_wait_prints_as_the_forecasts_range(low, high, words):
+    lines = layout._info_lines(make_ticket(estimated_wait_low_min=low, estimated_wait_high_min=high))
+    assert lines[-2:] == ['Trước ông/bà còn 5\u00a0người', words]
+
+
+def test_a_job_queued_before_ranges_prints_its_point_forecast():
+    assert layout._info_lines(make_ticket())[-1] == 'Thời gian chờ dự kiến: khoảng\u00a015\u00a0phút'
+    assert layout._info_lines(make_ticket(ahead=None, estimated_wait_min=None, issued_at=None)) == []
+
+
+@pytest.mark.parametrize('paper_width_mm', [58, 80])
+def test_the_range_never_wraps_apart_and_fits_the_paper(paper_width_mm):
+    page = layout._Page(paper_width_mm)
+    font = layout._font(False, page.sizes['body'])
+    line = layout._info_lines(make_ticket(estimated_wait_low_min=120, estimated_wait_high_min=145))[-1]
+    wrapped = wrap_text(line, font, page.width - 2 * page.sizes['margin'])
+    assert wrapped[-1] == 'khoảng\u00a0120-145\u00a0phút' or wrapped == [line]
+    assert all(layout._ink_width(part, font) <= page.width - 2 * page.sizes['margin'] for part in wrapped)
+    image = render_ticket(make_ticket(estimated_wait_low_min=120, estimated_wait_high_min=145), paper_width_mm)
+    left, _, right, _ = ink_box(image)
+    assert image.width == layout.paper_dots(paper_width_mm) and left >= 2 and right <= image.width - 2
+
+
 def test_footer_lines_each_get_a_line():
     one = render_ticket(make_ticket(footer_text='Đường dây nóng: 1900 1234'))
     three = render_ticket(make_ticket(footer_text='Đường dây nóng: 1900 1234\nThứ Hai - Thứ Sáu\n7:30 - 17:00'))

@@ -4,6 +4,7 @@ import {api} from '../../static/api.js';
 import {connect} from '../../static/socket.js';
 import {ratingForm} from '../../static/rating_form.js';
 import {fill, strings as S} from '../../static/strings.js';
+import {bind, isDue, showWait} from '../../static/wait_words.js';
 
 const $ = (id) => document.getElementById(id);
 const data = JSON.parse($('track-data').textContent);
@@ -22,7 +23,7 @@ function callText(ticket) {
     case 'done': return S.done;
     case 'no_show': return S.no_show;
     case 'cancelled': return S.cancelled;
-    default: return ticket.ahead === 0 ? S.next : '';
+    default: return isDue(ticket) ? S.next : '';
   }
 }
 
@@ -33,8 +34,10 @@ function render(ticket) {
   $('service').textContent = ticket.service_name;
   $('status').textContent = S.status[ticket.status] || ticket.status;
   $('call').textContent = callText(ticket);
-  $('ahead').textContent = waiting ? fill(S.ahead, {n: ticket.ahead}) : '';
-  $('wait').textContent = waiting && ticket.ahead > 0 ? fill(S.wait, {n: ticket.estimated_wait_min}) : '';
+  $('ahead').textContent = !waiting ? '' : ticket.ahead > 0 ? bind(fill(S.ahead, {n: ticket.ahead})) : S.ahead_none;
+  // Due now: the call line already says the turn is near.
+  if (waiting && !isDue(ticket)) showWait($('wait'), ticket, S.wait);
+  else $('wait').textContent = '';
   $('issued').textContent = ticket.issued_at ? fill(S.issued, {t: localTime(ticket.issued_at)}) : '';
   document.title = ticket.number + ' · ' + (S.status[ticket.status] || '');
   showRating(ticket.rating);

@@ -39,7 +39,13 @@ TICKET_FIELDS = {
     'priority': {'type': 'boolean'},
     'priority_reason': {'enum': list(PRIORITY_REASONS) + [None]},
     'ahead': {'type': 'integer', 'minimum': 0, 'description': 'Waiting tickets called before this one.'},
-    'estimated_wait_min': {'type': 'integer', 'minimum': 0},
+    'estimated_wait_min': {'type': 'integer', 'minimum': 0, 'description': (
+        'Minutes until the forecast call of this ticket; 0 once called or when due now.')},
+    'estimated_wait_low_min': {'type': 'integer', 'minimum': 0, 'description': (
+        'The low end of the range to plan by: whole minutes up to 10, else a multiple of 5; 0 with the high end '
+        'once called or when due now.')},
+    'estimated_wait_high_min': {'type': 'integer', 'minimum': 0, 'description': (
+        'The high end of the range to plan by (e.g. 20-30 minutes).')},
     'issued_at': string(format='date-time', description='ISO 8601 with the office offset.'),
     'called_at': TIME, 'serving_at': TIME, 'finished_at': TIME,
     'counter': nullable({'type': 'integer'}),

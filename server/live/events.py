@@ -5,6 +5,7 @@ runtime): in a served process its thread builds the payloads and emits, so a req
 fan-out to every board, and queue changes are folded over publisher.FOLD_SECONDS into one `queue_changed` with the
 latest counts; an app that was never started (tests) emits at once, in the request, after commit.
 """
+import collections
 import logging
 
 from flask import current_app
@@ -12,7 +13,7 @@ from flask import current_app
 from server import caches, runtime, settings
 from server.extensions import socketio
 from server.live import devices, relay
-from server.models import Board
+from server.models import Board, Counter, CounterService, Service
 from server.queueing import forecast
 from server.queueing.lines import counter_dict, services_state, ticket_dict
 
@@ -107,9 +108,29 @@ def _rating_recorded(ticket):
         _emit('rating_recorded', rating_payload(ticket), [rating_room(ticket.counter_id)])
 
 
-def _line_changed(service_codes):
-    """Tell phone pages of these lines that the people ahead may have changed."""
-    for code in service_codes or []:
+def linked_lines(codes):
+    """The lines whose wait forecast a change in `codes` may move: those, and every line that shares an open
+    counter with one of them, and so on (a call at a counter serving lines A and B changes when B's citizens are
+    called, and so the load on B's other counters and their lines)."""
+    served = collections.defaultdict(set)   # counter -> its lines
+    for counter_id, code in (CounterService.select(CounterService.counter, Service.code).join(Service)
+                             .switch(CounterService).join(Counter)
+                             .where(Counter.active == True).tuples()):  # noqa: E712
+        served[counter_id].add(code)
+    found, grew = set(codes), True
+    while grew:
+        grew = False
+        for lines in served.values():
+            if lines & found and not lines <= found:
+                found |= lines
+                grew = True
+    return sorted(found)
+
+
+def _line_changed(codes):
+    """Tell the phone pages of these lines (None: every line) and of the lines linked to them by a counter that
+    their citizens' place or wait may have changed: each reads its one ticket again."""
+    for code in ([s['code'] for s in services_state()] if codes is None else linked_lines(codes)):
         try:
             socketio.emit('line_changed', {'service': code}, namespace=TRACK_NAMESPACE, to='line:' + code)
         except Exception:
@@ -128,15 +149,17 @@ def _ticket_called(ticket, counter, recall=False):
 
 
 def queue_changed(service_codes=None):
-    """A waiting line grew or shrank; boards get every line's count and filter themselves."""
+    """A waiting line grew or shrank; boards get every line's count and filter themselves, phone pages of the
+    lines whose forecast it moves read their ticket again."""
     forecast.forget()
-    runtime.of().publisher.fold(_queue_changed, service_codes)
+    publisher = runtime.of().publisher
+    publisher.fold(_queue_changed, service_codes)
+    publisher.fold(_line_changed, service_codes)
 
 
 def _queue_changed(codes):
     """The changed lines (None: all) since the last fold went out."""
     _emit('queue_changed', {'services': services_state(), 'changed': codes}, rooms_for(None) + [KIOSK_ROOM])
-    _line_changed(codes if codes is not None else [s['code'] for s in services_state()])
 
 
 def office_changed():
@@ -193,10 +216,12 @@ def ticket_called(ticket, counter, recall=False):
 
 
 def counter_changed(counter):
-    """A counter's current ticket or state changed (completed, no-show, paused)."""
+    """A counter's current ticket or state changed (completed, no-show, paused): boards show it, and the phone
+    pages of its lines (and the lines linked to them) read their ticket again, since when it calls next moved."""
     forecast.forget()
     if counter is not None:
         _publish(_counter_changed, counter)
+        runtime.of().publisher.fold(_line_changed, [service.code for service in counter.services])
 
 
 def printer_status(printer_uri, status, detail=''):

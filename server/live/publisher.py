@@ -35,7 +35,8 @@ class Publisher:
         self._work = queue.Queue()
         self._lock = threading.Lock()
         self._thread = None
-        self._fold = None            # (function, codes or None for every line, deadline) while one waits
+        self._folds = {}             # function -> the lines changed (None: every line), while a window is open
+        self._deadline = None        # when the open window's folds go out
         self._flushing = False
 
     @property
@@ -68,22 +69,23 @@ class Publisher:
             self._work.put((function, args))
 
     def fold(self, function, codes):
-        """Queue function(codes) once per fold window, with every line changed in it (None: all)."""
+        """Queue function(codes) once per fold window, with every line changed in it (None: all); each
+        function folds on its own, and all go out together when the window closes, in the order they came."""
         with self._lock:
-            first = self._fold is None
+            first = not self._folds
             if first:
-                self._fold = (function, set(), time.monotonic() + self.fold_seconds)
-            if codes is None or self._fold[1] is None:
-                self._fold = (function, None, self._fold[2])
+                self._deadline = time.monotonic() + self.fold_seconds
+            if codes is None or self._folds.get(function, ()) is None:
+                self._folds[function] = None
             else:
-                self._fold[1].update(codes)
+                self._folds.setdefault(function, set()).update(codes)
         if not self.running:
             self._flush(in_caller=True)
         elif first:
             self._work.put(_WAKE)   # the thread may be waiting with no deadline
 
     def busy(self):
-        return bool(self._work.unfinished_tasks) or self._fold is not None or self._flushing
+        return bool(self._work.unfinished_tasks) or bool(self._folds) or self._flushing
 
     def wait_until_published(self, timeout=5.0):
         """Block until every queued emission, folded queue changes included, has gone out."""
@@ -94,14 +96,13 @@ class Publisher:
 
     def _flush(self, in_caller=False):
         with self._lock:
-            fold, self._fold = self._fold, None
-            self._flushing = fold is not None
-        if fold is not None:
-            function, codes, _deadline = fold
-            try:
+            folds, self._folds = self._folds, {}
+            self._flushing = bool(folds)
+        try:
+            for function, codes in folds.items():
                 self._run_now(function, (None if codes is None else sorted(codes),), in_caller)
-            finally:
-                self._flushing = False
+        finally:
+            self._flushing = False
 
     def _run_now(self, function, args, in_caller):
         """Run an emission with this app's context and a connection; log any failure."""
@@ -115,7 +116,7 @@ class Publisher:
     def _run(self):
         while True:
             with self._lock:
-                deadline = self._fold[2] if self._fold is not None else None
+                deadline = self._deadline if self._folds else None
             try:
                 item = self._work.get(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
             except queue.Empty:

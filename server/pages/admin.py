@@ -258,6 +258,7 @@ def sample_ticket(now=None):
         'office_name': values['office_name'], 'office_address': values['office_address'],
         'service_name': first.name if first else _('Chứng thực'), 'number': (first.prefix if first else 'A') + '025',
         'issued_at': day_month_year(now or utcnow()), 'ahead': 4, 'estimated_wait_min': 12,
+        'estimated_wait_low_min': 10, 'estimated_wait_high_min': 15,
         'name': 'Nguyễn Văn An', 'track_url': external_url(url_for('pages.track', track_id='xem-thu')),
         'footer_text': values['ticket_footer'], 'footer_qr_url': values['ticket_footer_qr_url'],
     }

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from server import labels
 from server.auth import page
 from server.pages.counter import staff_context
+from server.pages.wait_words import wait_strings
 from server.queueing import printing
 
 bp = Blueprint('desk', __name__)
@@ -14,8 +15,10 @@ def desk_strings():
     """Interface text the desk page's script needs, besides the staff pages' common ones."""
     return {
         'issued': _('Đã cấp số %(number)s', number='{number}'),
-        'ahead': _('Trước công dân còn %(n)s người, chờ khoảng %(m)s phút.', n='{n}', m='{m}'),
+        'ahead': _('Trước công dân còn %(n)s người.', n='{n}'),
+        'nobody_ahead': _('Không ai đứng trước.'),
         'first': _('Không ai đứng trước: sắp được gọi.'),
+        'wait': {**wait_strings(), 'wait_due': _('Sắp được gọi.')},
         'print_not_requested': _('Không in phiếu: hãy ghi số cho công dân.'),
         'print_no_printer': _('Chưa cấu hình máy in: hãy ghi số cho công dân.'),
         'print_sent': _('Đã gửi lệnh in.'),

@@ -7,6 +7,7 @@ from server.api.office import service_dict
 from server.auth import page
 from server.db.personal_data import retention_notice
 from server.models import Service
+from server.pages.wait_words import wait_strings
 from server.queueing import printing
 from server.queueing.lines import served_lines
 from server.sms.parser import CODE_ALPHABET
@@ -77,7 +78,6 @@ def kiosk_strings():
         'network_error': _('Không gửi được yêu cầu tới máy chủ. Xin thử lại hoặc hỏi cán bộ hướng dẫn.'),
         'ahead': _('Trước ông/bà còn %(n)s người', n='{n}'),
         'ahead_none': _('Không có ai đứng trước ông/bà'),
-        'wait': _('Thời gian chờ dự kiến: khoảng %(n)s phút', n='{n}'),
         'take_paper': _('Vui lòng nhận phiếu in bên dưới'),
         'printer_trouble': _('Máy in đang gặp sự cố — xin ghi nhớ số của ông/bà: {number}'),
         'paper_out': _('Máy in hết giấy — xin ghi nhớ số của ông/bà: {number}'),
@@ -87,6 +87,7 @@ def kiosk_strings():
         'notice_no_printer': _('Máy lấy số này không in phiếu: xin ghi nhớ số hiện trên màn hình.'),
         'countdown': _('Tự quay lại sau {n} giây'),
         'lookup_empty': _('Xin nhập mã hồ sơ trên giấy biên nhận.'),
+        'wait': wait_strings(),
     }
 
 

@@ -9,6 +9,7 @@ from server.db.personal_data import retention_notice
 from server.extensions import db
 from server.models import Ticket
 from server.pages import rating
+from server.pages.wait_words import wait_strings, wait_text
 from server.queueing import ratings, tickets
 from server.queueing.lines import ticket_dict
 
@@ -89,7 +90,8 @@ def track(track_id):
         'called': _('Mời ông/bà đến quầy số %(n)s', n='{n}'),
         'serving': _('Ông/bà đang được phục vụ tại quầy số %(n)s', n='{n}'),
         'ahead': _('Trước ông/bà còn %(n)s người', n='{n}'),
-        'wait': _('Thời gian chờ dự kiến: khoảng %(n)s phút', n='{n}'),
+        'ahead_none': _('Không có ai đứng trước ông/bà'),
+        'wait': wait_strings(),
         'next': _('Sắp đến lượt ông/bà, xin chú ý màn hình và loa gọi số.'),
         'done': _('Cảm ơn ông/bà đã đến làm thủ tục.'),
         'no_show': _('Ông/bà đã không có mặt khi được gọi. Xin liên hệ quầy hướng dẫn.'),
@@ -99,7 +101,9 @@ def track(track_id):
         'offline': _('Mất kết nối, đang kết nối lại…'),
         **rating.rating_strings(),
     }
-    return render_template('track.html', ticket=tracked(ticket), track_id=ticket.track_id, strings=strings,
+    shown = tracked(ticket)
+    return render_template('track.html', ticket=shown, track_id=ticket.track_id, strings=strings,
+                           wait=wait_text(shown, strings['wait']),
                            scores=rating.scores(), office_name=settings.get('office_name'),
                            privacy=retention_notice())
 

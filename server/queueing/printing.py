@@ -75,7 +75,8 @@ def ticket_payload(ticket):
         'office_name': settings.get('office_name'), 'office_address': settings.get('office_address'),
         'service_name': ticket.service.name, 'number': ticket.number,
         'issued_at': day_month_year(ticket.issued_at), 'ahead': data['ahead'],
-        'estimated_wait_min': data['estimated_wait_min'], 'name': ticket.name,
+        'estimated_wait_min': data['estimated_wait_min'], 'estimated_wait_low_min': data['estimated_wait_low_min'],
+        'estimated_wait_high_min': data['estimated_wait_high_min'], 'name': ticket.name,
         'track_url': data['track_url'], 'footer_text': settings.get('ticket_footer'),
         'footer_qr_url': settings.get('ticket_footer_qr_url'),
     }

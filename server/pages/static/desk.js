@@ -4,6 +4,7 @@ import {dossiersSoon, startDossiers} from './desk_dossiers.js';
 import {chooseService, clockTime, connectLive, debounce, el, maskPhone, printerLine, priorityLabel, say,
         statusLabel} from './staff.js';
 import {fill, strings} from './strings.js';
+import {isDue, showWait} from './wait_words.js';
 
 const $ = id => document.getElementById(id);
 const message = $('message');
@@ -36,8 +37,9 @@ function showIssued(ticket) {
   $('issued').hidden = false;
   $('issued-number').textContent = ticket.number;
   $('issued-service').textContent = [ticket.service_name, priorityLabel(ticket)].filter(Boolean).join(' · ');
-  $('issued-ahead').textContent = ticket.ahead
-    ? fill(strings.ahead, {n: ticket.ahead, m: ticket.estimated_wait_min}) : strings.first;
+  if (!ticket.ahead && isDue(ticket)) $('issued-ahead').textContent = strings.first;
+  else showWait($('issued-ahead'), ticket, strings.wait,
+                (ticket.ahead ? fill(strings.ahead, {n: ticket.ahead}) : strings.nobody_ahead) + ' ');
   showPrinting(ticket.printing);
 }
 

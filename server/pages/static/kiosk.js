@@ -5,6 +5,7 @@ import {listen} from './cccd.js';
 import {connect} from './socket.js';
 import {fill, strings} from './strings.js';
 import {fitServices, layoutServices} from './tiles.js';
+import {showWait} from './wait_words.js';
 
 const root = document.getElementById('kiosk');
 // Back to Vietnamese and the start screen after this long: a ticket, a half-finished choice, a greeting or
@@ -209,7 +210,7 @@ export function showTicket(ticket) {
   $('ticket-number').textContent = ticket.number;
   $('ticket-service').textContent = ticket.service_name || '';
   $('ticket-ahead').textContent = ticket.ahead > 0 ? fill(strings.ahead, {n: ticket.ahead}) : strings.ahead_none;
-  $('ticket-wait').textContent = ticket.estimated_wait_min > 0 ? fill(strings.wait, {n: ticket.estimated_wait_min}) : '';
+  showWait($('ticket-wait'), ticket, strings.wait);
   const chosen = document.querySelector('.choice[data-reason="' + (ticket.priority_reason || '-') + '"]');
   $('ticket-priority').textContent = chosen ? chosen.textContent : '';
   $('ticket-priority').hidden = !chosen;
