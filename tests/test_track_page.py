@@ -142,6 +142,7 @@ def test_phone_follows_the_ticket_live(live_server, page_in):
     expect(page.locator('#wait')).to_have_text('Thời gian chờ dự kiến: khoảng %d-%d phút' % (low, high))
     expect(page.locator('#call')).to_be_hidden()
     # The range and its words keep to one line at 360 px (a browser breaks "10-25" after the dash otherwise).
+    expect(page.locator('#wait span')).to_have_text('khoảng %d-%d phút' % (low, high))
     assert page.locator('#wait span').evaluate('el => el.getClientRects().length') == 1
     screenshot(page, 'track-360x740-waiting')
 
