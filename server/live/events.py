@@ -148,10 +148,12 @@ def _ticket_called(ticket, counter, recall=False):
     _emit('ticket_called', payload, rooms_for(ticket.service.code, counter.number))
 
 
-def queue_changed(service_codes=None):
+def queue_changed(service_codes=None, joined=False):
     """A waiting line grew or shrank; boards get every line's count and filter themselves, phone pages of the
-    lines whose forecast it moves read their ticket again."""
-    forecast.forget()
+    lines whose forecast it moves read their ticket again. `joined`: only a citizen without priority joined
+    (the wait forecast adds them without a replay)."""
+    if not joined:
+        forecast.forget()
     publisher = runtime.of().publisher
     publisher.fold(_queue_changed, service_codes)
     publisher.fold(_line_changed, service_codes)
