@@ -138,6 +138,11 @@ def notify_turn_near(now=None):
                                          Ticket.phone.is_null(False)))
     if not waiting:
         return 0
+    told = {key for (key,) in OutboxMessage.select(OutboxMessage.key).where(   # those told already today
+        OutboxMessage.kind == 'turn_near', OutboxMessage.created_at >= now - datetime.timedelta(days=1)).tuples()}
+    waiting = [t for t in waiting if 'turn_near:%d' % t.id not in told]
+    if not waiting:
+        return 0
     calls = forecast.current(now)
     sent = 0
     for ticket in waiting:
