@@ -49,10 +49,12 @@ def create_app(config=None):
     from server.auth import load_principal, protect_forms
     from server.db.database import open_database
     from server.db.migrations import upgrade_schema
+    from server.host import url_rules
     from server.live import connections
     from server.pages import account
 
     app = Flask('server', template_folder=str(ROOT / 'templates'), static_folder=str(ROOT / 'server' / 'pages' / 'static'))
+    app.url_rule_class = url_rules.rule_class()   # URL builders compiled on first use (server/host/url_rules.py)
     app.url_map.converters['int'] = DatabaseId
     load_config(app, config)
     from server.live import relay
