@@ -11,6 +11,8 @@ every 30 simulated seconds) is judged on how long before the call it went out.
     .venv/bin/python bench/waits.py --scenario rush --seeds 3 --json
     .venv/bin/python bench/waits.py --no-history    # the measured day is the office's first (default: one day before)
     .venv/bin/python bench/waits.py --history-days 5   # five earlier days for the forecast to learn from
+    .venv/bin/python bench/waits.py --cv 0.25       # steadier service times (default 0.45)
+    .venv/bin/python bench/waits.py --oracle        # the forecast told the true means: the error no forecast removes
 
 It is a measurement, not a test: exit 0 when the replay ran (goals met or not), 2 when it could not run.
 The office, the citizens and the figures are described in bench/README.md; waits_figures.py computes and
@@ -40,7 +42,7 @@ import waits_figures  # noqa: E402
 # only counter 3 serves it, and at 25 % DD alone would keep counter 3 busy 90 % of a steady morning.
 LINES = (('CT', 'Chứng thực', 'A', 6.0, 0.45), ('HT', 'Hộ tịch', 'B', 9.0, 0.35), ('DD', 'Đất đai', 'C', 12.0, 0.20))
 COUNTERS = {1: ('CT',), 2: ('CT', 'HT'), 3: ('HT', 'DD')}
-SERVICE_CV = 0.45          # lognormal service times, standard deviation / mean
+SERVICE_CV = 0.45          # lognormal service times, standard deviation / mean (--cv)
 PRIORITY_SHARE = 0.10      # elderly citizens, called first
 TURN_NEAR_MINUTES = 10
 SMS_EVERY = 0.5            # minutes between SMS rounds
@@ -254,6 +256,26 @@ def replay(scenario, seed, history_days=1):
                 db.close()
 
 
+def know_the_truth(scenario):
+    """--oracle: the forecast is told the true mean and spread of each line's service times and the true pace
+    of priority walk-ins, so what error is left is the randomness no forecast can remove (a measurement aid:
+    the server's estimates are replaced in this process only)."""
+    from server.models import Service
+    from server.queueing import service_times
+    stock = service_times.for_lines
+    truth = {code: (mean, share) for code, _n, _p, mean, share in LINES}
+
+    def for_lines(service_ids, now):
+        times = stock(service_ids, now)
+        for service in Service.select().where(Service.id.in_(list(service_ids))):
+            mean, share = truth[service.code]
+            times.means[service.id], times.variances[service.id] = mean, (SERVICE_CV * mean) ** 2
+            times.rates[service.id] = PRIORITY_SHARE * share * arrival_rate(scenario)
+        return times
+    service_times.for_lines = for_lines
+    return stock
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--scenario', choices=sorted(SCENARIOS) + ['all'], default='all')
@@ -263,8 +285,16 @@ def main(argv=None):
     parser.add_argument('--no-history', action='store_true', help='measure the office\'s first day (no earlier day)')
     parser.add_argument('--history-days', type=int, default=1, help='earlier days simulated before the measured one '
                         '(default 1; the forecast reads up to 28)')
+    parser.add_argument('--cv', type=float, default=0.45, help='service times\' standard deviation / mean '
+                        '(default 0.45): how much of the error no forecast can remove')
+    parser.add_argument('--oracle', action='store_true', help='tell the forecast the true means and priority pace: '
+                        'the error left is what no forecast can remove')
     parser.add_argument('--json', action='store_true', help='the report as JSON on stdout')
     args = parser.parse_args(argv)
+    if not 0 <= args.cv <= 2:
+        parser.error('--cv must be between 0 and 2')
+    global SERVICE_CV
+    SERVICE_CV = args.cv
     if args.seeds is not None and args.seeds < 1:
         parser.error('--seeds must be at least 1')
     started = time.monotonic()
@@ -279,7 +309,13 @@ def main(argv=None):
             days = []
             for seed in range(1, seeds + 1):
                 began = time.monotonic()
-                days.append(replay(scenario, seed, history_days))
+                stock = know_the_truth(scenario) if args.oracle else None
+                try:
+                    days.append(replay(scenario, seed, history_days))
+                finally:
+                    if stock is not None:
+                        from server.queueing import service_times
+                        service_times.for_lines = stock
                 print('%s seed %d: %d tickets, %.1f s' % (name, seed, len(days[-1]['records']),
                                                         time.monotonic() - began), file=sys.stderr)
             report['scenarios'][name] = waits_figures.scenario_figures(
@@ -292,6 +328,7 @@ def main(argv=None):
     report['runtime_s'] = round(time.monotonic() - started, 1)
     report['setup'] = {'lines': {code: {'mean_min': mean, 'share': share} for code, _n, _p, mean, share in LINES},
                        'counters': {str(n): list(s) for n, s in COUNTERS.items()}, 'service_cv': SERVICE_CV,
+                       'oracle': bool(args.oracle),
                        'service_distribution': 'lognormal', 'priority_share': PRIORITY_SHARE,
                        'turn_near_minutes': TURN_NEAR_MINUTES, 'sms_round_s': SMS_EVERY * 60}
     if args.json:

@@ -112,6 +112,8 @@ def print_report(report):
               mix,
               ', '.join('%s: %s' % (n, '+'.join(s)) for n, s in setup['counters'].items()), setup['service_cv'],
               100 * setup['priority_share'], setup['turn_near_minutes'], report['history_days']))
+    if setup.get('oracle'):
+        print('ORACLE: the forecast was told the true means and priority pace (not what the server knows)')
     for name, figures in report['scenarios'].items():
         s, u = figures['setup'], figures['utilisation']
         rush = name == 'rush'
