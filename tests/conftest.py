@@ -354,9 +354,14 @@ def page_in(browser):
         return context.new_page()
     yield open_page
     for context in contexts:
-        # Each page first, without its unload handlers: a context closed with a board still playing its media
-        # panel once hung for good in CI (tests/test_media_pages.py, 300 s).
+        # Each page first, without its unload handlers. Closing a page while a navigation of it commits can
+        # hang Chromium for good (Playwright issues 41900, 42366; tests/test_media_pages.py hung 300 s in CI
+        # when the console's reload after its last click raced the close): a page's load ends first (5 s at most).
         for page in context.pages:
+            try:
+                page.wait_for_load_state('load', timeout=5000)
+            except Exception:  # noqa: BLE001 — closing it is what matters
+                pass
             page.close(run_before_unload=False)
         context.close()
     assert [text for found in violations for text in found] == [], 'the Content-Security-Policy blocked something'
