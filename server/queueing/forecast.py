@@ -54,9 +54,8 @@ class Forecast:
     day: datetime.date
     calls: dict               # ticket id -> Call
     made: float = 0.0         # time.monotonic() when made
-    openings: dict = dataclasses.field(default_factory=dict)   # counter number -> _Opening
-    means: dict = dataclasses.field(default_factory=dict)      # line -> service minutes
-    variances: dict = dataclasses.field(default_factory=dict)  # line -> their variance
+    openings: dict = dataclasses.field(default_factory=dict)   # counter number -> Opening
+    times: service_times.LineTimes = None                      # the lines' service times it was made with
     last: dict = dataclasses.field(default_factory=dict)       # line -> the highest id of its waiting tickets
     order: list = dataclasses.field(default_factory=list)      # the calls' minutes from `at`, sorted
 
@@ -86,8 +85,8 @@ class Forecast:
         bisect.insort(self.order, at)
         self.calls[ticket.id] = Call(self.at + datetime.timedelta(minutes=at), math.sqrt(opening.variance / share),
                                      position, number)
-        mean = self.means.get(ticket.service_id, 0.0)
-        self.openings[number] = Opening(at + mean, opening.variance + self.variances.get(ticket.service_id, 0.0),
+        mean = self.times.mean(ticket.service_id)
+        self.openings[number] = Opening(at + mean, opening.variance + self.times.variance(ticket.service_id),
                                         opening.lines)
         self.last[ticket.service_id] = ticket.id
         return True
@@ -126,7 +125,7 @@ def current(now=None, need=None):
     return made
 
 
-def _counters(now):
+def _counters():
     """Open counters with their lines, whether paused, their priority streak and the citizen they serve."""
     counters = list(Counter.select().where(Counter.active == True))  # noqa: E712
     lines = collections.defaultdict(list)
@@ -154,11 +153,10 @@ def make(now=None):
     day = office_day(now)
     waiting = _waiting(day)
     forecast = Forecast(now, day, {})
-    counters = _counters(now)
+    counters = _counters()
     lines = sorted({s for _c, served, _b in counters for s in served} | {w[1] for w in waiting})
     times = service_times.for_lines(lines, now)
-    forecast.means = {line: times.mean(line) for line in lines}
-    forecast.variances = {line: times.variance(line) for line in lines}
+    forecast.times = times
     for ticket_id, service_id, _priority in waiting:
         forecast.last[service_id] = max(forecast.last.get(service_id, 0), ticket_id)
     running = [c for c in counters if not c[0].paused and c[1]]
